@@ -26,7 +26,7 @@ from engine.codebook import in_range as _in_range
 from engine.codebook import load_codebook as _load
 from engine.conditions import compile_condition
 from engine.encounter import validate
-from engine.lines import format_lines
+from engine.lines import format_line, format_lines
 from engine.selection import Selection, select_family, time_value
 from engine.templates import is_strict, render
 
@@ -42,7 +42,7 @@ ENGINE_MESSAGES: dict[str, tuple[str, ...]] = {
     "requested-code-differs": ("requested_code", "expected"),
     "requested-code-matches": ("requested_code", "expected"),
     # optional: when absent, the engine falls back as documented in _fallback_message
-    "code-not-payable": ("code", "status", "instead"),
+    "status-not-payable": ("expected", "code", "status", "instead"),
     "no-code-for-encounter": ("family", "family_id"),
     "time-not-given": ("family", "family_id", "time_basis"),
 }
@@ -226,6 +226,7 @@ class _Run:
         billable = True
         denied = False
         selections: list[Selection] = []
+        self.selections = selections
         if route is None:
             billable = False
             msg = cb.message("not-covered-no-route")
@@ -242,7 +243,7 @@ class _Run:
             pos = pos_map.get(enc["patient_location"]) if isinstance(pos_map, dict) else None
             self.add_trace(
                 "route", route["id"],
-                f"route {route['id']}: families {', '.join(route.get('families') or [])}; "
+                f"route found: families {', '.join(route.get('families') or [])}; "
                 f"modifiers {', '.join(mods) or 'none'}; POS {pos or 'none (not telehealth)'}",
                 source_ids(route),
             )
@@ -363,6 +364,11 @@ class _Run:
         codes = scope.get("codes")
         if codes and not any(c in codes for c in self.ctx["selected_codes"]):
             return False
+        if rule.get("effect") == "drop":
+            # a drop with nothing to drop says nothing
+            fams = fams or route_families
+            if not any(sel.lines for sel in self.selections if sel.family_id in fams):
+                return False
         return bool(self.comp.when[id(rule)](self.ctx))
 
     def check_payable(self, selections: list[Selection]) -> None:
@@ -376,15 +382,15 @@ class _Run:
         if not bad:
             return
         for line, status in bad:
-            extra = {"code": line["code"], "status": status.get("status"),
-                     "instead": status.get("instead")}
+            extra = {"code": line["code"], "expected": format_line(line),
+                     "status": status.get("status"), "instead": status.get("instead")}
             srcs = source_ids(status)
-            if not self.message("selection", "code-not-payable", extra, srcs, severity="error"):
+            if not self.message("selection", "status-not-payable", extra, srcs, severity="error"):
                 if is_strict():
-                    raise CodebookError("messages.yaml has no message 'code-not-payable'")
-                self.warn("selection", "code-not-payable", "error",
-                          status.get("instead") or "code-not-payable", srcs)
-            self.add_trace("selection", status.get("id") or "code-not-payable",
+                    raise CodebookError("messages.yaml has no message 'status-not-payable'")
+                self.warn("selection", "status-not-payable", "error",
+                          status.get("instead") or "status-not-payable", srcs)
+            self.add_trace("selection", status.get("id") or "status-not-payable",
                            f"codebook inconsistency: {line['code']} has status "
                            f"{status.get('status')} for {self.enc['payer']}: nothing reported",
                            srcs)

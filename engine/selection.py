@@ -163,10 +163,10 @@ class _Selector:
     def run(self) -> Selection:
         method = self.family.get("selection")
         if method == "none":
-            self.trace(f"{self.fid}: reference only, never selected")
+            self.trace("reference only, never selected")
             return self.sel
         if not self.candidates:
-            self.trace(f"{self.fid}: no selectable code fits a {self.enc['patient_status']} "
+            self.trace(f"no selectable code fits a {self.enc['patient_status']} "
                        f"patient, {self.enc['modality']}, on {self.day}")
             self.no_code()
             return self.sel
@@ -177,7 +177,7 @@ class _Selector:
         elif method == "fixed":
             code = self.candidates[0]
             self.line(code)
-            self.trace(f"{self.fid}: {code['code']} (fixed code valid on {self.day})",
+            self.trace(f"{code['code']} (fixed code valid on {self.day})",
                        _sources(code))
         elif is_strict():
             raise CodebookError(f"family {self.fid}: unknown selection {method!r}")
@@ -187,7 +187,7 @@ class _Selector:
         mdm = self.enc.get("mdm")
         minutes = time_value(self.family, self.enc)
         if mdm is None and minutes is None:
-            self.trace(f"{self.fid}: neither MDM nor time given")
+            self.trace("neither MDM nor time given")
             self.family_message("no_level")
             return
         by_mdm = None
@@ -200,7 +200,7 @@ class _Selector:
                       if c.get("min_minutes") is not None and c["min_minutes"] <= minutes]
             by_time = max(levels) if levels else None
         if by_mdm is None and by_time is None:
-            self.trace(f"{self.fid}: {minutes} minutes is below the lowest level"
+            self.trace(f"{minutes} minutes is below the lowest level"
                        + (f" and MDM {mdm} selects no code" if mdm else ""))
             self.family_message("below_minimum", {"time_minutes": minutes})
             return
@@ -212,7 +212,7 @@ class _Selector:
         if by_time is not None:
             why.append(f"{minutes} minutes supports level {by_time}")
         self.line(code)
-        self.trace(f"{self.fid}: {code['code']} (level {level}: {'; '.join(why)}; "
+        self.trace(f"{code['code']} (level {level}: {'; '.join(why)}; "
                    "the higher wins)", _sources(code))
 
     def bands(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -246,18 +246,18 @@ class _Selector:
         t = time_value(self.family, self.enc)
         if t is None:
             self.sel.missing_time = True
-            self.trace(f"{self.fid}: no {basis} given: no line")
+            self.trace(f"no {basis} given: no line")
             return
         code, why = self.pick_band(primaries, t)
         if code is None:
-            self.trace(f"{self.fid}: {t} ({basis}) fits no band: {why.replace('_', ' ')}")
+            self.trace(f"{t} ({basis}) fits no band: {why.replace('_', ' ')}")
             extra = {"time_minutes": t}
             if primaries:
                 extra["minimum"] = primaries[0].get("min_minutes")
             self.family_message(why, extra)
             return
         self.line(code)
-        self.trace(f"{self.fid}: {code['code']} ({t} {basis.replace('_', ' ')} in "
+        self.trace(f"{code['code']} ({t} {basis.replace('_', ' ')} in "
                    f"{code.get('min_minutes')}-{code.get('max_minutes') or 'open'})",
                    _sources(code))
         for add in addons:
@@ -270,19 +270,19 @@ class _Selector:
             units = (t - (code.get("min_minutes") or 0)) // each
             if units >= 1:
                 self.line(add, units)
-                self.trace(f"{self.fid}: {add['code']} x{units} (add-on: each {each} beyond "
+                self.trace(f"{add['code']} x{units} (add-on: each {each} beyond "
                            f"{code.get('min_minutes')} for {code['code']})", _sources(add))
 
     def evisit(self, primaries: list[dict[str, Any]]) -> None:
         days = _days(self.enc)
         if days is None:
             self.sel.missing_time = True
-            self.trace(f"{self.fid}: no e-visit minutes given: no line")
+            self.trace("no e-visit minutes given: no line")
             return
         period_days = int(self.family.get("period_days") or 7)
         periods = evisit_periods(days, period_days)
         if not periods:
-            self.trace(f"{self.fid}: no e-visit minutes on any day")
+            self.trace("no e-visit minutes on any day")
             self.family_message("below_minimum", {"time_minutes": 0, "period": 1,
                                                   "period_start": 0, "period_minutes": 0})
             return
@@ -292,12 +292,12 @@ class _Selector:
                      "period_end": start + period_days - 1, "period_minutes": total,
                      "period_days": period_days}
             if code is None:
-                self.trace(f"{self.fid}: period {n} (days {start}-{start + period_days - 1}) "
+                self.trace(f"period {n} (days {start}-{start + period_days - 1}) "
                            f"totals {total} minutes: {why.replace('_', ' ')}")
                 self.family_message(why, extra)
                 continue
             self.line(code)
-            self.trace(f"{self.fid}: period {n} (days {start}-{start + period_days - 1}) "
+            self.trace(f"period {n} (days {start}-{start + period_days - 1}) "
                        f"totals {total} minutes: {code['code']}", _sources(code))
 
 
