@@ -52,7 +52,8 @@ def delete(file: str) -> Callable[[Path], None]:
 
 CASES = [
     Case("yaml-syntax-error", "an unclosed flow sequence",
-         replace("messages.yaml", "placeholders: [requested_code]", "placeholders: [requested_code")),
+         replace("messages.yaml", "placeholders: [requested_code]",
+                 "placeholders: [requested_code")),
     Case("empty-file", "faq.yaml has no content", write("faq.yaml", b"")),
     Case("missing-folder", "payers/ does not exist", delete("payers")),
     Case("missing-file", "codebook.yaml does not exist", delete("codebook.yaml")),
