@@ -31,8 +31,8 @@ def test_later_version_id_is_code_at_from(minimal_copy, run_rule):
     text = path.read_text()
     later = text[text.index('  - id: "99213"'):].replace('id: "99213"', 'id: "99213-2025"')
     later = later.replace("from: 2024-01-01", "from: 2025-01-01")
-    path.write_text(text.replace("    min_minutes: 20\n", "    min_minutes: 20\n    to: 2024-12-31\n",
-                                 1) + later)
+    ended = text.replace("    min_minutes: 20\n", "    min_minutes: 20\n    to: 2024-12-31\n", 1)
+    path.write_text(ended + later)
     assert run_rule(rule, minimal_copy) == [
         "codes/office-em.yaml:43: 99213-2025: id '99213-2025' does not match code 99213 (a later "
         "version, from 2025-01-01) — set id: \"99213@2025-01-01\"",
