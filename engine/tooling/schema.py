@@ -224,10 +224,11 @@ def error_to_problem(doc: Document, error: ValidationError) -> Problem:
         bad = extra[0] if extra else "?"
         path = path + (bad,)
         close = difflib.get_close_matches(bad, allowed, n=1)
-        what = f"unknown key '{bad}'" + (f" in {where}" if error.absolute_path else "")
-        fix = (f"did you mean '{close[0]}'? " if close else "remove it; ") + (
-            "allowed keys: " + ", ".join(allowed)
-        )
+        what = f"unknown key '{bad}'"
+        if path[:-1] and not isinstance(path[-2], int):
+            what += f" in '{_key_name(path[:-1])}'"
+        fix = (f"did you mean '{close[0]}'?" if close else
+               "remove it or rename it; allowed keys: " + ", ".join(allowed))
         if len(extra) > 1:
             what += f" (also: {', '.join(extra[1:])})"
     elif v == "type":

@@ -11,6 +11,7 @@ these fields). One pytest test per scenario; run with
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -65,7 +66,13 @@ def _bundle_is_fresh() -> bool:
 
 @pytest.fixture(scope="session")
 def real_codebook(tmp_path_factory: pytest.TempPathFactory) -> engine.Codebook:
-    """The real codebook, compiled by the project tooling unless a fresh bundle already exists."""
+    """The real codebook, compiled by the project tooling unless a fresh bundle already exists.
+
+    TELECODE_SCENARIO_BUNDLE=path runs the scenarios against another compiled bundle.
+    """
+    override = os.environ.get("TELECODE_SCENARIO_BUNDLE")
+    if override:
+        return engine.load_codebook(override)
     if _bundle_is_fresh():
         return engine.load_codebook(DEFAULT_BUNDLE)
     out = tmp_path_factory.mktemp("bundle") / "codebook.json"
