@@ -18,10 +18,13 @@ def check(ctx: LintContext) -> Iterator[Problem]:
     versions: dict[str, list[tuple]] = {}
     for r in index.of("code"):
         rng = date_range(r)
-        if isinstance(r.get("code"), str) and rng:
-            versions.setdefault(r.get("code"), []).append(rng)
-    modifiers = {m.get("code") for m in index.of("modifier")}
-    places = {p.get("code") for p in index.of("pos")}
+        code = r.get("code")
+        if isinstance(code, int) and not isinstance(code, bool):
+            code = str(code)  # unquoted: the schema reports it
+        if isinstance(code, str) and rng:
+            versions.setdefault(code, []).append(rng)
+    modifiers = index.codes("modifier")
+    places = index.codes("pos")
     for faq in index.of("faq"):
         encounter = faq.get("encounter") if isinstance(faq.get("encounter"), dict) else {}
         day = as_date(encounter.get("date_of_service"))

@@ -21,5 +21,5 @@ def refs(ctx: LintContext) -> Iterator[Ref]:
 
 def check(ctx: LintContext) -> Iterator[Problem]:
     if ctx.index.knows("modifier"):
-        known = {m.get("code") for m in ctx.index.of("modifier") if isinstance(m.get("code"), str)}
-        yield from unknown(RULE, "modifier", refs(ctx), known, "modifiers.yaml")
+        yield from unknown(RULE, "modifier", refs(ctx), ctx.index.codes("modifier"),
+                           "modifiers.yaml")

@@ -23,5 +23,5 @@ def refs(ctx: LintContext) -> Iterator[Ref]:
 
 def check(ctx: LintContext) -> Iterator[Problem]:
     if ctx.index.knows("pos"):
-        known = {p.get("code") for p in ctx.index.of("pos") if isinstance(p.get("code"), str)}
-        yield from unknown(RULE, "place of service", refs(ctx), known, "places-of-service.yaml")
+        yield from unknown(RULE, "place of service", refs(ctx), ctx.index.codes("pos"),
+                           "places-of-service.yaml")
