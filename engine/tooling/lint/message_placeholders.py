@@ -12,6 +12,7 @@ messages.yaml also gets the keys the engine documents for its id
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 
@@ -50,11 +51,16 @@ def engine_messages() -> dict[str, tuple[str, ...]]:
 def _check(record: Record, text: object, allowed: set[str], path: tuple) -> Iterator[Problem]:
     if not isinstance(text, str):
         return
+    fields = encounter_fields()
+    close = difflib.get_close_matches
     for name in PLACEHOLDER.findall(text):
         if name not in allowed:
+            hint = close(name, sorted(allowed), n=1)
+            shown = ", ".join("{" + a + "}" for a in sorted(allowed - fields))
             yield record.problem(
                 RULE, f"unknown placeholder {{{name}}}",
-                "use one of: " + ", ".join("{" + a + "}" for a in sorted(allowed)), *path)
+                (f"did you mean {{{hint[0]}}}? " if hint else "")
+                + f"use an encounter key or one of: {shown}", *path)
 
 
 def check(ctx: LintContext) -> Iterator[Problem]:

@@ -12,8 +12,8 @@ def test_rule_message_placeholders(minimal_copy, edit, run_rule):
     problems = run_rule(rule, minimal_copy)
     assert len(problems) == 1
     assert problems[0].startswith(
-        "rules/checkins.yaml:21: checkin-consent: unknown placeholder {conflict.chosen} — use one "
-        "of: {clinician}, {codes}, {date_of_service}, ")
+        "rules/checkins.yaml:21: checkin-consent: unknown placeholder {conflict.chosen} — use an "
+        "encounter key or one of: {codes}, {flexibility.from}, ")
 
 
 def test_messages_yaml_own_and_engine_placeholders(minimal_copy, edit, run_rule):
