@@ -130,3 +130,14 @@ def test_a_file_in_place_of_the_folder(tmp_path: Path, capsys: pytest.CaptureFix
     path.write_text("name: x\n")
     assert main(["validate", str(path)]) == 1
     assert "this is a file, not a codebook folder" in capsys.readouterr().out
+
+
+def test_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    from engine.tooling.lint import rule_modules
+
+    assert main(["validate", "--list-rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 + len(rule_modules())
+    assert lines[0].startswith("schema ")
+    assert any(line.startswith("time-bands ") and "overlap or leave a gap" in line
+               for line in lines)
