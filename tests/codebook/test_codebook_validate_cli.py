@@ -141,3 +141,19 @@ def test_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[0].startswith("schema ")
     assert any(line.startswith("time-bands ") and "overlap or leave a gap" in line
                for line in lines)
+
+
+def test_every_file_kind_is_required(minimal_copy: Path) -> None:
+    import shutil
+
+    (minimal_copy / "faq.yaml").unlink()
+    shutil.rmtree(minimal_copy / "rules")
+    (minimal_copy / "routes" / "medicare.yaml").unlink()
+    report = validate_codebook(minimal_copy, today=dt.date(2026, 11, 1))
+    assert [str(p) for p in report.problems] == [
+        "faq.yaml: -: required file is missing — create faq.yaml (see codebook/README.md)",
+        "routes/: -: folder holds no .yaml file — add at least one routes/<id>.yaml file (see "
+        "codebook/README.md)",
+        "rules/: -: required folder is missing — create rules/ with at least one .yaml file (see "
+        "codebook/README.md)",
+    ]
