@@ -216,7 +216,9 @@ def error_to_problem(doc: Document, error: ValidationError) -> Problem:
     fix: str
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        what = f"missing required key '{missing}'" + (f" in {where}" if path else "")
+        what = f"missing required key '{missing}'"
+        if path and not isinstance(path[-1], int):
+            what += f" in '{_key_name(path)}'"
         fix = f"add '{missing}:' (see codebook/README.md)"
     elif v == "additionalProperties":
         allowed = sorted(_resolve(error.schema, _schema_folder()).get("properties", {}))
@@ -224,10 +226,11 @@ def error_to_problem(doc: Document, error: ValidationError) -> Problem:
         bad = extra[0] if extra else "?"
         path = path + (bad,)
         close = difflib.get_close_matches(bad, allowed, n=1)
-        what = f"unknown key '{bad}'" + (f" in {where}" if error.absolute_path else "")
-        fix = (f"did you mean '{close[0]}'? " if close else "remove it; ") + (
-            "allowed keys: " + ", ".join(allowed)
-        )
+        what = f"unknown key '{bad}'"
+        if path[:-1] and not isinstance(path[-2], int):
+            what += f" in '{_key_name(path[:-1])}'"
+        fix = (f"did you mean '{close[0]}'?" if close else
+               "remove it or rename it; allowed keys: " + ", ".join(allowed))
         if len(extra) > 1:
             what += f" (also: {', '.join(extra[1:])})"
     elif v == "type":

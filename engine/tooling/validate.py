@@ -21,6 +21,10 @@ COUNT_WORDS = [
     ("route", "routes"), ("rule", "rules"), ("period", "flexibility periods"),
     ("conflict", "conflicts"), ("message", "messages"), ("faq", "FAQs"),
 ]
+SINGULAR = {"codes": "code", "families": "family", "sources": "source", "modifiers": "modifier",
+            "places of service": "place of service", "payers": "payer", "statuses": "status",
+            "routes": "route", "rules": "rule", "flexibility periods": "flexibility period",
+            "conflicts": "conflict", "messages": "message", "FAQs": "FAQ"}
 
 
 @dataclass
@@ -41,7 +45,10 @@ class Report:
 
     def summary(self) -> str:
         counts = self.counts()
-        parts = [f"{counts.get(kind, 0)} {word}" for kind, word in COUNT_WORDS]
+        parts = []
+        for kind, word in COUNT_WORDS:
+            n = counts.get(kind, 0)
+            parts.append(f"{n} {SINGULAR[word] if n == 1 else word}")
         return "codebook OK: " + ", ".join(parts)
 
 

@@ -206,6 +206,9 @@ def load_file(path: Path, rel: str, kind: str) -> tuple[Document | None, list[Pr
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         what = " ".join(str(x) for x in (exc.context, exc.problem) if x).strip() or "invalid YAML"
+        opened = exc.context_mark
+        if opened is not None and mark is not None and opened.line != mark.line:
+            what += f" (it started on line {opened.line + 1})"
         name = type(exc).__name__
         if "Duplicate" in name:
             fix = "remove or rename one of the two keys"
