@@ -56,6 +56,9 @@ DERIVED_FIELDS = ("discussion_share", "flexibility_state", "selected_codes", "ti
 # The evaluation context always holds every contract key and derived fact (None when not
 # given), so conditions see "absent" and templates render an absent value as "".
 _CTX_BASE: dict[str, Any] = dict.fromkeys((*FIELDS, *DERIVED_FIELDS))
+# {flexibility.*} on a date no period covers
+_NO_FLEXIBILITY: dict[str, Any] = {"id": None, "state": "none", "law": None, "from": None,
+                                   "to": None, "restored_by": None, "restored_by_id": None}
 DENYING = ("deny", "not_covered")
 _EFFECT_SEVERITY = {
     "deny": "error",
@@ -208,7 +211,7 @@ class _Compiled:
         for frm, to, state, info in self.flex:
             if frm <= day and (to is None or day <= to):
                 return state, info
-        return "none", {}
+        return "none", _NO_FLEXIBILITY
 
 
 def _compiled(cb: Codebook) -> _Compiled:

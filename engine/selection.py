@@ -153,7 +153,7 @@ class _Selector:
                 raise CodebookError(f"family {self.fid} has no messages.{key}")
             return
         more = {"family": self.family.get("title") or self.fid, "family_id": self.fid,
-                **(extra or {})}
+                "time_basis": self.family.get("time_basis"), **(extra or {})}
         self.sel.warnings.append({
             "id": f"{self.fid}-{key.replace('_', '-')}",
             "severity": "warning",
@@ -162,7 +162,8 @@ class _Selector:
         })
 
     def no_code(self) -> None:
-        more = {"family": self.family.get("title") or self.fid, "family_id": self.fid}
+        more = {"family": self.family.get("title") or self.fid, "family_id": self.fid,
+                "time_basis": self.family.get("time_basis")}
         for mid in ("no-code-for-encounter", "not-covered-no-route"):
             msg = self.cb.message(mid)
             if msg is not None:
