@@ -21,7 +21,8 @@ macros.py (e.g. "{{ code_page('98016') }}"). Text from the codebook must be esca
 A path generated twice, or a path that is also a file in docs/, fails the build.
 
 Optionally a module also defines
-    nav(codebook) -> list      mkdocs nav items, e.g. [{"What changed": [{"2025": "changes/2025.md"}]}]
+    nav(codebook) -> list      mkdocs nav items, e.g.
+                               [{"What changed": [{"2025": "changes/2025.md"}]}]
     NAV_PARENT = "Reference"   append those items inside this top-level nav section
                                (default: the top level, before "About").
 Pages not in the nav are still built (code pages are reached from /codes/ and search).

@@ -8,4 +8,5 @@ from . import views
 
 
 def pages(codebook: Codebook) -> dict[str, str]:
-    return {f"codes/{code}/": f"{{{{ code_page({code!r}) }}}}\n" for code in views.all_codes(codebook)}
+    return {f"codes/{code}/": f"{{{{ code_page({code!r}) }}}}\n"
+            for code in views.all_codes(codebook)}

@@ -6,6 +6,7 @@ from engine.codebook import Codebook
 
 from . import views
 
+
 def pages(codebook: Codebook) -> dict[str, str]:
     return {f"print/{year}/": f"{{{{ print_year({year}) }}}}\n" for year in views.years(codebook)}
 

@@ -207,16 +207,24 @@ def placeholders(text: str) -> str:
     return re.sub(r"&#123;([a-z_.]+)&#125;", r"<var>\1</var>", esc(text))
 
 
-def years_tabs(cb: Codebook, body) -> str:
-    """Content tabs, one per covered year, the year in force selected."""
-    out = []
+_tab_sets = {"n": 0}
+
+
+def years_tabs(cb: Codebook, name: str, body) -> str:
+    """Content tabs, one per covered year (the year in force selected), as one raw HTML block
+    with the markup of pymdownx.tabbed (alternate style), which the theme styles. `body(year)`
+    returns the HTML of a tab; `name` makes the radio ids unique on the page."""
+    ys = views.years(cb)
     now = views.current_year(cb)
-    for year in views.years(cb):
-        marker = "===+" if year == now else "==="
-        inner = body(year).strip("\n")
-        indented = "\n".join(("    " + ln) if ln else "" for ln in inner.split("\n"))
-        out.append(f'{marker} "{year}"\n\n{indented}\n')
-    return "\n".join(out)
+    group = f"__tabbed_{slug(name)}"
+    inputs = "".join(
+        f'<input {"checked " if y == now else ""}id="{group}_{i}" name="{group}" type="radio">'
+        for i, y in enumerate(ys, 1))
+    labels = "".join(f'<label for="{group}_{i}">{y}</label>' for i, y in enumerate(ys, 1))
+    blocks = "\n".join(f'<div class="tabbed-block">\n{body(y)}\n</div>' for y in ys)
+    return (f'<div class="tabbed-set tabbed-alternate" data-tabs="1:{len(ys)}">{inputs}'
+            f'<div class="tabbed-labels">{labels}</div>\n<div class="tabbed-content">\n'
+            f"{blocks}\n</div>\n</div>")
 
 
 # ---- home --------------------------------------------------------------------------------
@@ -257,37 +265,55 @@ def change_pages(cb: Codebook, src: str) -> str:
 
 
 # ---- /codes/ -----------------------------------------------------------------------------
+def who_text(version: Record) -> str:
+    """Patient status and modality of a code version, in words."""
+    parts = []
+    status = version.get("patient_status")
+    if status and status != "any":
+        parts.append(esc(status))
+    if version.get("modality"):
+        parts.append(modality(version["modality"]).lower())
+    return ", ".join(parts) or "any"
+
+
+def code_table(cb: Codebook, src: str, codes: list[str], year: int) -> str:
+    """The codes of a year: code, label + badges, patient/modality, MDM/time, primary status."""
+    start, end = views.year_span(cb, year)
+    payer = views.primary_payer(cb)
+    rows = []
+    for code in codes:
+        v = views.versions_in(cb, code, start, end)[-1]
+        badges = code_badges(cb, src, code, year)
+        row = [f"<strong>{code_link(cb, src, code)}</strong>",
+               esc(v.get("label")) + (f"<br>{badges}" if badges else ""),
+               who_text(v), time_text(cb, v)]
+        if payer:
+            row.append(segments_text(views.status_segments(cb, code, payer, start, end),
+                                     (start, end)))
+        rows.append(row)
+    header = ["Code", "What it is", "Patient", "MDM / time"]
+    if payer:
+        header.append(payer_name(cb, payer))
+    return table(header, rows, cls="tc-codes")
+
+
+def year_codes(cb: Codebook, fid: str, year: int) -> list[str]:
+    start, end = views.year_span(cb, year)
+    return sorted({v["code"] for v in cb.codes_of_family(fid) if views.overlaps(v, start, end)})
+
+
 def codes_by_year(cb: Codebook, src: str) -> str:
     def body(year: int) -> str:
-        start, end = views.year_span(cb, year)
-        out = [f'<div class="tc-year" data-year="{year}" markdown>', ""]
+        out = [f'<div class="tc-year" data-year="{year}">']
         for fid in views.family_order(cb):
-            codes = sorted({v["code"] for v in cb.codes_of_family(fid)
-                            if views.overlaps(v, start, end)})
-            if not codes:
-                continue
-            rows = []
-            for code in codes:
-                v = views.versions_in(cb, code, start, end)[-1]
-                segs = views.status_segments(cb, code, "medicare", start, end)
-                rows.append([
-                    f"**{code_link(cb, src, code)}**",
-                    esc(v.get("label")),
-                    modality(v.get("modality")),
-                    esc(v.get("patient_status")),
-                    time_text(cb, v),
-                    segments_text(segs, (start, end)) if "medicare" in cb.payers else "",
-                    code_badges(cb, src, code, year),
-                ])
-            out.append(f"**{family_link(cb, src, fid)}**")
-            out.append("")
-            out.append(table(["Code", "What it is", "Modality", "Patient", "MDM / time",
-                              "Medicare", ""], rows, cls="tc-table tc-codes"))
-            out.append("")
+            codes = year_codes(cb, fid, year)
+            if codes:
+                out.append(f'<p class="tc-family">{family_link(cb, src, fid)}</p>')
+                out.append(code_table(cb, src, codes, year))
         out.append("</div>")
         return "\n".join(out)
 
-    return years_tabs(cb, body)
+    return years_tabs(cb, "codes", body)
 
 
 def families(cb: Codebook, src: str) -> str:
@@ -343,11 +369,9 @@ def code_page(cb: Codebook, code: str) -> str:
     out += ["## Valid dates", ""]
     rows = []
     for v in versions:
-        rows.append([esc(v.get("from")), esc(v.get("to") or "open"), esc(v.get("label")),
-                     modality(v.get("modality")), esc(v.get("patient_status")),
-                     time_text(cb, v), evidence_badge(src, v)])
-    out.append(table(["From", "To", "What it is", "Modality", "Patient", "MDM / time",
-                      "Evidence"], rows, cls="tc-table"))
+        rows.append([f"{esc(v.get('from'))} →<br>{esc(v.get('to') or 'open')}",
+                     esc(v.get("label")), who_text(v), time_text(cb, v), evidence_badge(src, v)])
+    out.append(table(["Dates", "What it is", "Patient", "MDM / time", "Evidence"], rows))
     out.append("")
 
     # status by payer and year
@@ -368,7 +392,7 @@ def code_page(cb: Codebook, code: str) -> str:
                     if note not in notes:
                         notes.append(note)
         rows.append(cells)
-    out.append(table(["Payer", *[str(y) for y in ys]], rows, cls="tc-table tc-status-table"))
+    out.append(table(["Payer", *[str(y) for y in ys]], rows, cls="tc-status-table"))
     out.append("")
     for note in notes:
         out.append(f"- Instead: {note}")
@@ -384,8 +408,7 @@ def code_page(cb: Codebook, code: str) -> str:
                    "payer routes (the engine takes the first route that matches the encounter).")
         out.append("")
         rows = [route_row(cb, src, r) for r in routes]
-        out.append(table(["Payer", "Modality", "Dates", "When", "Modifiers", "POS"], rows,
-                         cls="tc-table"))
+        out.append(table(ROUTE_HEADER, rows))
     else:
         out.append("No payer route reports this code: the engine never selects it for an "
                    "encounter (it is listed for reference).")
@@ -451,13 +474,14 @@ def code_page(cb: Codebook, code: str) -> str:
                      f"src-{slug(ref.get('id'))}"),
                 esc(ref.get("locator")),
                 f"{esc(kind)} {code_span(rec.get('id'))}",
-                esc(rec.get("last_verified")),
-                evidence_badge(src, rec),
+                f'{esc(rec.get("last_verified"))} {evidence_badge(src, rec, with_date=False)}',
             ])
-    out.append(table(["Source", "Where", "Cited for", "Last verified", "Evidence"], rows,
-                     cls="tc-table"))
+    out.append(table(["Source", "Where", "Cited for", "Last verified"], rows))
     out.append("")
     return "\n".join(out)
+
+
+ROUTE_HEADER = ["Payer", "Modality", "Dates", "When", "Modifiers", "POS"]
 
 
 def route_row(cb: Codebook, src: str, r: Record, anchor: bool = False) -> list[str]:
@@ -465,15 +489,13 @@ def route_row(cb: Codebook, src: str, r: Record, anchor: bool = False) -> list[s
     pos = r.get("pos") or {}
     pos_text = ", ".join(f"{esc(k)}: {code_span(v)}" for k, v in pos.items() if v) or \
         "the practitioner's usual POS (not a telehealth service)"
-    clinician = r.get("clinician")
-    when = views.describe_condition(r.get("when"))
-    if clinician and clinician not in ("em_practitioner", "any"):
-        when = (when + "; " if when else "") + f"clinician is {clinician}"
+    when = "; ".join(x for x in (views.clinician_text(r),
+                                  views.describe_condition(r.get("when"))) if x)
     return [
         (f'<span id="route-{slug(r["id"])}"></span>' if anchor else "")
         + payer_name(cb, r.get("payer")),
         modality(r.get("modality")),
-        f"{esc(r.get('from'))} → {esc(r.get('to') or 'open')}",
+        f"{esc(r.get('from'))} →<br>{esc(r.get('to') or 'open')}",
         esc(when),
         " ".join(code_span(m) for m in r.get("modifiers") or []) or "none",
         pos_text,
@@ -491,7 +513,8 @@ def rule_list(cb: Codebook, src: str, rules: list[Record]) -> str:
             bits.append(", ".join(modality(m) for m in scope["modalities"]))
         bits.append(f"{esc(r.get('from'))} → {esc(r.get('to') or 'open')}")
         effect = word(EFFECT_WORDS, r.get("effect"))
-        out.append(f"- **{link(src, 'rules.md', esc(r.get('title') or r['id']), slug(r['id']))}**"
+        title = link(src, "rules.md", esc(r.get("title") or r["id"]), slug(r["id"]))
+        out.append(f"- <strong>{title}</strong>"
                    f" ({effect}; {'; '.join(bits)}). {placeholders(r.get('message') or '')} "
                    f"<small>{source_refs(cb, src, r)}</small>")
     return "\n".join(out)
@@ -554,15 +577,14 @@ def _scoped_items(cb: Codebook, src: str, items: list[Record], prefix: str) -> s
                  f"{esc(s.get('from'))} → {esc(s.get('to') or 'open')}", esc(s.get("note"))]
                 for s in m.get("scope") or []]
         if rows:
-            out.append(table(["Payer", "Use", "Dates", "Note"], rows, cls="tc-table"))
+            out.append(table(["Payer", "Use", "Dates", "Note"], rows))
             out.append("")
         routes = [r for r in cb.routes if m.get("code") in (r.get("modifiers") or [])
                   or m.get("code") in (r.get("pos") or {}).values()]
         if routes:
             out.append("Reported by these payer routes:")
             out.append("")
-            out.append(table(["Payer", "Modality", "Dates", "When", "Modifiers", "POS"],
-                             [route_row(cb, src, r) for r in routes], cls="tc-table"))
+            out.append(table(ROUTE_HEADER, [route_row(cb, src, r) for r in routes]))
             out.append("")
         out.append(f"Sources: {provenance(cb, src, m)}")
         out.append("")
@@ -595,10 +617,9 @@ def payer_matrix(cb: Codebook, src: str) -> str:
             text = f"{fams}<br>{mods} · POS {pos_text}"
             qual = []
             if (lo, hi) != (start, end):
-                qual.append(f"{esc(lo)} → {esc(hi or end)}")
-            when = views.describe_condition(r.get("when"))
-            if r.get("clinician") not in (None, "em_practitioner", "any"):
-                when = (when + "; " if when else "") + f"clinician is {r['clinician']}"
+                qual.append(f"{esc(lo)} → {esc(hi)}")
+            when = "; ".join(x for x in (views.clinician_text(r),
+                                          views.describe_condition(r.get("when"))) if x)
             if when:
                 qual.append(f"if {esc(when)}")
             if qual:
@@ -610,12 +631,12 @@ def payer_matrix(cb: Codebook, src: str) -> str:
         start, end = views.year_span(cb, year)
         header = ["Modality"] + [payer_name(cb, p) + (" (default)" if (cb.payer(p) or {}).get(
             "defaults_only") else "") for p in payers]
-        rows = [[f"**{modality(m)}**"] + [cell(p, m, start, end) for p in payers]
+        rows = [[f"<strong>{modality(m)}</strong>"] + [cell(p, m, start, end) for p in payers]
                 for m in views.modalities(cb)]
-        return (f'<div class="tc-year" data-year="{year}" markdown>\n\n'
-                + table(header, rows, cls="tc-table tc-matrix") + "\n\n</div>")
+        return (f'<div class="tc-year" data-year="{year}">\n'
+                + table(header, rows, cls="tc-matrix") + "\n</div>")
 
-    return years_tabs(cb, body)
+    return years_tabs(cb, "payers", body)
 
 
 def payer_list(cb: Codebook, src: str) -> str:
@@ -630,8 +651,7 @@ def payer_list(cb: Codebook, src: str) -> str:
         out += [esc_block(p.get("summary")), ""]
         routes = cb.routes_of(pid)
         if routes:
-            out.append(table(["Payer", "Modality", "Dates", "When", "Modifiers", "POS"],
-                             [route_row(cb, src, r, anchor=True) for r in routes], cls="tc-table"))
+            out.append(table(ROUTE_HEADER, [route_row(cb, src, r, anchor=True) for r in routes]))
             out.append("")
             for r in routes:
                 if r.get("summary"):
@@ -669,12 +689,12 @@ def flexibilities(cb: Codebook, src: str) -> str:
         state_ = str(p.get("state"))
         restored = p.get("restored_by")
         rows.append([
-            f"[{esc(p.get('from'))} → {esc(p.get('to') or 'open')}](#{slug(p['id'])})",
+            f'<a href="#{slug(p["id"])}">{esc(p.get("from"))} → {esc(p.get("to") or "open")}</a>',
             f'<span class="tc-flex tc-flex--{slug(state_)}">{esc(state_)}</span>'
             + (" (restored later)" if restored else ""),
             esc(p.get("law")),
         ])
-    out.append(table(["Dates", "State", "Law"], rows, cls="tc-table"))
+    out.append(table(["Dates", "State", "Law"], rows))
     out.append("")
     for p in periods:
         out.append(f"### {esc(p.get('from'))} → {esc(p.get('to') or 'open')}: "
@@ -685,8 +705,8 @@ def flexibilities(cb: Codebook, src: str) -> str:
             out.append("")
         if p.get("restored_by"):
             other = cb.flexibility(p["restored_by"]) or {}
-            out.append(f"Restored retroactively by [{esc(other.get('law') or p['restored_by'])}]"
-                       f"(#{slug(p['restored_by'])}).")
+            out.append(f'Restored retroactively by <a href="#{slug(p["restored_by"])}">'
+                       f"{esc(other.get('law') or p['restored_by'])}</a>.")
             out.append("")
         out.append(esc_block(p.get("summary")))
         out.append("")
@@ -701,12 +721,12 @@ def result_lines(cb: Codebook, src: str, result: Record) -> str:
     out = []
     lines = result.get("lines") or []
     if lines:
-        rows = [[f"**{code_link(cb, src, str(ln.get('code')))}**",
+        rows = [[f"<strong>{code_link(cb, src, str(ln.get('code')))}</strong>",
                  " ".join(code_span(m) for m in ln.get("modifiers") or []) or "none",
                  code_span(ln["pos"]) if ln.get("pos") else "usual POS",
                  esc(ln.get("units")), esc(ln.get("label"))] for ln in lines]
         out.append(table(["Code", "Modifiers", "POS", "Units", "What it is"], rows,
-                         cls="tc-table tc-result"))
+                         cls="tc-result"))
     else:
         out.append('<p class="tc-notbillable"><strong>Nothing is separately reportable.'
                    '</strong></p>')
@@ -727,8 +747,7 @@ def result_lines(cb: Codebook, src: str, result: Record) -> str:
 
 
 def encounter_text(enc: Record) -> str:
-    return " ".join(f"{code_span(k)} = {code_span(v if not isinstance(v, bool) else str(v).lower())}"
-                    for k, v in views.encounter_params(enc))
+    return " ".join(f"{code_span(k)} = {code_span(v)}" for k, v in views.encounter_params(enc))
 
 
 def faq_page(cb: Codebook, src: str) -> str:
@@ -792,7 +811,8 @@ def documentation(cb: Codebook, src: str) -> str:
         if kind == "family":
             fam = cb.family(value) or {}
             out += [f"## {esc(fam.get('title') or value)} {{ #doc-{slug(value)} }}", "",
-                    f"Codes: {', '.join(code_link(cb, src, c) for c in sorted({v['code'] for v in cb.codes_of_family(value)}))}",
+                    "Codes: " + ", ".join(code_link(cb, src, c) for c in
+                                          sorted({v["code"] for v in cb.codes_of_family(value)})),
                     ""]
         elif kind == "modality":
             out += [f"## {modality(value)} services {{ #doc-{slug(value)} }}", ""]
@@ -828,7 +848,8 @@ def _record_link(cb: Codebook, src: str, kind: str, rec: Record) -> str:
     if kind == "family":
         return family_link(cb, src, rid)
     if kind == "modifier":
-        return link(src, "modifiers.md", "modifier " + esc(rec.get("code")), f"mod-{slug(rec.get('code'))}")
+        return link(src, "modifiers.md", "modifier " + esc(rec.get("code")),
+                    f"mod-{slug(rec.get('code'))}")
     if kind == "place of service":
         return link(src, "place-of-service.md", "POS " + esc(rec.get("code")),
                     f"pos-{slug(rec.get('code'))}")
@@ -853,32 +874,30 @@ def _record_link(cb: Codebook, src: str, kind: str, rec: Record) -> str:
 
 
 def sources_page(cb: Codebook, src: str) -> str:
+    """Bibliography (raw HTML blocks): each source, its facts, and the records citing it."""
     citing = views.citing_records(cb)
     out = []
     for sid, s in sorted(cb.sources.items(), key=lambda kv: str(kv[1].get("title")).lower()):
         recs = citing.get(sid, [])
-        out.append(f'<div class="tc-source" id="src-{slug(sid)}" markdown>')
-        out.append("")
-        out.append(f"**{external_link(s.get('title'), s.get('url'))}**  ")
         facts = [esc(s.get("publisher")), f"published {esc(s.get('published'))}",
                  f"accessed {esc(s.get('accessed'))}", f"{esc(s.get('kind'))} source",
                  f"id {code_span(sid)}"]
-        out.append(" · ".join(f for f in facts if f))
-        out.append("")
+        block = [f'<div class="tc-source" id="src-{slug(sid)}">',
+                 f"<p><strong>{external_link(s.get('title'), s.get('url'))}</strong><br>"
+                 + " · ".join(f for f in facts if f) + "</p>"]
         if recs:
             kinds: dict[str, list[str]] = {}
             for kind, rec in recs:
                 kinds.setdefault(kind, []).append(_record_link(cb, src, kind, rec))
-            summary = f"Cited by {len(recs)} record{'s' if len(recs) != 1 else ''}"
-            out.append(f'??? quote "{summary}"')
-            out.append("")
-            for kind, links in kinds.items():
-                out.append(f"    - {esc(kind)}: {', '.join(dict.fromkeys(links))}")
-            out.append("")
+            items = "".join(f"<li>{esc(kind)}: {', '.join(dict.fromkeys(links))}</li>"
+                            for kind, links in kinds.items())
+            block.append(f'<details class="quote"><summary>Cited by {len(recs)} '
+                         f'record{"s" if len(recs) != 1 else ""}</summary><ul>{items}</ul>'
+                         "</details>")
         else:
-            out.append("Not cited by any record.")
-            out.append("")
-        out.append("</div>")
+            block.append("<p>Not cited by any record.</p>")
+        block.append("</div>")
+        out.append("\n".join(block))
         out.append("")
     return "\n".join(out)
 
@@ -906,7 +925,7 @@ def conflicts_page(cb: Codebook, src: str) -> str:
 # ---- /conventions/ -----------------------------------------------------------------------
 def status_vocabulary(cb: Codebook, src: str) -> str:
     rows = [[code_span(k), status_chip(k)] for k in STATUS_WORDS]
-    return table(["Codebook value", "Shown as"], rows, cls="tc-table")
+    return table(["Codebook value", "Shown as"], rows)
 
 
 def badge_examples(src: str) -> dict[str, str]:
@@ -917,41 +936,41 @@ def badge_examples(src: str) -> dict[str, str]:
 
 # ---- /print/<YEAR>/ ------------------------------------------------------------------------
 def print_year(cb: Codebook, year: int) -> str:
+    """A printable quick reference for one year: a section (a printed page) per family."""
     src = f"print/{year}.md"
     start, end = views.year_span(cb, year)
     out = [f"# Telehealth coding quick reference {year}", "",
            f'<p class="tc-print-meta">Dates of service {esc(start)} to {esc(end)} · codebook '
            f"{esc(cb.version)} · released {esc(cb.meta.get('released'))} · not legal or billing "
            "advice · CPT is a registered trademark of the American Medical Association.</p>", ""]
+    payers = views.payer_ids(cb)
     for fid in views.family_order(cb):
-        codes = sorted({v["code"] for v in cb.codes_of_family(fid) if views.overlaps(v, start, end)})
+        codes = year_codes(cb, fid, year)
         if not codes:
             continue
         fam = cb.family(fid) or {}
-        out.append('<section class="tc-print-family" markdown>')
-        out.append("")
-        out.append(f"## {esc(fam.get('title') or fid)} {{ #family-{slug(fid)} }}")
+        out.append(f"## {esc(fam.get('title') or fid)} {{ #family-{slug(fid)} .tc-print-family }}")
         out.append("")
         rows = []
         for code in codes:
             v = views.versions_in(cb, code, start, end)[-1]
-            cells = [f"**{code_link(cb, src, code)}**", esc(v.get("label")), time_text(cb, v)]
-            for p in views.payer_ids(cb):
+            cells = [f"<strong>{code_link(cb, src, code)}</strong>",
+                     esc(v.get("label")) + " " + code_badges(cb, src, code, year),
+                     who_text(v), time_text(cb, v)]
+            for p in payers:
                 cells.append(segments_text(views.status_segments(cb, code, p, start, end),
                                            (start, end)))
-            cells.append(code_badges(cb, src, code, year))
             rows.append(cells)
-        out.append(table(["Code", "What it is", "MDM / time",
-                          *[payer_name(cb, p) for p in views.payer_ids(cb)], ""], rows,
-                         cls="tc-table tc-print-table"))
+        out.append(table(["Code", "What it is", "Patient", "MDM / time",
+                          *[payer_name(cb, p) for p in payers]], rows, cls="tc-print-table"))
         out.append("")
         routes = [r for r in cb.routes if fid in (r.get("families") or [])
                   and views.overlaps(r, start, end)]
         if routes:
             out.append("**Report with:**")
             out.append("")
-            out.append(table(["Payer", "Modality", "Dates", "When", "Modifiers", "POS"],
-                             [route_row(cb, src, r) for r in routes], cls="tc-table tc-print-table"))
+            out.append(table(ROUTE_HEADER, [route_row(cb, src, r) for r in routes],
+                             cls="tc-print-table"))
             out.append("")
         rules = [r for r in views.rules_for_family(cb, fid) if views.overlaps(r, start, end)
                  and r.get("effect") != "checklist"]
@@ -960,6 +979,4 @@ def print_year(cb: Codebook, year: int) -> str:
                 link(src, "rules.md", esc(r.get("title") or r["id"]), slug(r["id"]))
                 for r in rules))
             out.append("")
-        out.append("</section>")
-        out.append("")
     return "\n".join(out)

@@ -6,9 +6,10 @@ Jinja (the macros plugin renders pages as templates) would interpret with a nume
 reference, so a label like `<script>` or `{{ x }}` or `*x*` shows exactly as written and does
 nothing. The references are valid in Markdown text, in table cells and in HTML attributes.
 
-Links between pages are written as relative links to the target's Markdown source
-(`../conventions.md#badge-new`), so mkdocs resolves them for either URL style and
-`mkdocs build --strict` fails on a link to a page that does not exist.
+Links between generated sections are HTML with relative URLs computed here (`rel`), the way
+mkdocs builds directory URLs; tests/site checks that every internal link and anchor of the
+built site resolves. Tables are raw HTML blocks, which Python-Markdown passes through
+without inline parsing (a several-fold faster build than Markdown tables).
 """
 
 from __future__ import annotations
@@ -72,10 +73,36 @@ def external_link(text: object, url: object) -> str:
     return f'<a href="{href}" rel="noopener">{esc(text)}</a>'
 
 
+def page_url(src: str) -> str:
+    """Site URL path (no leading slash) of a Markdown source or static file, as mkdocs builds
+    it with use_directory_urls: `index.md` -> ``, `faq.md` -> `faq/`, `codes/index.md` ->
+    `codes/`, `codes/98016.md` -> `codes/98016/`, `downloads/codes.csv` unchanged."""
+    if not src.endswith(".md"):
+        return src
+    stem = src[:-3]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
 def rel(from_src: str, to_src: str, anchor: str | None = None, query: str | None = None) -> str:
-    """Relative link from one Markdown source (`codes/98016.md`) to another (`faq.md`)."""
-    base = posixpath.dirname(from_src)
-    path = posixpath.relpath(to_src, base or ".")
+    """Relative URL from the page built from `from_src` to the page/file built from `to_src`
+    (escaped for an HTML attribute). Internal links are checked by tests/site."""
+    here = page_url(from_src)
+    if anchor and not query and page_url(to_src) == here:
+        return "#" + anchor
+    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    target = page_url(to_src)
+    if target == base or (not target and not base):
+        path = "./"
+    else:
+        path = posixpath.relpath(target or ".", base or ".")
+        if target.endswith("/") or not target:
+            path = path.rstrip("/") + "/"
+        if path == "./" or path == "/":
+            path = "./"
     if query:
         path += "?" + query
     if anchor:
@@ -84,8 +111,8 @@ def rel(from_src: str, to_src: str, anchor: str | None = None, query: str | None
 
 
 def link(from_src: str, to_src: str, text: str, anchor: str | None = None) -> str:
-    """A Markdown link whose `text` is already escaped Markdown."""
-    return f"[{text}]({rel(from_src, to_src, anchor)})"
+    """An HTML link whose `text` is already escaped."""
+    return f'<a href="{rel(from_src, to_src, anchor)}">{text}</a>'
 
 
 def slug(value: str) -> str:
@@ -119,23 +146,21 @@ BADGES: dict[str, str] = {
 
 
 def badge(from_src: str, kind: str, text: str | None = None, title: str | None = None) -> str:
-    """A badge: a small link to `conventions.md#badge-<kind>` (text is escaped here)."""
+    """A badge: a small link to `conventions/#badge-<kind>` (text is escaped here)."""
     if kind not in BADGES:
         raise KeyError(f"unknown badge kind {kind!r}; known: {', '.join(BADGES)}")
     shown = esc(text if text is not None else BADGES[kind])
     href = rel(from_src, "conventions.md", f"badge-{kind}")
-    attrs = f'.tc-badge .tc-badge--{kind}'
-    if title:
-        attrs += f' title="{esc(title)}"'
-    return f"[{shown}]({href}){{ {attrs} }}"
+    tip = f' title="{esc(title)}"' if title else ""
+    return f'<a class="tc-badge tc-badge--{kind}" href="{href}"{tip}>{shown}</a>'
 
 
-def evidence_badge(from_src: str, record: dict) -> str:
-    """The evidence badge of a record, with its last-verified date in the text."""
+def evidence_badge(from_src: str, record: dict, with_date: bool = True) -> str:
+    """The evidence badge of a record (verified ones show their last-verified date)."""
     level = record.get("evidence") or "unverified"
     kind = {"verified": "verified", "secondary": "secondary"}.get(level, "unverified")
     when = record.get("last_verified")
-    text = f"{BADGES[kind]} {when}" if when and kind == "verified" else BADGES[kind]
+    text = f"{BADGES[kind]} {when}" if with_date and when and kind == "verified" else BADGES[kind]
     return badge(from_src, kind, text, title=f"evidence: {level}; last verified {when or 'never'}")
 
 
@@ -145,12 +170,15 @@ def date_range(start: str | None, end: str | None) -> str:
 
 
 def table(header: list[str], rows: list[list[str]], cls: str | None = None) -> str:
-    """A Markdown table from already-escaped cells (a row may not be empty)."""
-    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    for row in rows:
-        cells = [c if c.strip() else "—" for c in row]
-        out.append("| " + " | ".join(cells) + " |")
-    text = "\n".join(out)
-    if cls:
-        text = f'<div class="{cls}" markdown>\n\n{text}\n\n</div>'
-    return text
+    """An HTML table from already-escaped HTML cells, as one raw HTML block (Markdown leaves
+    it alone, which keeps big pages fast). Empty cells show a dash. Each cell carries its
+    column name (data-label) so narrow screens can show rows as labelled cards."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    labels = [re.sub(r"<[^>]+>", "", h) for h in header]
+    body = "".join(
+        "<tr>" + "".join(f'<td data-label="{lab}">{c if c.strip() else "—"}</td>'
+                         for lab, c in zip(labels, row, strict=True)) + "</tr>"
+        for row in rows)
+    klass = f' class="tc-table {cls}"' if cls else ' class="tc-table"'
+    return (f"<div{klass}><table>\n<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n"
+            "</table></div>")

@@ -46,11 +46,11 @@ def overlaps(record: Record, start: str, end: str) -> bool:
     return (record.get("from") or "") <= end and (record.get("to") is None or record["to"] >= start)
 
 
-def clip(record: Record, start: str, end: str) -> tuple[str, str | None]:
-    """The record's dates clipped to [start, end] (end None when the record is open)."""
+def clip(record: Record, start: str, end: str) -> tuple[str, str]:
+    """The record's dates clipped to [start, end]."""
     lo = max(record.get("from") or start, start)
     hi = record.get("to")
-    return lo, (min(hi, end) if hi is not None else None)
+    return lo, (min(hi, end) if hi is not None else end)
 
 
 def current_year(cb: Codebook) -> int:
@@ -94,9 +94,20 @@ def latest_version(cb: Codebook, code: str) -> Record:
     return cb.code_versions(code)[-1]
 
 
+# Display order of a family's `service` (the schema's vocabulary): visits first.
+SERVICE_ORDER = ("telehealth", "office", "ctbs", "monitoring", "facility")
+
+
 def family_order(cb: Codebook) -> list[str]:
-    """Family ids in bundle order (sorted by id by the compiler)."""
-    return list(cb.families)
+    """Family ids for display: by service (visits, check-ins, monitoring, facility), then by
+    their lowest code number."""
+    def key(fid: str) -> tuple[int, str]:
+        fam = cb.families[fid]
+        service = fam.get("service")
+        rank = SERVICE_ORDER.index(service) if service in SERVICE_ORDER else len(SERVICE_ORDER)
+        codes = [v["code"] for v in cb.codes_of_family(fid)]
+        return rank, min(codes) if codes else fid
+    return sorted(cb.families, key=key)
 
 
 # ---- statuses ----------------------------------------------------------------------------
@@ -139,7 +150,15 @@ def _prev_day(day: str) -> str:
 
 # ---- routes and rules --------------------------------------------------------------------
 def payer_ids(cb: Codebook) -> list[str]:
-    return list(cb.payers)
+    """Payers for display: those whose records are the payer's own rules first, then the
+    payers described by defaults (defaults_only), each group in bundle order."""
+    return sorted(cb.payers, key=lambda p: bool(cb.payers[p].get("defaults_only")))
+
+
+def primary_payer(cb: Codebook) -> str | None:
+    """The payer shown in the code tables' status column (the first in display order)."""
+    ids = payer_ids(cb)
+    return ids[0] if ids else None
 
 
 def modalities(cb: Codebook) -> list[str]:
@@ -191,6 +210,18 @@ def rules_for_code(cb: Codebook, code: str) -> list[Record]:
 
 def rules_for_family(cb: Codebook, family_id: str) -> list[Record]:
     return [r for r in cb.rules if family_id in ((r.get("scope") or {}).get("families") or [])]
+
+
+CLINICIAN_WORDS = {"em_practitioner": "E/M practitioner",
+                   "non_em_practitioner": "non-E/M practitioner (e.g. therapist)"}
+
+
+def clinician_text(route_or_scope: Any) -> str:
+    """`clinician is ...` for a route whose clinician is not the default, else ""."""
+    value = route_or_scope.get("clinician") if isinstance(route_or_scope, dict) else None
+    if value in (None, "any", "em_practitioner"):
+        return ""
+    return "clinician is " + CLINICIAN_WORDS.get(value, str(value))
 
 
 def describe_condition(cond: Any) -> str:
@@ -275,7 +306,8 @@ def faq_disagreements(faq: Record, result: dict[str, Any]) -> list[str]:
     exp = faq.get("expected") or {}
     problems = []
     if "billable" in exp and bool(exp["billable"]) != bool(result.get("billable")):
-        problems.append(f"billable: expected {exp['billable']}, engine says {result.get('billable')}")
+        problems.append(f"billable: expected {exp['billable']}, "
+                        f"engine says {result.get('billable')}")
     if exp.get("lines") is not None:
         want = sorted(_line_key(ln) for ln in exp["lines"])
         got = sorted(_line_key(ln) for ln in result.get("lines", []))
