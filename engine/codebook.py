@@ -66,7 +66,7 @@ def _by_id(items: Iterable[dict[str, Any]], key: str = "id") -> dict[str, dict[s
 class Codebook:
     """A loaded bundle plus lookup indexes. Build it with `load_codebook` or `Codebook(bundle)`."""
 
-    bundle: dict[str, Any]
+    bundle: dict[str, Any] = field(repr=False)
     path: str | None = None
     version: str = field(init=False)
 
