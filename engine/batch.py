@@ -165,7 +165,19 @@ def date_representatives(bundle: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-# ---- outcomes -------------------------------------------------------------------------------
+# ---- outcomes -----------------------------------------------------------------------------
+class Answer(NamedTuple):
+    """engine.check's result for one normalised encounter, as much as a batch row needs."""
+
+    errors: tuple[dict[str, str], ...]
+    billable: bool | None
+    lines: tuple[dict[str, Any], ...]
+    expected: str
+    warnings: tuple[str, ...]
+    why: str  # when nothing is billable: why (a rule title or the engine's message)
+
+
+# ------------------------------------------------------------------------------
 class Outcome:
     """The memoised answer for one distinct row (shared by every row with the same cells)."""
 
@@ -375,6 +387,7 @@ class BatchChecker:
         self._layouts: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         self._layout_ids: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
         self.outcome = lru_cache(maxsize=cache_size)(self._compute)
+        self.answer = lru_cache(maxsize=cache_size)(self._answer)
         self._full_layout = self.layout(CONTRACT_COLUMNS, BILLED_COLUMNS)
 
     # layouts: which contract and billed columns a row carries, and in which order
@@ -418,7 +431,8 @@ class BatchChecker:
                     continue
                 if len(row) > width:
                     o = self._too_many_cells(len(row), width, bool(billed))
-                    yield RowResult(number, (row[ii] or number) if ii is not None else number, o, row)
+                    rid = (row[ii] or number) if ii is not None else number
+                    yield RowResult(number, rid, o, row)
                     continue
                 row = list(row) + [""] * (width - len(row))
             day = row[di] if di is not None else ""
@@ -454,47 +468,64 @@ class BatchChecker:
 
     # -- computing one outcome ----------------------------------------------------------------
     def _compute(self, key: tuple[int, str, tuple[Any, ...]]) -> Outcome:
+        """The outcome of a row whose cells (with the date stretch) are `key` (memo level 1)."""
         lid, day, cells = key
         fields, billed_cols = self._layouts[lid]
         values = dict(zip(fields + billed_cols, cells, strict=True))
         has_billed = any(values.get(c) is not None for c in billed_cols)
-        encounter: dict[str, Any] = {}
         errors: list[dict[str, str]] = []
+        items: list[tuple[str, Any]] = []
         if day.strip():
-            encounter["date_of_service"] = day.strip()
+            items.append(("date_of_service", day.strip()))
         for name in fields:
             value = _decode(name, values[name], errors)
             if value is not None:
-                encounter[name] = value
+                items.append((name, value))
         billed_lines, cmp_mods, cmp_pos, cmp_units = _billed(values, errors)
-        try:
-            o = self._outcome(encounter, errors, has_billed, billed_lines,
-                              cmp_mods, cmp_pos, cmp_units)
-        except Exception as exc:  # noqa: BLE001 - a bad row never stops the batch
-            o = _invalid([{"field": "engine",
-                           "message": f"internal error ({type(exc).__name__}: {exc}); "
-                                      "please report this row to the maintainers"}], has_billed)
+        # memo level 2: the engine's answer per normalised encounter ("yes" and "true" alike)
+        items.sort()
+        answer = self.answer(tuple(
+            (n, json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v)
+            for n, v in items))
+        o = self._outcome(dict(items), answer, errors, has_billed, billed_lines,
+                          cmp_mods, cmp_pos, cmp_units)
         if day and (day in o.reason or any(day in e["message"] for e in o.errors)):
             o.sensitive = True
         return o
 
-    def _outcome(self, encounter: dict[str, Any], errors: list[dict[str, str]],
-                 has_billed: bool, billed_lines: list[dict[str, Any]],
-                 cmp_mods: bool, cmp_pos: bool, cmp_units: bool) -> Outcome:
+    def _answer(self, key: tuple[tuple[str, Any], ...]) -> Answer:
+        """engine.check on one normalised encounter, reduced to what a batch row needs."""
+        encounter = {n: (json.loads(v) if n == "evisit_minutes_by_day" and isinstance(v, str)
+                         else v) for n, v in key}
         try:
             result = self._check(encounter)
         except EncounterError as exc:
-            return _invalid(errors + [dict(e) for e in exc.errors], has_billed)
-        if errors:
-            return _invalid(errors, has_billed)
+            return Answer(tuple(dict(e) for e in exc.errors), None, (), "", (), "")
+        except Exception as exc:  # noqa: BLE001 - a bad row never stops the batch
+            return Answer(({"field": "engine",
+                            "message": f"internal error ({type(exc).__name__}: {exc}); "
+                                       "please report this row to the maintainers"},),
+                          None, (), "", (), "")
         lines = tuple(result.get("lines") or ())
-        expected = format_lines(lines)
-        warnings = tuple(dict.fromkeys(w.get("id") for w in result.get("warnings") or ()))
         billable = bool(result.get("billable"))
+        return Answer(
+            (), billable, lines, format_lines(lines),
+            tuple(dict.fromkeys(w.get("id") for w in result.get("warnings") or ())),
+            "" if billable else self._why(result),
+        )
+
+    def _outcome(self, encounter: dict[str, Any], answer: Answer,
+                 errors: list[dict[str, str]], has_billed: bool,
+                 billed_lines: list[dict[str, Any]],
+                 cmp_mods: bool, cmp_pos: bool, cmp_units: bool) -> Outcome:
+        if answer.errors or errors:
+            return _invalid(errors + [dict(e) for e in answer.errors], has_billed)
+        billable, lines, expected, warnings = (answer.billable, answer.lines, answer.expected,
+                                               answer.warnings)
         if not has_billed:
             return Outcome(billable, lines, expected, warnings, "", "", "", "", (), False)
         billed_text = format_lines(billed_lines)
-        reason_id, extra = self._verdict(encounter, result, billable, lines, billed_lines,
+        reason_id, extra = self._verdict(encounter, answer, billed_lines,
                                          cmp_mods, cmp_pos, cmp_units)
         if reason_id == "":
             return Outcome(billable, lines, expected, warnings, billed_text, "ok", "", "", (),
@@ -507,15 +538,15 @@ class BatchChecker:
         return Outcome(billable, lines, expected, warnings, billed_text, verdict, reason,
                        reason_id, (), True)
 
-    def _verdict(self, encounter: dict[str, Any], result: dict[str, Any], billable: bool,
-                 lines: tuple[dict[str, Any], ...], billed_lines: list[dict[str, Any]],
+    def _verdict(self, encounter: dict[str, Any], answer: Answer,
+                 billed_lines: list[dict[str, Any]],
                  cmp_mods: bool, cmp_pos: bool, cmp_units: bool) -> tuple[str, dict[str, Any]]:
         """("", {}) for ok, else (reason id, message context)."""
         if not billed_lines:
-            return ("", {}) if not billable else ("nothing-billed", {})
-        if not billable:
-            return "not-billable", {"why": self._why(result)}
-        pool = list(lines)
+            return ("", {}) if not answer.billable else ("nothing-billed", {})
+        if not answer.billable:
+            return "not-billable", {"why": answer.why}
+        pool = list(answer.lines)
         for b in billed_lines:
             code = b["code"]
             same = [e for e in pool if e.get("code") == code]
