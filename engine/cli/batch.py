@@ -186,6 +186,8 @@ def run(argv: list[str]) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.input != "-":
+        _open_input(args.input).close()  # a missing file is reported before its extension
     in_fmt = _format_of(args.input, args.input_format, "input")
     if args.format:
         out_fmt = args.format
