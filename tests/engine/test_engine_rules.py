@@ -283,3 +283,24 @@ def test_encounter_not_mutated(mini_cb, enc):
     copy = {**e, "evisit_minutes_by_day": dict(e["evisit_minutes_by_day"])}
     engine.check(e, mini_cb)
     assert e == copy
+
+
+def test_absent_fields_render_empty_not_literal(make_cb, enc):
+    def edit(b):
+        b["rules"].append({"id": "x-absent", "title": "t", "scope": {}, "from": "2024-01-01",
+                           "to": None, "when": None, "effect": "info",
+                           "message": "[{minutes}|{state}|{flexibility.law}|{time_minutes}]",
+                           "conflict": None, "sources": []})
+    res = engine.check(enc(date_of_service="2026-06-01", mdm="low"), make_cb(edit))
+    assert warning(res, "x-absent")["message"] == "[|||]"
+    res = engine.check(enc(date_of_service="2025-03-10", minutes=12, state="oh"), make_cb(edit))
+    assert warning(res, "x-absent")["message"] == "[12|OH|Law One|12]"
+
+
+def test_unknown_placeholder_in_rule_is_an_error_in_strict_mode(make_cb, enc):
+    def edit(b):
+        b["rules"].append({"id": "x-bad", "title": "t", "scope": {}, "from": "2024-01-01",
+                           "to": None, "when": None, "effect": "info", "message": "{nobody}",
+                           "conflict": None, "sources": []})
+    with pytest.raises(engine.CodebookError):
+        engine.check(enc(minutes=25), make_cb(edit))
