@@ -141,15 +141,15 @@ def _check_minutes_by_day(value: Any, name: str) -> tuple[dict[str, int] | None,
     out: dict[int, int] = {}
     for key, minutes in value.items():
         if _is_int(key):
-            day = key if key >= 0 else None
+            day = key if 0 <= key <= 999999 else None
         elif isinstance(key, str) and _DAY_RE.match(key) and len(key) <= 6:
             day = int(key)
         else:
             day = None
         if day is None:
             problems.append(
-                f"day {_short(key)} must be a day offset: a whole number 0 or more (\"0\" is "
-                "the day of the first review)"
+                f"day {_short(key)} must be a day offset: a whole number from 0 to 999999 "
+                "(\"0\" is the day of the first review)"
             )
             continue
         if day in out:

@@ -247,12 +247,15 @@ def run(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = No
             raise _Problem([{"field": "encounter",
                              "message": "the FILE must hold a JSON object to combine with flags"}])
         cb = _load(bundle, stderr)
-        from engine import EncounterError, check
+        from engine import CodebookError, EncounterError, check
 
         try:
             result = check(raw, cb)
         except EncounterError as exc:
             raise _Problem(exc.errors) from None
+        except CodebookError as exc:  # a defect in the compiled codebook, not in the input
+            raise _Problem([{"field": "codebook", "message": f"{exc}; run `telecode validate`"}],
+                           status=1) from None
     except _Problem as problem:
         if fmt == "json":
             print(json.dumps({"errors": problem.errors}, indent=2), file=stdout)

@@ -150,3 +150,16 @@ def test_subprocess_no_traceback(tmp_path):
     assert proc.returncode == 2
     assert json.loads(proc.stdout)["errors"][0]["field"] == "minutes"
     assert "Traceback" not in proc.stderr
+
+
+def test_codebook_defect_exit_1(tmp_path, mini_bundle):
+    bundle = json.loads(json.dumps(mini_bundle))
+    bundle["routes"][0]["when"] = {"field": "payer"}  # no comparison: a codebook defect
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bundle))
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.run(["--codebook", str(path), "--format", "json", "--date_of_service",
+                      "2025-03-10", "--payer", "medicare", "--patient_status", "established",
+                      "--modality", "audio_video"], stdout=out, stderr=err)
+    assert status == 1
+    assert "telecode validate" in json.loads(out.getvalue())["errors"][0]["message"]
