@@ -119,7 +119,9 @@ def _is_int(value: Any) -> bool:
 
 
 def _check_date(value: Any) -> tuple[str | None, str | None]:
-    """(normalised date, error message)."""
+    """(normalised date, error message). Python callers may pass a datetime.date."""
+    if type(value) is _dt.date:
+        return value.isoformat(), None
     if not isinstance(value, str):
         return None, f"must be a date written YYYY-MM-DD, got {_type_name(value)}"
     if not _DATE_RE.match(value):
