@@ -54,3 +54,11 @@ def test_every_faq_answer_holds(real_cb):
         assert got == want, faq["id"]
         ids = {w["id"] for w in result["warnings"]}
         assert set(exp.get("warnings") or []) <= ids, faq["id"]
+
+
+def test_default_codebook_is_the_compiled_bundle(real_cb):
+    enc = {"date_of_service": "2025-03-10", "payer": "medicare", "patient_status": "established",
+           "modality": "audio_video", "minutes": 25, "mdm": "moderate"}
+    assert engine.default_codebook() is engine.default_codebook()  # loaded once
+    assert engine.check(enc) == engine.check(enc, real_cb)
+    assert engine.check(enc)["codebook"] == real_cb.version
