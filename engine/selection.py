@@ -58,6 +58,9 @@ def evisit_periods(by_day: dict[str, int], period_days: int) -> list[tuple[int, 
     return [(start, total) for start, total in periods]
 
 
+# placeholders family messages may use (codebook/README.md); None renders as ""
+_PERIOD_KEYS = dict.fromkeys(
+    ("period", "period_start", "period_end", "period_minutes", "period_days"))
 _ONE_PERIOD = 10**9  # without period_days every day falls in one period
 
 
@@ -165,8 +168,11 @@ class _Selector:
                 raise CodebookError(f"family {self.fid} has no messages.{key}")
             self.no_code()
             return
+        mins = [c["min_minutes"] for c in self.candidates
+                if c.get("min_minutes") is not None and not c.get("add_on")]
         more = {"family": self.family.get("title") or self.fid, "family_id": self.fid,
-                "time_basis": self.family.get("time_basis"), **(extra or {})}
+                "time_basis": self.family.get("time_basis"),
+                "minimum": min(mins) if mins else None, **_PERIOD_KEYS, **(extra or {})}
         self.sel.warnings.append({
             "id": f"{self.fid}-{key.replace('_', '-')}",
             "severity": "warning",
@@ -323,7 +329,8 @@ class _Selector:
         if not periods:
             self.trace("no e-visit minutes on any day")
             self.family_message("below_minimum", {"time_minutes": 0, "period": 1,
-                                                  "period_start": 0, "period_minutes": 0})
+                                                  "period_start": 0, "period_minutes": 0,
+                                                  "period_days": period_days})
             return
         for n, (start, total) in enumerate(periods, 1):
             code, why = self.pick_band(primaries, total)
