@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+import reprlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,8 +110,15 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 2
+_REPR.maxstring = 40
+_REPR.maxother = 40
+
+
 def _short(value: Any) -> str:
-    text = repr(value)
+    """A short, safe repr (bounded depth and length, whatever the value)."""
+    text = _REPR.repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 

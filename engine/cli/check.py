@@ -135,6 +135,9 @@ def _read_encounter(file: str | None, stdin: TextIO) -> dict[str, Any] | Any:
     except json.JSONDecodeError as exc:
         raise _Problem([{"field": name, "message": f"line {exc.lineno}, column {exc.colno}: "
                          f"not valid JSON ({exc.msg}); an encounter is one JSON object"}]) from None
+    except RecursionError:
+        raise _Problem([{"field": name, "message": "the JSON is nested too deeply; an "
+                         "encounter is one flat JSON object"}]) from None
 
 
 def _stale_warning(path: str) -> str | None:

@@ -163,3 +163,8 @@ def test_codebook_defect_exit_1(tmp_path, mini_bundle):
                       "--modality", "audio_video"], stdout=out, stderr=err)
     assert status == 1
     assert "telecode validate" in json.loads(out.getvalue())["errors"][0]["message"]
+
+
+def test_deeply_nested_json_file(enc_file):
+    status, out, err = run([enc_file("[" * 100000 + "]" * 100000)])
+    assert status == 2 and "nested too deeply" in err and "Traceback" not in err
