@@ -140,10 +140,11 @@ def _read_encounter(file: str | None, stdin: TextIO) -> dict[str, Any] | Any:
                          "encounter is one flat JSON object"}]) from None
 
 
-def _stale_warning(path: str) -> str | None:
+def _stale_warning(path: str, sources: str | None = None) -> str | None:
     """A note when the default bundle is older than the YAML sources of a source checkout."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    sources = os.path.join(root, "codebook")
+    if sources is None:
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        sources = os.path.join(root, "codebook")
     if not os.path.isdir(sources):
         return None
     try:
