@@ -130,3 +130,30 @@ def test_a_file_in_place_of_the_folder(tmp_path: Path, capsys: pytest.CaptureFix
     path.write_text("name: x\n")
     assert main(["validate", str(path)]) == 1
     assert "this is a file, not a codebook folder" in capsys.readouterr().out
+
+
+def test_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    from engine.tooling.lint import rule_modules
+
+    assert main(["validate", "--list-rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 + len(rule_modules())
+    assert lines[0].startswith("schema ")
+    assert any(line.startswith("time-bands ") and "overlap or leave a gap" in line
+               for line in lines)
+
+
+def test_every_file_kind_is_required(minimal_copy: Path) -> None:
+    import shutil
+
+    (minimal_copy / "faq.yaml").unlink()
+    shutil.rmtree(minimal_copy / "rules")
+    (minimal_copy / "routes" / "medicare.yaml").unlink()
+    report = validate_codebook(minimal_copy, today=dt.date(2026, 11, 1))
+    assert [str(p) for p in report.problems] == [
+        "faq.yaml: -: required file is missing — create faq.yaml (see codebook/README.md)",
+        "routes/: -: folder holds no .yaml file — add at least one routes/<id>.yaml file (see "
+        "codebook/README.md)",
+        "rules/: -: required folder is missing — create rules/ with at least one .yaml file (see "
+        "codebook/README.md)",
+    ]
