@@ -403,7 +403,9 @@ def _candidates(cb: Codebook, code: str):
         if version.get("selectable") is False:
             continue
         family = cb.family(version.get("family")) or {}
-        for route in cb.routes:
+        order = payer_ids(cb)
+        for route in sorted(cb.routes, key=lambda r: order.index(r["payer"])
+                            if r.get("payer") in order else len(order)):
             if not route_allows(route, version) or not overlaps(
                     route, version["from"], version.get("to") or "9999-12-31"):
                 continue
