@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +32,11 @@ class WriteError(ValueError):
 def rt_yaml() -> YAML:
     y = YAML(typ="rt")
     y.preserve_quotes = True
-    y.width = 100
+    y.width = 4096  # never re-wrap: new long strings stay on one line
     y.indent(mapping=2, sequence=4, offset=2)
+    y.representer.add_representer(
+        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
     return y
 
 
@@ -69,8 +73,23 @@ def today() -> str:
     return _dt.date.today().isoformat()
 
 
+def styled(value: Any) -> Any:
+    """Strings double-quoted (the codebook's style), except dates, ids and plain words."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Q
+
+    if isinstance(value, str):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return to_date(value)
+        if re.fullmatch(r"[a-z0-9][a-z0-9-]*", value) and not value.isdigit():
+            return value
+        if value.startswith(("http://", "https://")) and " " not in value:
+            return value
+        return Q(value)
+    return value
+
+
 def flow(mapping: dict[str, Any]) -> CommentedMap:
-    m = CommentedMap(mapping)
+    m = CommentedMap({k: styled(v) for k, v in mapping.items()})
     m.fa.set_flow_style()
     return m
 
@@ -97,7 +116,12 @@ def ensure_source(root: Path, entry: dict[str, Any]) -> bool:
         raise WriteError(f"{path}: no `sources:` list — run `telecode validate` and fix it first")
     if any(isinstance(s, dict) and s.get("id") == entry["id"] for s in sources):
         return False
-    sources.append(CommentedMap(entry))
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Q
+
+    new = CommentedMap({k: styled(v) for k, v in entry.items()})
+    if "published" in new:  # YYYY, YYYY-MM or YYYY-MM-DD: always a quoted string
+        new["published"] = Q(str(entry["published"]))
+    sources.append(new)
     dump_rt(doc, path)
     return True
 
