@@ -1,0 +1,290 @@
+"""Load the compiled codebook bundle and answer questions about it.
+
+The bundle is the JSON written by `telecode compile` (see codebook/README.md). `Codebook`
+wraps it and precomputes dictionary indexes once, so the engine, the batch checker and the
+site ask "which version of 99213 is valid on 2025-03-10?" or "what does Medicare pay for
+98013 on that date?" with dictionary lookups instead of scanning lists.
+
+Dates are "YYYY-MM-DD" strings everywhere; ISO strings compare correctly as strings, and
+an open `to` (null) means "still holds".
+
+Standard library only (this module runs in Pyodide).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Codebook",
+    "CodebookError",
+    "DEFAULT_PATH",
+    "NO_RECORD",
+    "NOT_VALID_ON_DATE",
+    "PAYABLE_STATUSES",
+    "load_codebook",
+    "in_range",
+]
+
+DEFAULT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "codebook.json")
+
+# Sentinels returned by Codebook.status_of when there is no status record to return.
+NO_RECORD = "no_record"                  # the code exists on the date; the payer has no record
+NOT_VALID_ON_DATE = "not_valid_on_date"  # the code does not exist on the date (or at all)
+
+# Status vocabulary (codebook/README.md): the statuses under which a payer pays the code.
+# `contractor_priced` (the MAC prices it) and `varies` (plan or state decides) are payable
+# defaults; every other status means "do not report this code to this payer".
+PAYABLE_STATUSES = frozenset({"payable", "contractor_priced", "varies"})
+
+
+class CodebookError(Exception):
+    """The compiled codebook is missing or unreadable. The message says how to fix it."""
+
+
+def in_range(record: dict[str, Any], day: str) -> bool:
+    """True when `day` lies in the record's [from, to] (to inclusive, null = open)."""
+    start = record.get("from")
+    end = record.get("to")
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def _by_id(items: Iterable[dict[str, Any]], key: str = "id") -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        ident = item.get(key)
+        if ident is not None and ident not in out:
+            out[ident] = item
+    return out
+
+
+@dataclass(repr=False)
+class Codebook:
+    """A loaded bundle plus lookup indexes. Build it with `load_codebook` or `Codebook(bundle)`."""
+
+    bundle: dict[str, Any] = field(repr=False)
+    path: str | None = None
+    version: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        b = self.bundle
+        if not isinstance(b, dict):
+            raise CodebookError("the codebook bundle is not a JSON object; run `telecode compile`")
+        meta = b.get("meta") or {}
+        self.meta: dict[str, Any] = meta
+        self.version = f"{meta.get('version', '?')}+{str(meta.get('hash') or '')[:12]}"
+        covers = meta.get("covers") or {}
+        self.covers_from: str | None = covers.get("from")
+        self.covers_to: str | None = covers.get("to")
+
+        self.sources = _by_id(b.get("sources", []))
+        self.families = _by_id(b.get("families", []))
+        self.payers = _by_id(b.get("payers", []))
+        self.conflicts = _by_id(b.get("conflicts", []))
+        self.messages = _by_id(b.get("messages", []))
+        self.routes = list(b.get("routes", []))
+        self.rules = list(b.get("rules", []))
+        self.flexibilities = sorted(b.get("flexibilities", []), key=lambda p: p.get("from") or "")
+        self.faqs = list(b.get("faqs", []))
+        self.modifiers_by_code: dict[str, list[dict[str, Any]]] = {}
+        for m in b.get("modifiers", []):
+            self.modifiers_by_code.setdefault(m.get("code"), []).append(m)
+        self.pos_by_code: dict[str, list[dict[str, Any]]] = {}
+        for p in b.get("places_of_service", []):
+            self.pos_by_code.setdefault(p.get("code"), []).append(p)
+
+        # code -> versions sorted by from; family -> versions in bundle order
+        self.code_index: dict[str, list[dict[str, Any]]] = {}
+        self.family_codes: dict[str, list[dict[str, Any]]] = {}
+        for c in b.get("codes", []):
+            self.code_index.setdefault(c["code"], []).append(c)
+            self.family_codes.setdefault(c.get("family"), []).append(c)
+        for versions in self.code_index.values():
+            versions.sort(key=lambda v: v.get("from") or "")
+
+        # (payer, code) -> status records in bundle order
+        self.status_index: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for s in b.get("statuses", []):
+            for code in s.get("codes", []):
+                self.status_index.setdefault((s.get("payer"), code), []).append(s)
+
+        # (payer, modality) -> routes in bundle order
+        self.route_index: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.routes_by_payer: dict[str, list[dict[str, Any]]] = {}
+        for r in self.routes:
+            self.route_index.setdefault((r.get("payer"), r.get("modality")), []).append(r)
+            self.routes_by_payer.setdefault(r.get("payer"), []).append(r)
+        self.routes_by_id = _by_id(self.routes)
+        self.rules_by_id = _by_id(self.rules)
+
+        # (payer, modality) -> rules whose payer/modality scope admits them, bundle order.
+        # Built lazily per key (payers x modalities is small; only used pairs are built).
+        self._rule_cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+    def __repr__(self) -> str:
+        return f"Codebook(version={self.version!r}, path={self.path!r})"
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # hypothesis / IPython printers
+        p.text(repr(self))
+
+    # ---- codes ---------------------------------------------------------------------------
+    def code_versions(self, code: str) -> list[dict[str, Any]]:
+        """Every version of `code`, sorted by `from` (empty list for an unknown code)."""
+        return self.code_index.get(code, [])
+
+    def code_on(self, code: str, day: str) -> dict[str, Any] | None:
+        """The version of `code` valid on `day`, or None."""
+        for v in self.code_index.get(code, ()):
+            if in_range(v, day):
+                return v
+        return None
+
+    def code_validity(self, code: str, day: str) -> str:
+        """`valid`, `not_yet_valid`, `deleted` (or between versions: `not_valid`), or `unknown`."""
+        versions = self.code_index.get(code)
+        if not versions:
+            return "unknown"
+        if any(in_range(v, day) for v in versions):
+            return "valid"
+        if all((v.get("from") or "") > day for v in versions):
+            return "not_yet_valid"
+        if all(v.get("to") is not None and v["to"] < day for v in versions):
+            return "deleted"
+        return "not_valid"
+
+    def family(self, family_id: str) -> dict[str, Any] | None:
+        return self.families.get(family_id)
+
+    def codes_of_family(self, family_id: str, day: str | None = None) -> list[dict[str, Any]]:
+        """Code versions of a family (bundle order), only those valid on `day` when given."""
+        versions = self.family_codes.get(family_id, [])
+        if day is None:
+            return list(versions)
+        return [v for v in versions if in_range(v, day)]
+
+    # ---- payers and statuses ---------------------------------------------------------------
+    def payer(self, payer_id: str) -> dict[str, Any] | None:
+        return self.payers.get(payer_id)
+
+    def status_of(self, code: str, payer: str, day: str) -> dict[str, Any] | str:
+        """The payer's status record for `code` on `day`.
+
+        Returns the record (a dict with "status", "instead", sources ...), or the sentinel
+        NOT_VALID_ON_DATE when the code does not exist on that day, or NO_RECORD when the
+        code exists but the payer has no status record covering the day.
+        """
+        if self.code_on(code, day) is None:
+            return NOT_VALID_ON_DATE
+        for s in self.status_index.get((payer, code), ()):
+            if in_range(s, day):
+                return s
+        return NO_RECORD
+
+    def status_name(self, code: str, payer: str, day: str) -> str:
+        """Just the status word: a vocabulary status, `no_record` or `not_valid_on_date`."""
+        s = self.status_of(code, payer, day)
+        return s if isinstance(s, str) else str(s.get("status"))
+
+    def is_payable(self, code: str, payer: str, day: str) -> bool:
+        """False only when the payer has a status record saying it does not pay the code."""
+        s = self.status_of(code, payer, day)
+        if s == NOT_VALID_ON_DATE:
+            return False
+        if s == NO_RECORD:
+            return True
+        return s.get("status") in PAYABLE_STATUSES  # type: ignore[union-attr]
+
+    # ---- routes and rules --------------------------------------------------------------------
+    def routes_of(self, payer: str, modality: str | None = None) -> list[dict[str, Any]]:
+        """Routes of a payer (bundle order), only those for `modality` when given."""
+        if modality is None:
+            return self.routes_by_payer.get(payer, [])
+        return self.route_index.get((payer, modality), [])
+
+    def route(self, route_id: str) -> dict[str, Any] | None:
+        return self.routes_by_id.get(route_id)
+
+    def rule(self, rule_id: str) -> dict[str, Any] | None:
+        return self.rules_by_id.get(rule_id)
+
+    def rules_for(self, payer: str, modality: str) -> list[dict[str, Any]]:
+        """Rules (bundle order) whose scope does not exclude this payer and modality."""
+        key = (payer, modality)
+        cached = self._rule_cache.get(key)
+        if cached is None:
+            cached = []
+            for r in self.rules:
+                scope = r.get("scope") or {}
+                payers = scope.get("payers")
+                modalities = scope.get("modalities")
+                if payers and payer not in payers:
+                    continue
+                if modalities and modality not in modalities:
+                    continue
+                cached.append(r)
+            self._rule_cache[key] = cached
+        return cached
+
+    # ---- policies, messages, sources -----------------------------------------------------------
+    def flexibility_on(self, day: str) -> dict[str, Any] | None:
+        """The Medicare flexibilities period in force on `day`, or None."""
+        for p in self.flexibilities:
+            if in_range(p, day):
+                return p
+        return None
+
+    def flexibility(self, period_id: str) -> dict[str, Any] | None:
+        for p in self.flexibilities:
+            if p.get("id") == period_id:
+                return p
+        return None
+
+    def conflict(self, conflict_id: str) -> dict[str, Any] | None:
+        return self.conflicts.get(conflict_id)
+
+    def message(self, message_id: str) -> dict[str, Any] | None:
+        return self.messages.get(message_id)
+
+    def source(self, source_id: str) -> dict[str, Any] | None:
+        return self.sources.get(source_id)
+
+    def modifier_on(self, code: str, day: str) -> dict[str, Any] | None:
+        for m in self.modifiers_by_code.get(code, ()):
+            if in_range(m, day):
+                return m
+        return None
+
+    def pos_on(self, code: str, day: str) -> dict[str, Any] | None:
+        for p in self.pos_by_code.get(code, ()):
+            if in_range(p, day):
+                return p
+        return None
+
+    def covers(self, day: str) -> bool:
+        """True when `day` lies in meta.covers (the engine refuses other dates)."""
+        return (self.covers_from is None or self.covers_from <= day) and (
+            self.covers_to is None or day <= self.covers_to
+        )
+
+
+def load_codebook(path: str | os.PathLike[str] | None = None) -> Codebook:
+    """Load a compiled bundle (default: engine/data/codebook.json next to this package)."""
+    p = os.fspath(path) if path is not None else DEFAULT_PATH
+    try:
+        with open(p, encoding="utf-8") as fh:
+            bundle = json.load(fh)
+    except FileNotFoundError:
+        raise CodebookError(
+            f"{p}: compiled codebook not found. Run `telecode compile -o {p}` "
+            "(scripts/test and scripts/serve do this for you)."
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise CodebookError(
+            f"{p}: cannot read the compiled codebook ({exc}). "
+            "Run `telecode compile` to regenerate it."
+        ) from None
+    return Codebook(bundle, path=p)

@@ -1,0 +1,187 @@
+"""`when` conditions (codebook/README.md, "Conditions") compiled to Python closures.
+
+A condition is compiled once per codebook and then called with the evaluation context
+(the encounter with defaults plus derived facts). Semantics:
+
+- `{field: F, is: V}`: F equals V (for a list field such as `selected_codes`: V is in it);
+- `{field: F, in: [...]}`: F is one of them (list field: any element is one of them);
+- `{field: F, not: V}`: F is present and differs from V (list field: V is not in it);
+- `{field: F, present: true|false}`;
+- `{field: F, min|max|above|below: N}`: numeric >=, <=, >, <; several keys must all hold;
+- `{all: [...]}`, `{any: [...]}`, `{none: [...]}`; a null condition is true.
+
+A comparison on an absent field is false, except `present: false`. True and 1 are not equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from engine.codebook import CodebookError
+
+Context = dict[str, Any]
+Predicate = Callable[[Context], bool]
+
+__all__ = ["compile_condition", "evaluate", "fields_used"]
+
+_COMPARATORS = ("is", "in", "not", "present", "min", "max", "above", "below")
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    return a == b
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _always(_: Context) -> bool:
+    return True
+
+
+def _matcher(expected: Any) -> Callable[[Any], bool]:
+    """A fast equality test against one expected value (true is not 1)."""
+    if isinstance(expected, bool):
+        return lambda v: v is expected
+    if isinstance(expected, str):
+        return lambda v: v == expected
+    if _number(expected):
+        return lambda v: v == expected and not isinstance(v, bool)
+    return lambda v: _same(v, expected)
+
+
+def _combine(kind: str, subs: tuple[Predicate, ...]) -> Predicate:
+    if kind == "all":
+        def all_(ctx: Context) -> bool:
+            for p in subs:
+                if not p(ctx):
+                    return False
+            return True
+        return all_
+    if kind == "any":
+        def any_(ctx: Context) -> bool:
+            for p in subs:
+                if p(ctx):
+                    return True
+            return False
+        return any_
+
+    def none_(ctx: Context) -> bool:
+        for p in subs:
+            if p(ctx):
+                return False
+        return True
+    return none_
+
+
+def compile_condition(cond: Any) -> Predicate:
+    """Compile a condition; an ill-formed one raises CodebookError (the validator lints them)."""
+    if cond is None:
+        return _always
+    if not isinstance(cond, dict):
+        raise CodebookError(f"condition must be an object, got {cond!r}")
+    for combinator in ("all", "any", "none"):
+        if combinator in cond:
+            parts = cond[combinator]
+            if not isinstance(parts, list) or len(cond) != 1:
+                raise CodebookError(f"`{combinator}` takes a list of conditions: {cond!r}")
+            return _combine(combinator, tuple(compile_condition(p) for p in parts))
+    field = cond.get("field")
+    if not isinstance(field, str):
+        raise CodebookError(f"condition needs `field` (or all/any/none): {cond!r}")
+    tests: list[Predicate] = []
+    unknown = set(cond) - {"field", *_COMPARATORS}
+    if unknown or len(cond) == 1:
+        raise CodebookError(f"condition on {field!r} has no usable comparison: {cond!r}")
+
+    if "present" in cond:
+        want = bool(cond["present"])
+        tests.append(lambda ctx: (ctx.get(field) is not None) is want)
+    if "is" in cond:
+        match = _matcher(cond["is"])
+
+        def is_(ctx: Context) -> bool:
+            v = ctx.get(field)
+            if v is None:
+                return False
+            if type(v) is list:
+                return any(match(x) for x in v)
+            return match(v)
+
+        tests.append(is_)
+    if "in" in cond:
+        options = cond["in"]
+        if not isinstance(options, list):
+            raise CodebookError(f"`in` takes a list: {cond!r}")
+        if all(isinstance(o, str) for o in options):
+            choices = frozenset(options)
+
+            def in_(ctx: Context) -> bool:
+                v = ctx.get(field)
+                if type(v) is str:
+                    return v in choices
+                if type(v) is list:
+                    return any(type(x) is str and x in choices for x in v)
+                return False
+        else:
+            matchers = tuple(_matcher(o) for o in options)
+
+            def in_(ctx: Context) -> bool:
+                v = ctx.get(field)
+                if v is None:
+                    return False
+                values = v if type(v) is list else (v,)
+                return any(m(x) for x in values for m in matchers)
+
+        tests.append(in_)
+    if "not" in cond:
+        reject = _matcher(cond["not"])
+
+        def not_(ctx: Context) -> bool:
+            v = ctx.get(field)
+            if v is None:
+                return False
+            if type(v) is list:
+                return not any(reject(x) for x in v)
+            return not reject(v)
+
+        tests.append(not_)
+    for key, op in (
+        ("min", lambda v, n: v >= n),
+        ("max", lambda v, n: v <= n),
+        ("above", lambda v, n: v > n),
+        ("below", lambda v, n: v < n),
+    ):
+        if key in cond:
+            bound = cond[key]
+            if not _number(bound):
+                raise CodebookError(f"`{key}` takes a number: {cond!r}")
+
+            def compare(ctx: Context, op: Any = op, bound: Any = bound) -> bool:
+                v = ctx.get(field)
+                return _number(v) and op(v, bound)
+
+            tests.append(compare)
+    if len(tests) == 1:
+        return tests[0]
+    return _combine("all", tuple(tests))
+
+
+def evaluate(cond: Any, ctx: Context) -> bool:
+    """Evaluate a condition without caching (tests, tooling)."""
+    return compile_condition(cond)(ctx)
+
+
+def fields_used(cond: Any) -> set[str]:
+    """Every field a condition reads (the validator can lint them)."""
+    out: set[str] = set()
+    if isinstance(cond, dict):
+        for combinator in ("all", "any", "none"):
+            for part in cond.get(combinator) or ():
+                out |= fields_used(part)
+        if isinstance(cond.get("field"), str):
+            out.add(cond["field"])
+    return out

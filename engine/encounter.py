@@ -1,0 +1,284 @@
+"""The encounter contract (issue 3): validation, defaults and normalisation.
+
+`validate(raw, codebook)` returns a new dict with every key of the contract (defaults applied;
+optional keys without a default are absent) or raises `EncounterError` listing **every**
+problem found. It never raises anything else, whatever JSON value it is given.
+
+`null` for an optional key means "not given" (so forms can send empty fields).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from engine.errors import EncounterError
+
+__all__ = ["FIELDS", "Field", "validate", "MODALITIES", "PAYERS"]
+
+PAYERS = ("medicare", "medicaid", "commercial")
+PATIENT_STATUSES = ("new", "established")
+MODALITIES = (
+    "audio_video",
+    "audio_only",
+    "virtual_checkin",
+    "store_and_forward",
+    "portal_evisit",
+    "interprofessional",
+    "remote_monitoring",
+)
+MDM_LEVELS = ("straightforward", "low", "moderate", "high")
+LOCATIONS = ("home", "facility")
+ROLES = ("consultant", "requester")
+REPORTS = ("verbal_and_written", "written_only")
+CLINICIANS = ("em_practitioner", "non_em_practitioner")
+
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_CODE_RE = re.compile(r"^[0-9A-Z]{5}$")
+_STATE_RE = re.compile(r"^[A-Za-z]{2}$")
+_DAY_RE = re.compile(r"^[0-9]+$")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # date | enum | int | bool | minutes_by_day | code | state
+    required: bool = False
+    default: Any = None  # None: absent when not given
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        Field("date_of_service", "date", required=True, help="date of service, YYYY-MM-DD"),
+        Field("payer", "enum", required=True, choices=PAYERS),
+        Field("patient_status", "enum", required=True, choices=PATIENT_STATUSES),
+        Field("modality", "enum", required=True, choices=MODALITIES),
+        Field("minutes", "int", help="total practitioner time in minutes"),
+        Field("evisit_minutes_by_day", "minutes_by_day",
+              help='e-visit minutes per day offset, e.g. {"0": 5, "2": 3}'),
+        Field("mdm", "enum", choices=MDM_LEVELS, help="medical decision making"),
+        Field("discussion_minutes", "int", help="medical discussion minutes"),
+        Field("patient_location", "enum", default="home", choices=LOCATIONS),
+        Field("practitioner_video_capable", "bool", default=True),
+        Field("patient_video_unavailable", "bool", default=False),
+        Field("related_em_prior_7_days", "bool", default=False),
+        Field("leads_to_em_within_24h", "bool", default=False),
+        Field("em_within_7_days_after", "bool", default=False),
+        Field("followup_within_24_business_hours", "bool", default=True),
+        Field("consent_documented", "bool"),
+        Field("behavioral_health", "bool", default=False),
+        Field("role", "enum", choices=ROLES),
+        Field("report", "enum", choices=REPORTS),
+        Field("consultant_saw_patient_prior_14_days", "bool", default=False),
+        Field("consult_leads_to_visit_within_14_days", "bool", default=False),
+        Field("device_days", "int", help="monitoring days in the 30-day period"),
+        Field("management_minutes", "int", help="treatment management minutes in the month"),
+        Field("interactive_communication", "bool", default=False),
+        Field("clinician", "enum", default="em_practitioner", choices=CLINICIANS),
+        Field("state", "state", help="two-letter state"),
+        Field("requested_code", "code", help="the code you meant to bill"),
+    )
+}
+
+
+_DEFAULTS: dict[str, Any] = {n: f.default for n, f in FIELDS.items() if f.default is not None}
+_REQUIRED: tuple[str, ...] = tuple(n for n, f in FIELDS.items() if f.required)
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_date(value: Any) -> tuple[str | None, str | None]:
+    """(normalised date, error message). Python callers may pass a datetime.date."""
+    if type(value) is _dt.date:
+        return value.isoformat(), None
+    if not isinstance(value, str):
+        return None, f"must be a date written YYYY-MM-DD, got {_type_name(value)}"
+    if not _DATE_RE.match(value):
+        return None, f"must be a date written YYYY-MM-DD, got {_short(value)}"
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        return None, f"{value!r} is not a real calendar date"
+    return value, None
+
+
+def _check_minutes_by_day(value: Any, name: str) -> tuple[dict[str, int] | None, list[str]]:
+    if not isinstance(value, dict):
+        return None, [
+            f"must be an object of day offset -> minutes, e.g. {{\"0\": 5, \"2\": 3}}, "
+            f"got {_type_name(value)}"
+        ]
+    problems: list[str] = []
+    out: dict[int, int] = {}
+    for key, minutes in value.items():
+        if _is_int(key):
+            day = key if 0 <= key <= 999999 else None
+        elif isinstance(key, str) and _DAY_RE.match(key) and len(key) <= 6:
+            day = int(key)
+        else:
+            day = None
+        if day is None:
+            problems.append(
+                f"day {_short(key)} must be a day offset: a whole number from 0 to 999999 "
+                "(\"0\" is the day of the first review)"
+            )
+            continue
+        if day in out:
+            problems.append(f"day {day} is given twice")
+            continue
+        if not _is_int(minutes):
+            problems.append(
+                f"minutes on day {day} must be a whole number, got {_type_name(minutes)}"
+            )
+            continue
+        if minutes < 0:
+            problems.append(f"minutes on day {day} must be 0 or more, got {minutes}")
+            continue
+        out[day] = minutes
+    if problems:
+        return None, problems
+    return {str(d): out[d] for d in sorted(out)}, []
+
+
+def _suggest(key: str) -> str:
+    matches = difflib.get_close_matches(key, list(FIELDS), n=1, cutoff=0.6)
+    if matches:
+        return f"; did you mean {matches[0]!r}?"
+    return "; allowed keys: " + ", ".join(FIELDS)
+
+
+def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
+    """Check `raw` against the contract; return the normalised encounter.
+
+    `codebook` (an engine.Codebook) adds the covered-date guard: a date outside
+    meta.covers is an error (the engine never extrapolates).
+    """
+    if not isinstance(raw, dict):
+        raise EncounterError(
+            [{"field": "encounter", "message": f"must be a JSON object, got {_type_name(raw)}"}]
+        )
+    errors: list[dict[str, str]] = []
+
+    def err(name: str, message: str) -> None:
+        errors.append({"field": name, "message": message})
+
+    for key in raw:
+        if not isinstance(key, str):
+            err(str(key), "keys must be text")
+        elif key not in FIELDS:
+            err(key, "unknown key" + _suggest(key))
+    for name in _REQUIRED:
+        if raw.get(name) is None:
+            f = FIELDS[name]
+            what = f" ({f.help})" if f.help else ""
+            choices = f"; one of: {', '.join(f.choices)}" if f.choices else ""
+            err(name, f"required{what}{choices}")
+
+    out: dict[str, Any] = dict(_DEFAULTS)
+    for name, value in raw.items():
+        f = FIELDS.get(name) if isinstance(name, str) else None
+        if f is None or value is None:
+            continue
+        kind = f.kind
+        # fast paths for the common, valid cases
+        if kind == "bool" and (value is True or value is False):
+            out[name] = value
+            continue
+        if kind == "enum" and type(value) is str and value in f.choices:
+            out[name] = value
+            continue
+        if kind == "int" and type(value) is int and value >= 0:
+            out[name] = value
+            continue
+        if f.kind == "date":
+            day, problem = _check_date(value)
+            if problem:
+                err(name, problem)
+            else:
+                out[name] = day
+        elif f.kind == "enum":
+            if isinstance(value, str) and value in f.choices:
+                out[name] = value
+            else:
+                hint = ""
+                if isinstance(value, str):
+                    close = difflib.get_close_matches(value, f.choices, n=1, cutoff=0.6)
+                    if close:
+                        hint = f"; did you mean {close[0]!r}?"
+                err(name, f"must be one of {', '.join(f.choices)}, got {_short(value)}{hint}")
+        elif f.kind == "int":
+            if not _is_int(value):
+                err(name, f"must be a whole number of {'days' if 'days' in name else 'minutes'}, "
+                          f"got {_type_name(value)} {_short(value)}")
+            elif value < 0:
+                err(name, f"must be 0 or more, got {value}")
+            else:
+                out[name] = value
+        elif f.kind == "bool":
+            if isinstance(value, bool):
+                out[name] = value
+            else:
+                err(name, f"must be true or false, got {_type_name(value)} {_short(value)}")
+        elif f.kind == "minutes_by_day":
+            days, problems = _check_minutes_by_day(value, name)
+            for problem in problems:
+                err(name, problem)
+            if days is not None:
+                out[name] = days
+        elif f.kind == "code":
+            if isinstance(value, str) and _CODE_RE.match(value):
+                out[name] = value
+            elif isinstance(value, str) and _CODE_RE.match(value.strip().upper()):
+                err(name, f"write the code in capitals without spaces: {value.strip().upper()!r}")
+            else:
+                err(name, "must be a five-character code such as \"99213\" or \"G2012\", "
+                          f"got {_type_name(value)} {_short(value)}")
+        elif f.kind == "state":
+            if isinstance(value, str) and _STATE_RE.match(value):
+                out[name] = value.upper()
+            else:
+                err(name, f"must be a two-letter state such as \"OH\", got {_short(value)}")
+
+    day = out.get("date_of_service")
+    if day is not None and codebook is not None:
+        start, end = codebook.covers_from, codebook.covers_to
+        if (start and day < start) or (end and day > end):
+            err(
+                "date_of_service",
+                f"{day} is outside the dates this codebook covers ({start} to {end}); "
+                "the engine does not guess beyond them",
+            )
+    if errors:
+        raise EncounterError(errors)
+    return out
