@@ -286,95 +286,18 @@ def locate_ids(root: str | Path) -> dict[str, str]:
 
 # ------------------------------------------------------------------------ compile
 def compile_folder(root: str | Path) -> dict[str, Any]:
-    """The compiled bundle of a codebook folder.
+    """The compiled bundle of a codebook folder, exactly as `telecode compile` builds it
+    (every default filled). Refuses a codebook that does not validate."""
+    from engine.tooling.compile import build_bundle
+    from engine.tooling.validate import validate_codebook
 
-    Uses the validator's compiler (engine.tooling.compile) when it is installed, so every
-    default is filled exactly as `telecode compile` does.
-    """
-    try:
-        from engine.tooling import compile as compiler  # type: ignore[attr-defined]
-    except ImportError:
-        compiler = None
-    if compiler is not None:
-        for name in ("compile_codebook", "compile_bundle", "build_bundle"):
-            fn = getattr(compiler, name, None)
-            if callable(fn):
-                result = fn(Path(root))
-                if isinstance(result, tuple):
-                    bundle, problems = result[0], result[1]
-                    if problems:
-                        raise WriteError(
-                            f"{root}: the codebook has problems — run `telecode validate {root}`"
-                        )
-                    return bundle
-                return result
-    return _plain_bundle(Path(root))
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, _dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return str(value)
-    return value
-
-
-def _plain_bundle(root: Path) -> dict[str, Any]:
-    """A bundle assembled without schema defaults (used only without the compiler)."""
-
-    def read(rel: str) -> Any:
-        path = root / rel
-        return _plain(load_rt(path)) if path.exists() else None
-
-    meta = read("codebook.yaml") or {}
-    b: dict[str, Any] = {
-        "format": 1,
-        "meta": {k: meta.get(k) for k in ("name", "version", "released", "covers")},
-        "sources": (read("sources.yaml") or {}).get("sources", []),
-        "families": [],
-        "codes": [],
-        "modifiers": (read("modifiers.yaml") or {}).get("modifiers", []),
-        "places_of_service": (read("places-of-service.yaml") or {}).get("places_of_service", []),
-        "payers": [],
-        "statuses": [],
-        "routes": [],
-        "rules": [],
-        "flexibilities": (read("policies/medicare-telehealth-flexibilities.yaml") or {}).get(
-            "periods", []
-        ),
-        "conflicts": (read("policies/source-conflicts.yaml") or {}).get("conflicts", []),
-        "messages": (read("messages.yaml") or {}).get("messages", []),
-        "faqs": (read("faq.yaml") or {}).get("faqs", []),
-    }
-    for path in sorted((root / "codes").glob("*.yaml")):
-        doc = _plain(load_rt(path)) or {}
-        fam = dict(doc.get("family") or {})
-        fam["file"] = f"codes/{path.name}"
-        b["families"].append(fam)
-        for c in doc.get("codes") or []:
-            b["codes"].append({**c, "family": fam.get("id")})
-    for path in sorted((root / "payers").glob("*.yaml")):
-        doc = _plain(load_rt(path)) or {}
-        payer = doc.get("payer") or {}
-        b["payers"].append(payer)
-        for s in doc.get("statuses") or []:
-            b["statuses"].append({**s, "payer": payer.get("id")})
-    for path in sorted((root / "routes").glob("*.yaml")):
-        b["routes"] += (_plain(load_rt(path)) or {}).get("routes") or []
-    for path in sorted((root / "rules").glob("*.yaml")):
-        for r in (_plain(load_rt(path)) or {}).get("rules") or []:
-            b["rules"].append({**r, "file": f"rules/{path.name}"})
-    for r in b["routes"]:
-        r.setdefault("clinician", "em_practitioner")
-    b["sources"].sort(key=lambda s: s.get("id") or "")
-    b["families"].sort(key=lambda f: f.get("id") or "")
-    b["codes"].sort(key=lambda c: (c.get("code") or "", c.get("from") or ""))
-    b["payers"].sort(key=lambda p: p.get("id") or "")
-    b["flexibilities"].sort(key=lambda p: p.get("from") or "")
-    return b
+    report = validate_codebook(Path(root))
+    if not report.ok or report.index is None:
+        first = "\n  ".join(str(p) for p in report.problems[:5])
+        more = len(report.problems) - 5
+        raise WriteError(
+            f"{root}: the codebook has {len(report.problems)} problem(s) — run "
+            f"`telecode validate {root}` and fix them first:\n  {first}"
+            + (f"\n  ... and {more} more" if more > 0 else "")
+        )
+    return build_bundle(report.index)
