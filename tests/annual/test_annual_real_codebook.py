@@ -32,7 +32,8 @@ def test_2024_to_2025(real_bundle):
     changes = diff_bundle(real_bundle, "2024-12-31", "2025-01-01")
     assert codes_of(changes, "added") == [f"{n}" for n in range(98000, 98017)]
     assert codes_of(changes, "ended") == ["99441", "99442", "99443", "G2012"]
-    audio = [c for c in changes if c.kind == "route" and c.key == "medicare audio_only em_practitioner"]
+    key = "medicare audio_only em_practitioner"
+    audio = [c for c in changes if c.kind == "route" and c.key == key]
     assert len(audio) == 1
     a = audio[0]
     assert a.before["codes"] == ["99441", "99442", "99443"]
