@@ -15,7 +15,7 @@ from __future__ import annotations
 from engine.checker import check, default_codebook
 from engine.codebook import Codebook, CodebookError, load_codebook
 from engine.errors import EncounterError
-from engine.lines import format_line, format_lines, line_matches, parse_billed
+from engine.lines import format_line, format_lines, line_matches, lines_match, parse_billed
 
 __all__ = [
     "Codebook",
@@ -26,6 +26,7 @@ __all__ = [
     "format_line",
     "format_lines",
     "line_matches",
+    "lines_match",
     "load_codebook",
     "parse_billed",
 ]

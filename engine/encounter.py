@@ -87,6 +87,10 @@ FIELDS: dict[str, Field] = {
 }
 
 
+_DEFAULTS: dict[str, Any] = {n: f.default for n, f in FIELDS.items() if f.default is not None}
+_REQUIRED: tuple[str, ...] = tuple(n for n, f in FIELDS.items() if f.required)
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return "null"
@@ -192,17 +196,28 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
             err(str(key), "keys must be text")
         elif key not in FIELDS:
             err(key, "unknown key" + _suggest(key))
+    for name in _REQUIRED:
+        if raw.get(name) is None:
+            f = FIELDS[name]
+            what = f" ({f.help})" if f.help else ""
+            choices = f"; one of: {', '.join(f.choices)}" if f.choices else ""
+            err(name, f"required{what}{choices}")
 
-    out: dict[str, Any] = {}
-    for name, f in FIELDS.items():
-        value = raw.get(name)
-        if value is None:
-            if f.required:
-                what = f" ({f.help})" if f.help else ""
-                choices = f"; one of: {', '.join(f.choices)}" if f.choices else ""
-                err(name, f"required{what}{choices}")
-            elif f.default is not None:
-                out[name] = f.default
+    out: dict[str, Any] = dict(_DEFAULTS)
+    for name, value in raw.items():
+        f = FIELDS.get(name) if isinstance(name, str) else None
+        if f is None or value is None:
+            continue
+        kind = f.kind
+        # fast paths for the common, valid cases
+        if kind == "bool" and (value is True or value is False):
+            out[name] = value
+            continue
+        if kind == "enum" and type(value) is str and value in f.choices:
+            out[name] = value
+            continue
+        if kind == "int" and type(value) is int and value >= 0:
+            out[name] = value
             continue
         if f.kind == "date":
             day, problem = _check_date(value)

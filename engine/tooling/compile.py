@@ -1,0 +1,134 @@
+"""`telecode compile`: the whole codebook as one JSON bundle (format 1).
+
+The bundle is what the engine, the site and the widget load (standard library only). It is
+byte-identical on every run for the same codebook: keys sorted, 2-space indent, UTF-8, a
+trailing newline, lists in a stable order (see BRIEF "compiled bundle"), every optional key
+filled with its schema default. ``meta.hash`` is the sha256 of the canonical JSON of the bundle
+without ``meta.hash`` (``json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)``,
+UTF-8).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from typing import Any
+
+from engine.tooling.records import Index
+
+FORMAT = 1
+
+
+def _from_key(item: dict[str, Any]) -> str:
+    value = item.get("from")
+    return value if isinstance(value, str) else ""
+
+
+def build_bundle(index: Index) -> dict[str, Any]:
+    """The bundle dict for a codebook that passed validation."""
+    filled = index.filled
+    docs = sorted(index.loaded.documents, key=lambda d: d.file)
+
+    def of_kind(kind: str) -> list[tuple[str, dict[str, Any]]]:
+        return [(d.file, copy.deepcopy(filled[d.file])) for d in docs if d.kind == kind]
+
+    cb = copy.deepcopy(index.codebook)
+    meta = {
+        "name": cb.get("name"),
+        "version": cb.get("version"),
+        "released": cb.get("released"),
+        "covers": cb.get("covers"),
+    }
+
+    sources: list[dict[str, Any]] = []
+    for _, data in of_kind("sources"):
+        sources.extend(data.get("sources", []))
+
+    families: list[dict[str, Any]] = []
+    codes: list[dict[str, Any]] = []
+    for file, data in of_kind("family"):
+        family = data["family"]
+        family["file"] = file
+        families.append(family)
+        for code in data.get("codes", []):
+            code["family"] = family["id"]
+            codes.append(code)
+
+    modifiers: list[dict[str, Any]] = []
+    for _, data in of_kind("modifiers"):
+        modifiers.extend(data.get("modifiers", []))
+    places: list[dict[str, Any]] = []
+    for _, data in of_kind("places-of-service"):
+        places.extend(data.get("places_of_service", []))
+
+    payers: list[dict[str, Any]] = []
+    statuses_by_payer: list[tuple[str, list[dict[str, Any]]]] = []
+    for _, data in of_kind("payer"):
+        payer = data["payer"]
+        payers.append(payer)
+        rows = []
+        for status in data.get("statuses", []):
+            status["payer"] = payer["id"]
+            rows.append(status)
+        statuses_by_payer.append((payer["id"], rows))
+    statuses = [s for _, rows in sorted(statuses_by_payer, key=lambda x: x[0]) for s in rows]
+
+    routes: list[dict[str, Any]] = []
+    for _, data in of_kind("routes"):  # files sorted by name, then file order
+        routes.extend(data.get("routes", []))
+    rules: list[dict[str, Any]] = []
+    for file, data in of_kind("rules"):
+        for rule in data.get("rules", []):
+            rule["file"] = file
+            rules.append(rule)
+    periods: list[dict[str, Any]] = []
+    for _, data in of_kind("flexibilities"):
+        periods.extend(data.get("periods", []))
+    conflicts: list[dict[str, Any]] = []
+    for _, data in of_kind("conflicts"):
+        conflicts.extend(data.get("conflicts", []))
+    messages: list[dict[str, Any]] = []
+    for _, data in of_kind("messages"):
+        messages.extend(data.get("messages", []))
+    faqs: list[dict[str, Any]] = []
+    for _, data in of_kind("faq"):
+        faqs.extend(data.get("faqs", []))
+
+    bundle: dict[str, Any] = {
+        "format": FORMAT,
+        "meta": meta,
+        "sources": sorted(sources, key=lambda s: s["id"]),
+        "families": sorted(families, key=lambda f: f["id"]),
+        "codes": sorted(codes, key=lambda c: (c["code"], _from_key(c))),
+        "modifiers": sorted(modifiers, key=lambda m: (m["code"], _from_key(m))),
+        "places_of_service": sorted(places, key=lambda p: (p["code"], _from_key(p))),
+        "payers": sorted(payers, key=lambda p: p["id"]),
+        "statuses": statuses,
+        "routes": routes,
+        "rules": rules,
+        "flexibilities": sorted(periods, key=_from_key),
+        "conflicts": sorted(conflicts, key=lambda c: c["id"]),
+        "messages": sorted(messages, key=lambda m: m["id"]),
+        "faqs": faqs,
+    }
+    bundle["meta"]["hash"] = bundle_hash(bundle)
+    return bundle
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def bundle_hash(bundle: dict[str, Any]) -> str:
+    """sha256 (hex) of the canonical JSON of ``bundle`` without ``meta.hash``."""
+    clone = dict(bundle)
+    clone["meta"] = {k: v for k, v in bundle.get("meta", {}).items() if k != "hash"}
+    return hashlib.sha256(canonical_json(clone)).hexdigest()
+
+
+def dump_bundle(bundle: dict[str, Any]) -> str:
+    """The bundle's text: sorted keys, 2-space indent, trailing newline."""
+    return json.dumps(bundle, sort_keys=True, indent=2, ensure_ascii=False) + "\n"

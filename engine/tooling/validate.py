@@ -1,0 +1,108 @@
+"""`telecode validate`: load the codebook, check every file against its JSON Schema, then run
+the lint rules. Returns every problem (never raises for a bad codebook)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.tooling.lint import LintContext, run_rules
+from engine.tooling.problems import Problem, sort_problems
+from engine.tooling.records import PROVENANCE_KINDS, Index, as_date, build_index
+from engine.tooling.schema import check_document
+from engine.tooling.yaml_load import load_codebook_files
+
+# Summary order and words: record kind -> plural noun
+COUNT_WORDS = [
+    ("code", "codes"), ("family", "families"), ("source", "sources"), ("modifier", "modifiers"),
+    ("pos", "places of service"), ("payer", "payers"), ("status", "statuses"),
+    ("route", "routes"), ("rule", "rules"), ("period", "flexibility periods"),
+    ("conflict", "conflicts"), ("message", "messages"), ("faq", "FAQs"),
+]
+SINGULAR = {"codes": "code", "families": "family", "sources": "source", "modifiers": "modifier",
+            "places of service": "place of service", "payers": "payer", "statuses": "status",
+            "routes": "route", "rules": "rule", "flexibility periods": "flexibility period",
+            "conflicts": "conflict", "messages": "message", "FAQs": "FAQ"}
+
+
+@dataclass
+class Report:
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    index: Index | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def counts(self) -> dict[str, int]:
+        if self.index is None:
+            return {}
+        return {kind: len(self.index.of(kind)) for kind, _ in COUNT_WORDS}
+
+    def summary(self) -> str:
+        counts = self.counts()
+        parts = []
+        for kind, word in COUNT_WORDS:
+            n = counts.get(kind, 0)
+            parts.append(f"{n} {SINGULAR[word] if n == 1 else word}")
+        return "codebook OK: " + ", ".join(parts)
+
+
+def validate_codebook(
+    root: str | Path,
+    today: dt.date | None = None,
+    stale_after: dt.timedelta | None = None,
+) -> Report:
+    """Validate the codebook folder ``root``. ``today`` is injectable for tests."""
+    today = today or dt.date.today()
+    root = Path(root)
+    report = Report(root)
+    loaded = load_codebook_files(root)
+    problems = list(loaded.problems)
+    for doc in loaded.documents:
+        problems.extend(check_document(doc))
+    index = build_index(loaded)
+    report.index = index
+    problems.extend(run_rules(LintContext(index, today)))
+    report.problems = sort_problems(problems)
+    if stale_after is not None:
+        report.warnings = sort_problems(stale_records(index, today, stale_after))
+    return report
+
+
+def stale_records(index: Index, today: dt.date, limit: dt.timedelta) -> list[Problem]:
+    """Records whose last_verified is older than ``today - limit``."""
+    cutoff = today - limit
+    out = []
+    for record in index:
+        if record.kind not in PROVENANCE_KINDS:
+            continue
+        checked = as_date(record.get("last_verified"))
+        if checked is not None and checked < cutoff:
+            age = (today - checked).days
+            out.append(record.problem(
+                "stale", f"last verified {checked.isoformat()} ({age} days ago, before "
+                f"{cutoff.isoformat()})",
+                "check it against its sources and update last_verified", "last_verified"))
+    return out
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$")
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """``90d``, ``12w``, ``12m`` (30-day months... see below), ``1y`` -> timedelta.
+
+    Months count as 30.4375 days and years as 365.25 days (whole days, rounded down), so
+    ``12m`` == ``1y`` == 365 days.
+    """
+    match = _DURATION.match(text.lower())
+    if not match:
+        raise ValueError(f"{text!r} is not a duration: write e.g. 90d, 12w, 12m or 1y")
+    number, unit = int(match.group(1)), match.group(2)
+    days = {"d": 1.0, "w": 7.0, "m": 30.4375, "y": 365.25}[unit] * number
+    return dt.timedelta(days=int(days))
