@@ -98,7 +98,7 @@ function sourceLinks(ids) {
   const links = [];
   ids.forEach((id, i) => {
     if (i) links.push(", ");
-    links.push(h("a", { href: new URL(`sources/#${encodeURIComponent(id)}`, SITE_ROOT).href }, id));
+    links.push(h("a", { href: new URL(`sources/#src-${encodeURIComponent(id)}`, SITE_ROOT).href }, id));
   });
   return h("span", { class: "tc-sources" }, " Sources: ", links);
 }
