@@ -684,7 +684,12 @@ def flexibilities(cb: Codebook, src: str) -> str:
                    f'style="width:{width:.2f}%" '
                    f'title="{esc(lo)} → {esc(hi)}: {esc(p.get("state"))}"></span>')
     bar.append("</div>")
-    out = ["\n".join(bar), ""]
+    ticks = ['<div class="tc-timeline-axis" aria-hidden="true">']
+    for year in range(int(first[:4]) + 1, int(last[:4]) + 1):
+        left = (date(year, 1, 1) - date.fromisoformat(first)).days * 100 / total
+        ticks.append(f'<span style="left:{left:.2f}%">{year}</span>')
+    ticks.append("</div>")
+    out = ["\n".join(bar + ticks), ""]
     rows = []
     for p in periods:
         state_ = str(p.get("state"))
@@ -801,15 +806,16 @@ def documentation(cb: Codebook, src: str) -> str:
         if rs:
             groups.append((f"family:{fid}", rs))
             used.update(r["id"] for r in rs)
+    by_modality: list[tuple[str, list[Record]]] = []
     for mod in views.modalities(cb):
         rs = [r for r in checklist if r["id"] not in used
               and mod in ((r.get("scope") or {}).get("modalities") or [])]
         if rs:
-            groups.append((f"modality:{mod}", rs))
+            by_modality.append((f"modality:{mod}", rs))
     rest = [r for r in checklist if r["id"] not in used
             and not (r.get("scope") or {}).get("modalities")]
-    if rest:
-        groups.insert(0, ("all", rest))
+    # general items first, then by kind of service, then what a family adds
+    groups = ([("all", rest)] if rest else []) + by_modality + groups
     for key, rs in groups:
         kind, _, value = key.partition(":")
         if kind == "family":
