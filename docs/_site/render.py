@@ -579,8 +579,9 @@ def _scoped_items(cb: Codebook, src: str, items: list[Record], prefix: str) -> s
         if rows:
             out.append(table(["Payer", "Use", "Dates", "Note"], rows))
             out.append("")
-        routes = [r for r in cb.routes if m.get("code") in (r.get("modifiers") or [])
-                  or m.get("code") in (r.get("pos") or {}).values()]
+        routes = views.by_payer(cb, [r for r in cb.routes
+                                     if m.get("code") in (r.get("modifiers") or [])
+                                     or m.get("code") in (r.get("pos") or {}).values()])
         if routes:
             out.append("Reported by these payer routes:")
             out.append("")
@@ -974,8 +975,8 @@ def print_year(cb: Codebook, year: int) -> str:
         out.append(table(["Code", "What it is", "Patient", "MDM / time",
                           *[payer_name(cb, p) for p in payers]], rows, cls="tc-print-table"))
         out.append("")
-        routes = [r for r in cb.routes if fid in (r.get("families") or [])
-                  and views.overlaps(r, start, end)]
+        routes = views.by_payer(cb, [r for r in cb.routes if fid in (r.get("families") or [])
+                                     and views.overlaps(r, start, end)])
         if routes:
             out.append("**Report with:**")
             out.append("")
