@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.codebook import Codebook
 
-from . import state, views
+from . import extensions, state, views
 from .text import (
     badge,
     code_span,
@@ -257,10 +257,17 @@ def home(cb: Codebook, src: str) -> str:
     return "\n".join(lines)
 
 
+# Pages other parts of the project add; linked from the home page when the build has them.
+OPTIONAL_PAGES = [("maintainers.md", "Maintainer guide: the yearly update"),
+                  ("performance.md", "Batch checker performance")]
+
+
 def change_pages(cb: Codebook, src: str) -> str:
-    """Links to the yearly "what changed" pages when the build has them."""
+    """Links to the yearly "what changed" pages and other optional pages the build has."""
     links = [link(src, f"changes/{y}.md", f"What changed in {y}")
              for y in views.years(cb) if state.has_page(f"changes/{y}.md")]
+    links += [link(src, page, esc(title)) for page, title in OPTIONAL_PAGES
+              if state.has_page(page)]
     return " · ".join(links)
 
 
@@ -449,6 +456,13 @@ def code_page(cb: Codebook, code: str) -> str:
     out.append("")
     if siblings:
         out.append("Same family: " + ", ".join(code_link(cb, src, c) for c in siblings))
+        out.append("")
+
+    # links other generator modules add (e.g. the yearly "what changed" pages)
+    see_also = extensions.code_page_links(cb, code)
+    if see_also:
+        out += ["## See also", ""]
+        out += [f"- {link(src, target, esc(text))}" for target, text in see_also]
         out.append("")
 
     # FAQs
