@@ -24,8 +24,8 @@ from typing import Any
 from engine.codebook import NO_RECORD, NOT_VALID_ON_DATE, PAYABLE_STATUSES, Codebook, CodebookError
 from engine.codebook import in_range as _in_range
 from engine.codebook import load_codebook as _load
-from engine.conditions import compile_condition
-from engine.encounter import validate
+from engine.conditions import _always, compile_condition
+from engine.encounter import FIELDS, validate
 from engine.lines import format_line, format_lines
 from engine.selection import Selection, select_family, time_value
 from engine.templates import is_strict, render
@@ -52,6 +52,13 @@ __doc__ = (__doc__ or "") + "".join(
 )
 
 FLEXIBILITY_STATES = ("extended", "lapse_restored", "lapse", "none")
+DERIVED_FIELDS = ("discussion_share", "flexibility_state", "selected_codes", "time_minutes")
+# The evaluation context always holds every contract key and derived fact (None when not
+# given), so conditions see "absent" and templates render an absent value as "".
+_CTX_BASE: dict[str, Any] = dict.fromkeys((*FIELDS, *DERIVED_FIELDS))
+# {flexibility.*} on a date no period covers
+_NO_FLEXIBILITY: dict[str, Any] = {"id": None, "state": "none", "law": None, "from": None,
+                                   "to": None, "restored_by": None, "restored_by_id": None}
 DENYING = ("deny", "not_covered")
 _EFFECT_SEVERITY = {
     "deny": "error",
@@ -99,20 +106,43 @@ def _merge(into: list[str], more: list[str]) -> list[str]:
     return into
 
 
+class _RuleEntry:
+    """A rule with its scope pre-digested for the per-encounter loop."""
+
+    __slots__ = ("rule", "id", "frm", "to", "codes", "when", "effect", "drop_families",
+                 "sources", "conflict", "extra", "title", "message", "severity", "outcome")
+
+    def __init__(self, rule: dict[str, Any], when: Any, sources: list[str],
+                 conflict: dict[str, Any] | None) -> None:
+        scope = rule.get("scope") or {}
+        self.rule = rule
+        self.id: str = rule["id"]
+        self.frm: str = rule.get("from") or ""
+        self.to: str | None = rule.get("to")
+        self.codes = frozenset(scope["codes"]) if scope.get("codes") else None
+        self.when = None if when is _always else when  # None: no condition
+        self.effect: str = str(rule.get("effect"))
+        self.drop_families: tuple[str, ...] | None = (
+            tuple(scope["families"]) if scope.get("families") else None)
+        self.sources = sources
+        self.conflict = conflict
+        self.extra = {"conflict": conflict} if conflict else None
+        self.title = rule.get("title")
+        self.message = rule.get("message")
+        self.severity = _EFFECT_SEVERITY.get(self.effect, "warning")
+        outcome = _EFFECT_OUTCOME.get(self.effect, self.effect)
+        self.outcome = outcome + (f" ({self.title})" if self.title else "")
+
+
 class _Compiled:
-    """Per-codebook caches the engine adds to a Codebook (conditions compiled once)."""
+    """Per-codebook caches the engine adds to a Codebook: conditions compiled once, rules
+    pre-filtered by their static scope, flexibility periods digested."""
 
     def __init__(self, cb: Codebook) -> None:
+        self.cb = cb
         self.when: dict[int, Any] = {}
         for item in cb.routes + cb.rules:
             self.when[id(item)] = compile_condition(item.get("when"))
-        self.rule_sources: dict[int, list[str]] = {}
-        for rule in cb.rules:
-            srcs = source_ids(rule)
-            conflict = cb.conflict(rule["conflict"]) if rule.get("conflict") else None
-            if rule.get("conflict") and conflict is None and is_strict():
-                raise CodebookError(f"rule {rule.get('id')}: unknown conflict {rule['conflict']!r}")
-            self.rule_sources[id(rule)] = _merge(srcs, source_ids(conflict))
         self.conflict_ctx: dict[str, dict[str, Any]] = {}
         for cid, conflict in cb.conflicts.items():
             claims = [p.get("claim") for p in conflict.get("positions") or () if p.get("claim")]
@@ -123,6 +153,66 @@ class _Compiled:
                 "alternatives": "; ".join(claims),
                 "reason": conflict.get("reason"),
             }
+        self.entries: dict[int, _RuleEntry] = {}
+        for rule in cb.rules:
+            srcs = source_ids(rule)
+            cid = rule.get("conflict")
+            conflict = cb.conflict(cid) if cid else None
+            if cid and conflict is None and is_strict():
+                raise CodebookError(f"rule {rule.get('id')}: unknown conflict {cid!r}")
+            self.entries[id(rule)] = _RuleEntry(
+                rule, self.when[id(rule)], _merge(srcs, source_ids(conflict)),
+                self.conflict_ctx.get(cid) if cid else None)
+        self.flex: list[tuple[str, str | None, str, dict[str, Any]]] = []
+        for period in cb.flexibilities:
+            state = str(period.get("state"))
+            restored = period.get("restored_by")
+            if state == "lapse":
+                state = "lapse_restored" if restored else "lapse"
+            restorer = cb.flexibility(restored) if restored else None
+            info = dict(period)
+            info["restored_by"] = (restorer or {}).get("law") or restored
+            info["restored_by_id"] = restored
+            self.flex.append((period.get("from") or "", period.get("to"), state, info))
+        self._rules: dict[tuple[Any, ...], list[_RuleEntry]] = {}
+        self.candidates: dict[Any, Any] = {}  # engine.selection's per-codebook cache
+        self._route_sources: dict[int, list[str]] = {}
+
+    def rules_for(self, payer: str, modality: str, route: dict[str, Any] | None,
+                  clinician: str) -> list[_RuleEntry]:
+        """Rules whose payer/modality/route/family/clinician scope admits the encounter."""
+        key = (payer, modality, route["id"] if route else None, clinician)
+        found = self._rules.get(key)
+        if found is not None:
+            return found
+        families = set(route.get("families") or ()) if route else set()
+        found = []
+        for rule in self.cb.rules_for(payer, modality):
+            scope = rule.get("scope") or {}
+            fams = scope.get("families")
+            if fams and not families.intersection(fams):
+                continue
+            routes = scope.get("routes")
+            if routes and (route is None or route["id"] not in routes):
+                continue
+            clinicians = scope.get("clinicians")
+            if clinicians and clinician not in clinicians:
+                continue
+            found.append(self.entries[id(rule)])
+        self._rules[key] = found
+        return found
+
+    def route_sources(self, route: dict[str, Any]) -> list[str]:
+        found = self._route_sources.get(id(route))
+        if found is None:
+            found = self._route_sources[id(route)] = source_ids(route)
+        return found
+
+    def flexibility(self, day: str) -> tuple[str, dict[str, Any]]:
+        for frm, to, state, info in self.flex:
+            if frm <= day and (to is None or day <= to):
+                return state, info
+        return "none", _NO_FLEXIBILITY
 
 
 def _compiled(cb: Codebook) -> _Compiled:
@@ -134,18 +224,8 @@ def _compiled(cb: Codebook) -> _Compiled:
 
 
 def _flexibility(cb: Codebook, day: str) -> tuple[str, dict[str, Any]]:
-    period = cb.flexibility_on(day)
-    if period is None:
-        return "none", {}
-    state = period.get("state")
-    if state == "lapse":
-        state = "lapse_restored" if period.get("restored_by") else "lapse"
-    restored = period.get("restored_by")
-    restorer = cb.flexibility(restored) if restored else None
-    info = dict(period)
-    info["restored_by"] = (restorer or {}).get("law") or restored
-    info["restored_by_id"] = restored
-    return str(state), info
+    """(flexibility_state, the period record with restored_by as the restoring law)."""
+    return _compiled(cb).flexibility(day)
 
 
 class _Run:
@@ -157,8 +237,9 @@ class _Run:
         self.enc = enc
         self.day: str = enc["date_of_service"]
         payer = cb.payer(enc["payer"]) or {}
-        state, flex = _flexibility(cb, self.day)
-        ctx = dict(enc)
+        state, flex = self.comp.flexibility(self.day)
+        ctx = dict(_CTX_BASE)  # every contract key and derived fact; None = not given
+        ctx.update(enc)
         ctx["payer_name"] = payer.get("name") or enc["payer"]
         ctx["flexibility_state"] = state
         ctx["flexibility"] = flex
@@ -183,9 +264,9 @@ class _Run:
         msg = self.cb.message(mid)
         if msg is None:
             return False
-        ctx = self.ctx if not extra else {**self.ctx, **extra}
         self.warn(section, mid, severity or msg.get("severity") or "warning",
-                  render(msg.get("text"), ctx), _merge(source_ids(msg), sources or []))
+                  render(msg.get("text"), self.ctx, extra),
+                  _merge(source_ids(msg), sources or []))
         return True
 
     def required_message(self, section: str, mid: str, extra: dict[str, Any] | None = None,
@@ -217,7 +298,7 @@ class _Run:
             ctx["time_minutes"] = time_value(first, enc) if first else None
             if self.comp.when[id(route)](ctx):
                 return route
-        ctx.pop("time_minutes", None)
+        ctx["time_minutes"] = None
         return None
 
     def run(self) -> dict[str, Any]:
@@ -245,7 +326,7 @@ class _Run:
                 "route", route["id"],
                 f"route found: families {', '.join(route.get('families') or [])}; "
                 f"modifiers {', '.join(mods) or 'none'}; POS {pos or 'none (not telehealth)'}",
-                source_ids(route),
+                self.comp.route_sources(route),
             )
             for fid in route.get("families") or []:
                 family = cb.family(fid)
@@ -253,7 +334,7 @@ class _Run:
                     if is_strict():
                         raise CodebookError(f"route {route['id']}: unknown family {fid!r}")
                     continue
-                sel = select_family(cb, family, route, enc, ctx)
+                sel = select_family(cb, family, route, enc, ctx, self.comp.candidates)
                 for line in sel.lines:
                     line["modifiers"] = list(mods)
                     line["pos"] = pos
@@ -263,43 +344,49 @@ class _Run:
         self.update_selected(selections)
         # families in the route (for rule scope), time of the first family for conditions
         route_families = list(route.get("families") or []) if route else []
-        if route_families and "time_minutes" not in ctx:
+        if route_families and ctx["time_minutes"] is None:
             first = cb.family(route_families[0])
             ctx["time_minutes"] = time_value(first, enc) if first else None
 
-        for rule in cb.rules_for(enc["payer"], enc["modality"]):
-            if not self.rule_applies(rule, route, route_families):
+        day = self.day
+        warnings_out = self.sections["rules"].append
+        trace_out = self.trace["rules"].append
+        checklist = self.checklist
+        for e in self.comp.rules_for(enc["payer"], enc["modality"], route, enc["clinician"]):
+            if e.frm > day or (e.to is not None and day > e.to):
                 continue
-            effect = rule.get("effect")
-            srcs = self.comp.rule_sources[id(rule)]
-            extra: dict[str, Any] = {}
-            if rule.get("conflict"):
-                extra["conflict"] = self.comp.conflict_ctx.get(rule["conflict"], {})
-            text = render(rule.get("message"), {**ctx, **extra} if extra else ctx)
-            outcome = _EFFECT_OUTCOME.get(str(effect), str(effect))
-            if effect in DENYING:
-                billable = False
-                denied = True
-                for sel in selections:
-                    sel.lines.clear()
-            elif effect == "drop":
-                scoped = (rule.get("scope") or {}).get("families")
-                dropped = [s.family_id for s in selections
-                           if not scoped or s.family_id in scoped]
-                for sel in selections:
-                    if sel.family_id in dropped:
-                        sel.lines.clear()
-                outcome = outcome.format(families=", ".join(dropped) or "no family")
+            if e.codes is not None and e.codes.isdisjoint(ctx["selected_codes"]):
+                continue
+            effect = e.effect
+            if effect == "drop":
+                # a drop with nothing to drop says nothing
+                fams = e.drop_families or route_families
+                dropped = [sel for sel in selections if sel.family_id in fams and sel.lines]
+                if not dropped:
+                    continue
+            if e.when is not None and not e.when(ctx):
+                continue
+            text = render(e.message, ctx, e.extra)
+            outcome = e.outcome
             if effect == "checklist":
-                if text and text not in self.checklist:
-                    self.checklist.append(text)
+                if text and text not in checklist:
+                    checklist.append(text)
             else:
-                self.warn("rules", rule["id"], _EFFECT_SEVERITY.get(str(effect), "warning"),
-                          text, srcs)
-            title = rule.get("title")
-            self.add_trace("rules", rule["id"], f"{outcome}" + (f" ({title})" if title else ""),
-                           srcs)
-            self.update_selected(selections)
+                if effect in DENYING:
+                    billable = False
+                    denied = True
+                    for sel in selections:
+                        sel.lines.clear()
+                    self.update_selected(selections)
+                elif effect == "drop":
+                    for sel in dropped:
+                        sel.lines.clear()
+                    outcome = outcome.replace("{families}",
+                                              ", ".join(s.family_id for s in dropped))
+                    self.update_selected(selections)
+                warnings_out({"id": e.id, "severity": e.severity, "message": text,
+                              "sources": list(e.sources)})
+            trace_out({"rule": e.id, "outcome": outcome, "sources": list(e.sources)})
 
         lines: list[dict[str, Any]] = [line for s in selections for line in s.lines]
         for sel in selections:
@@ -347,30 +434,6 @@ class _Run:
         self.ctx["selected_codes"] = codes
         self.ctx["codes"] = codes
 
-    def rule_applies(self, rule: dict[str, Any], route: dict[str, Any] | None,
-                     route_families: list[str]) -> bool:
-        scope = rule.get("scope") or {}
-        if not _in_range(rule, self.day):
-            return False
-        fams = scope.get("families")
-        if fams and not any(f in fams for f in route_families):
-            return False
-        routes = scope.get("routes")
-        if routes and (route is None or route["id"] not in routes):
-            return False
-        clinicians = scope.get("clinicians")
-        if clinicians and self.enc["clinician"] not in clinicians:
-            return False
-        codes = scope.get("codes")
-        if codes and not any(c in codes for c in self.ctx["selected_codes"]):
-            return False
-        if rule.get("effect") == "drop":
-            # a drop with nothing to drop says nothing
-            fams = fams or route_families
-            if not any(sel.lines for sel in self.selections if sel.family_id in fams):
-                return False
-        return bool(self.comp.when[id(rule)](self.ctx))
-
     def check_payable(self, selections: list[Selection]) -> None:
         """Never report a code the payer does not pay: that is a codebook inconsistency."""
         bad: list[tuple[dict[str, Any], dict[str, Any]]] = []
@@ -406,7 +469,7 @@ class _Run:
         text = (family.get("messages") or {}).get("below_minimum")
         if text:
             self.warn("selection", f"{sel.family_id}-below-minimum", "warning",
-                      render(text, {**self.ctx, **extra}), source_ids(family))
+                      render(text, self.ctx, extra), source_ids(family))
         elif is_strict():
             raise CodebookError(f"family {sel.family_id} has no messages.below_minimum")
 

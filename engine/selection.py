@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.codebook import Codebook, CodebookError, in_range
+from engine.codebook import Codebook, CodebookError
 from engine.templates import is_strict, render
 
 __all__ = ["Selection", "select_family", "time_value", "evisit_periods"]
@@ -58,6 +58,21 @@ def evisit_periods(by_day: dict[str, int], period_days: int) -> list[tuple[int, 
     return [(start, total) for start, total in periods]
 
 
+# placeholders family messages may use (codebook/README.md); None renders as ""
+_PERIOD_KEYS = dict.fromkeys(
+    ("period", "period_start", "period_end", "period_minutes", "period_days"))
+_ONE_PERIOD = 10**9  # without period_days every day falls in one period
+
+
+def _period_days(family: dict[str, Any]) -> int:
+    days = family.get("period_days")
+    if isinstance(days, int) and not isinstance(days, bool) and days > 0:
+        return days
+    if is_strict():
+        raise CodebookError(f"family {family.get('id')}: evisit_periods needs period_days")
+    return _ONE_PERIOD
+
+
 def _days(enc: dict[str, Any]) -> dict[str, int] | None:
     by_day = enc.get("evisit_minutes_by_day")
     if by_day is not None:
@@ -81,34 +96,59 @@ def time_value(family: dict[str, Any] | None, enc: dict[str, Any]) -> int | None
         days = _days(enc)
         if days is None:
             return None
-        periods = evisit_periods(days, int((family or {}).get("period_days") or 7))
+        periods = evisit_periods(days, _period_days(family or {}))
         return periods[0][1] if periods else 0
     if is_strict():
         raise CodebookError(f"family {(family or {}).get('id')}: unknown time_basis {basis!r}")
     return enc.get("minutes")
 
 
+def _static_candidates(cb: Codebook, family_id: str, allowed: Any, status: str,
+                       modality: str) -> list[dict[str, Any]]:
+    """Selectable codes of a family for a patient status and modality (all dates)."""
+    return [
+        c for c in cb.codes_of_family(family_id)
+        if c.get("selectable", True)
+        and (c.get("patient_status") in (None, "any", status))
+        and (not c.get("modality") or c.get("modality") == modality)
+        and (not allowed or c["code"] in allowed)
+    ]
+
+
 class _Selector:
     def __init__(self, cb: Codebook, family: dict[str, Any], route: dict[str, Any],
-                 enc: dict[str, Any], ctx: dict[str, Any]) -> None:
+                 enc: dict[str, Any], ctx: dict[str, Any],
+                 cache: dict[Any, Any] | None = None) -> None:
         self.cb = cb
         self.family = family
-        self.fid = family["id"]
+        self.fid = fid = family["id"]
         self.enc = enc
         self.ctx = ctx
-        self.day = enc["date_of_service"]
-        self.sel = Selection(self.fid, family)
-        self.fsources = _sources(family)
-        allowed = route.get("codes")
+        self.day = day = enc["date_of_service"]
+        self.sel = Selection(fid, family)
         status, modality = enc["patient_status"], enc["modality"]
-        all_valid = [c for c in cb.codes_of_family(self.fid) if in_range(c, self.day)]
+        if cache is None:
+            cache = {}
+        self.cache = cache
+        key = (fid, route.get("id"), status, modality)
+        static = cache.get(key)
+        if static is None:
+            static = cache[key] = (
+                _static_candidates(cb, fid, route.get("codes"), status, modality),
+                _sources(family),
+            )
+        codes, self.fsources = static
         self.candidates = [
-            c for c in all_valid
-            if c.get("selectable", True)
-            and (c.get("patient_status") in (None, "any", status))
-            and (not c.get("modality") or c.get("modality") == modality)
-            and (not allowed or c["code"] in allowed)
+            c for c in codes
+            if (c.get("from") or "") <= day and (c.get("to") is None or day <= c["to"])
         ]
+
+    def code_sources(self, code: dict[str, Any]) -> list[str]:
+        key = ("sources", id(code))
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = _sources(code)
+        return found
 
     # ---- output helpers ---------------------------------------------------------------
     def trace(self, outcome: str, extra_sources: list[str] | None = None) -> None:
@@ -126,18 +166,23 @@ class _Selector:
                 return
             if is_strict():
                 raise CodebookError(f"family {self.fid} has no messages.{key}")
+            self.no_code()
             return
-        ctx = {**self.ctx, "family": self.family.get("title") or self.fid,
-               "family_id": self.fid, **(extra or {})}
+        mins = [c["min_minutes"] for c in self.candidates
+                if c.get("min_minutes") is not None and not c.get("add_on")]
+        more = {"family": self.family.get("title") or self.fid, "family_id": self.fid,
+                "time_basis": self.family.get("time_basis"),
+                "minimum": min(mins) if mins else None, **_PERIOD_KEYS, **(extra or {})}
         self.sel.warnings.append({
             "id": f"{self.fid}-{key.replace('_', '-')}",
             "severity": "warning",
-            "message": render(text, ctx),
+            "message": render(text, self.ctx, more),
             "sources": list(self.fsources),
         })
 
     def no_code(self) -> None:
-        ctx = {**self.ctx, "family": self.family.get("title") or self.fid, "family_id": self.fid}
+        more = {"family": self.family.get("title") or self.fid, "family_id": self.fid,
+                "time_basis": self.family.get("time_basis")}
         for mid in ("no-code-for-encounter", "not-covered-no-route"):
             msg = self.cb.message(mid)
             if msg is not None:
@@ -147,7 +192,7 @@ class _Selector:
                         srcs.append(s)
                 self.sel.warnings.append({
                     "id": mid, "severity": msg.get("severity") or "warning",
-                    "message": render(msg.get("text"), ctx), "sources": srcs,
+                    "message": render(msg.get("text"), self.ctx, more), "sources": srcs,
                 })
                 return
         if is_strict():
@@ -178,7 +223,7 @@ class _Selector:
             code = self.candidates[0]
             self.line(code)
             self.trace(f"{code['code']} (fixed code valid on {self.day})",
-                       _sources(code))
+                       self.code_sources(code))
         elif is_strict():
             raise CodebookError(f"family {self.fid}: unknown selection {method!r}")
         return self.sel
@@ -213,7 +258,7 @@ class _Selector:
             why.append(f"{minutes} minutes supports level {by_time}")
         self.line(code)
         self.trace(f"{code['code']} (level {level}: {'; '.join(why)}; "
-                   "the higher wins)", _sources(code))
+                   "the higher wins)", self.code_sources(code))
 
     def bands(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         primaries = [c for c in self.candidates if not c.get("add_on")]
@@ -259,7 +304,7 @@ class _Selector:
         self.line(code)
         self.trace(f"{code['code']} ({t} {basis.replace('_', ' ')} in "
                    f"{code.get('min_minutes')}-{code.get('max_minutes') or 'open'})",
-                   _sources(code))
+                   self.code_sources(code))
         for add in addons:
             spec = add.get("add_on") or {}
             if spec.get("primary") != code["code"]:
@@ -271,7 +316,7 @@ class _Selector:
             if units >= 1:
                 self.line(add, units)
                 self.trace(f"{add['code']} x{units} (add-on: each {each} beyond "
-                           f"{code.get('min_minutes')} for {code['code']})", _sources(add))
+                           f"{code.get('min_minutes')} for {code['code']})", self.code_sources(add))
 
     def evisit(self, primaries: list[dict[str, Any]]) -> None:
         days = _days(self.enc)
@@ -279,12 +324,13 @@ class _Selector:
             self.sel.missing_time = True
             self.trace("no e-visit minutes given: no line")
             return
-        period_days = int(self.family.get("period_days") or 7)
+        period_days = _period_days(self.family)
         periods = evisit_periods(days, period_days)
         if not periods:
             self.trace("no e-visit minutes on any day")
             self.family_message("below_minimum", {"time_minutes": 0, "period": 1,
-                                                  "period_start": 0, "period_minutes": 0})
+                                                  "period_start": 0, "period_minutes": 0,
+                                                  "period_days": period_days})
             return
         for n, (start, total) in enumerate(periods, 1):
             code, why = self.pick_band(primaries, total)
@@ -298,10 +344,12 @@ class _Selector:
                 continue
             self.line(code)
             self.trace(f"period {n} (days {start}-{start + period_days - 1}) "
-                       f"totals {total} minutes: {code['code']}", _sources(code))
+                       f"totals {total} minutes: {code['code']}", self.code_sources(code))
 
 
 def select_family(cb: Codebook, family: dict[str, Any], route: dict[str, Any],
-                  enc: dict[str, Any], ctx: dict[str, Any]) -> Selection:
-    """Select the line(s) of one family of the route."""
-    return _Selector(cb, family, route, enc, ctx).run()
+                  enc: dict[str, Any], ctx: dict[str, Any],
+                  cache: dict[Any, Any] | None = None) -> Selection:
+    """Select the line(s) of one family of the route. `cache` (one dict per codebook) keeps
+    the date-independent candidate lists between calls."""
+    return _Selector(cb, family, route, enc, ctx, cache).run()

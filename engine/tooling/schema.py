@@ -216,7 +216,9 @@ def error_to_problem(doc: Document, error: ValidationError) -> Problem:
     fix: str
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        what = f"missing required key '{missing}'" + (f" in {where}" if path else "")
+        what = f"missing required key '{missing}'"
+        if path and not isinstance(path[-1], int):
+            what += f" in '{_key_name(path)}'"
         fix = f"add '{missing}:' (see codebook/README.md)"
     elif v == "additionalProperties":
         allowed = sorted(_resolve(error.schema, _schema_folder()).get("properties", {}))

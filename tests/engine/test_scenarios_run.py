@@ -136,3 +136,26 @@ def test_scenario(scenario: dict[str, Any], real_codebook: engine.Codebook) -> N
             f"checklist has no item containing {text!r}: {result['checklist']}"
         )
     assert result["as_of"] == encounter["date_of_service"]
+
+
+def _faqs() -> list[dict[str, Any]]:
+    yaml = YAML(typ="safe", pure=True)
+    data = yaml.load((CODEBOOK_DIR / "faq.yaml").read_text(encoding="utf-8"))
+    return list(data["faqs"])
+
+
+FAQS = _faqs()
+
+
+@pytest.mark.parametrize("faq", FAQS, ids=[f["id"] for f in FAQS])
+def test_faq_expected_result(faq: dict[str, Any], real_codebook: engine.Codebook) -> None:
+    """Every FAQ's encounter gives the result the FAQ states (the site build checks it too)."""
+    result = engine.check(_plain(faq["encounter"]), real_codebook)
+    expected = _plain(faq["expected"])
+    got = [{k: line[k] for k in ("code", "modifiers", "pos")} for line in result["lines"]]
+    want = [{"code": ln["code"], "modifiers": ln.get("modifiers", []), "pos": ln.get("pos")}
+            for ln in expected["lines"]]
+    assert got == want
+    assert result["billable"] is expected["billable"]
+    ids = [w["id"] for w in result["warnings"]]
+    assert [w for w in expected.get("warnings", []) if w not in ids] == []

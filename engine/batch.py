@@ -1,0 +1,723 @@
+"""Batch claim check: run the engine over many encounter rows, fast and in constant memory.
+
+    import engine.batch
+    for r in engine.batch.check_rows(rows):        # rows: an iterable of mappings
+        print(r.id, r.verdict, r.expected, r.reason)
+
+A row is a mapping with the encounter contract's keys (issue 3), plus optional `id`,
+`billed_code`, `billed_modifiers` ("95" or "95;GT") and `billed_pos`; any other key is an
+extra, kept with the row. Values may be typed (JSONL) or text (CSV): text is read the way a
+spreadsheet writes it — whole numbers as digits, booleans as true/false, yes/no or 1/0 in any
+case, `evisit_minutes_by_day` as JSON, and an empty cell means "key absent".
+
+`billed_code` is one code (its modifiers and POS then come from `billed_modifiers` and
+`billed_pos`, and are compared only when those columns exist), or whole billed lines in the
+engine's compact form (`99214-95@10`, `99457;99458x2`), compared in full.
+
+Verdicts (only for rows that have billed columns):
+- `ok`: every billed line is one of the engine's lines (nothing billed and nothing billable
+  is ok too);
+- `mismatch`: a billed line differs from what the engine gives; `reason` says how;
+- `not_billable`: something was billed but nothing is billable for the encounter;
+- `invalid`: the encounter or the billed columns are invalid; `errors` lists every problem.
+
+Speed. The engine's answer depends only on the encounter, and on the date of service only
+through the dates the codebook records (every `from`/`to`). So each date is mapped to the first
+day of its stretch of days between two such dates (precomputed once per codebook), and the
+outcome of a row is memoised in a bounded LRU keyed by the row's raw cells with that date.
+Texts that would quote the date (a reason or an error that names it) are recomputed for the
+real date, so the memo never changes an answer. Memory is bounded by the LRU size and by the
+summary, which counts bounded keys (verdict, reason id, warning ids, error fields).
+
+Standard library only (the engine core; the CLI adds a progress bar on top).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any, NamedTuple
+
+from engine.codebook import NOT_VALID_ON_DATE, PAYABLE_STATUSES, Codebook
+from engine.encounter import FIELDS
+from engine.errors import EncounterError
+from engine.lines import format_lines, parse_billed
+from engine.templates import render
+
+__all__ = [
+    "BILLED_COLUMNS",
+    "BatchChecker",
+    "BrokenRow",
+    "OUTPUT_COLUMNS",
+    "SHORT_COLUMNS",
+    "BatchSummary",
+    "MESSAGES",
+    "Outcome",
+    "REQUIRED_COLUMNS",
+    "RowResult",
+    "VERDICTS",
+    "check_rows",
+    "date_representatives",
+]
+
+ID_COLUMN = "id"
+BILLED_COLUMNS = ("billed_code", "billed_modifiers", "billed_pos")
+CONTRACT_COLUMNS = tuple(FIELDS)
+REQUIRED_COLUMNS = tuple(name for name, f in FIELDS.items() if f.required)
+VERDICTS = ("ok", "mismatch", "not_billable", "invalid")
+DEFAULT_CACHE_SIZE = 1 << 15
+
+# Reason messages. The codebook may override each one with a messages.yaml record of the
+# same id (so wording can live with the data); these are the built-in texts. Placeholders:
+# {code} {billed} {billed_modifiers} {billed_pos} {units} {expected} {payer} {payer_name}
+# {date_of_service} {why} {status}
+MESSAGES: dict[str, str] = {
+    "batch-nothing-billed": "nothing billed; expected {expected}",
+    "batch-not-billable": "nothing is billable: {why}",
+    "batch-unknown-code": "{code} is not a code in the codebook; expected {expected}",
+    "batch-code-not-valid-on-date": "{code} is not valid on {date_of_service}; expected {expected}",
+    "batch-not-payable": "{payer_name} does not pay {code}; expected {expected}",
+    "batch-wrong-code": "billed {code}; expected {expected}",
+    "batch-wrong-modifiers": "modifiers {billed_modifiers} on {code}; expected {expected}",
+    "batch-wrong-pos": "POS {billed_pos} on {code}; expected {expected}",
+    "batch-wrong-units": "{units} units of {code}; expected {expected}",
+}
+# Input-format problems (not domain facts): how a cell must be written.
+_BAD_JSON = "is not valid JSON ({detail}); write an object such as {{\"0\": 5, \"2\": 3}}"
+_BAD_BILLED_CODE = (
+    "must be a five-character code such as 99213, or billed lines such as 99214-95@10;99458x2"
+)
+_BAD_MODIFIER = "{value!r} is not a modifier; write two characters, several separated by ';'"
+_BAD_POS = "{value!r} is not a place of service; write two digits such as 02 or 10"
+_BOTH_FORMS = "give modifiers and POS either inside billed_code or in their own columns, not both"
+
+_INT_RE = re.compile(r"^[+-]?[0-9]+$")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_CODE_RE = re.compile(r"^[0-9A-Z]{5}$")
+_MOD_RE = re.compile(r"^[0-9A-Z]{2}$")
+_MOD_SPLIT = re.compile(r"[;,\s]+")
+_COMPACT = re.compile(r"[-@;]|X[0-9]+$")
+_TRUE = frozenset({"true", "yes", "1", "y", "t"})
+_FALSE = frozenset({"false", "no", "0", "n", "f"})
+_KIND = {name: f.kind for name, f in FIELDS.items()}
+
+
+# ---- dates: one representative day per stretch of days the codebook treats alike ------------
+def _walk_dates(node: Any, out: set[str], in_when: bool = False) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("from", "to") and isinstance(value, str) and _DATE_RE.match(value):
+                out.add(value if key == "from" else _next_day(value))
+            elif key == "when" or in_when:
+                _walk_dates(value, out, True)
+            elif isinstance(value, (dict, list)):
+                _walk_dates(value, out, False)
+            if in_when and isinstance(value, str) and _DATE_RE.match(value):
+                out.add(value)
+                out.add(_next_day(value))
+    elif isinstance(node, list):
+        for item in node:
+            if in_when and isinstance(item, str) and _DATE_RE.match(item):
+                out.add(item)
+                out.add(_next_day(item))
+            else:
+                _walk_dates(item, out, in_when)
+
+
+def _next_day(day: str) -> str:
+    try:
+        return (_dt.date.fromisoformat(day) + _dt.timedelta(days=1)).isoformat()
+    except ValueError:
+        return day
+
+
+def date_representatives(bundle: Mapping[str, Any]) -> dict[str, str]:
+    """Map every day the bundle covers to the first day of its stretch.
+
+    A stretch runs from one boundary to the day before the next, where the boundaries are
+    every `from` date in the bundle, every day after a `to` date, and any date a `when`
+    condition names. Inside a stretch no dated record starts or ends, so the engine's lines,
+    warning ids and billable flag are the same on every day of it.
+    """
+    bounds: set[str] = set()
+    _walk_dates(bundle, bounds)
+    covers = (bundle.get("meta") or {}).get("covers") or {}
+    start, end = covers.get("from"), covers.get("to")
+    if not (isinstance(start, str) and isinstance(end, str)):
+        return {}
+    try:
+        day, last = _dt.date.fromisoformat(start), _dt.date.fromisoformat(end)
+    except ValueError:
+        return {}
+    bounds.add(start)
+    ordered = sorted(bounds)
+    out: dict[str, str] = {}
+    one = _dt.timedelta(days=1)
+    while day <= last:
+        text = day.isoformat()
+        out[text] = ordered[bisect.bisect_right(ordered, text) - 1]
+        day += one
+    return out
+
+
+# ---- outcomes -----------------------------------------------------------------------------
+class Answer(NamedTuple):
+    """engine.check's result for one normalised encounter, as much as a batch row needs."""
+
+    errors: tuple[dict[str, str], ...]
+    billable: bool | None
+    lines: tuple[dict[str, Any], ...]
+    expected: str
+    warnings: tuple[str, ...]
+    why: str  # when nothing is billable: why (a rule title or the engine's message)
+
+
+# ------------------------------------------------------------------------------
+class Outcome:
+    """The memoised answer for one distinct row (shared by every row with the same cells)."""
+
+    __slots__ = (
+        "billable", "lines", "expected", "warnings", "billed", "verdict", "reason", "reason_id",
+        "errors", "cells", "short_cells", "sensitive", "skey",
+    )
+
+    def __init__(self, billable: bool | None, lines: tuple[dict[str, Any], ...], expected: str,
+                 warnings: tuple[str, ...], billed: str, verdict: str, reason: str,
+                 reason_id: str, errors: tuple[dict[str, str], ...], checked: bool) -> None:
+        self.billable = billable
+        self.lines = lines
+        self.expected = expected
+        self.warnings = warnings
+        self.billed = billed
+        self.verdict = verdict          # "" when the row has no billed columns
+        self.reason = reason
+        self.reason_id = reason_id
+        self.errors = errors
+        bill = "" if billable is None else ("true" if billable else "false")
+        err = " | ".join(f"{e['field']}: {e['message']}" for e in errors)
+        # CSV cells after the id, in OUTPUT_COLUMNS order
+        self.cells = (bill, expected, ";".join(warnings), billed, verdict, reason, err)
+        self.short_cells = (bill, expected, self.cells[2], err)  # input without billed columns
+        self.sensitive = False
+        # what the summary counts (bounded: no free text in it)
+        self.skey = (
+            verdict if checked else ("invalid" if errors else ""),
+            reason_id,
+            warnings,
+            billable,
+            tuple(sorted({e["field"] for e in errors})),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "billable": self.billable,
+            "expected": self.expected,
+            "warnings": list(self.warnings),
+            "billed": self.billed,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "errors": [dict(e) for e in self.errors],
+        }
+
+
+# CSV output columns: the id, then Outcome.cells (or short_cells), then the input's extras
+OUTPUT_COLUMNS = ("id", "billable", "expected", "warnings", "billed", "verdict", "reason", "errors")
+SHORT_COLUMNS = ("id", "billable", "expected", "warnings", "errors")
+
+
+class RowResult(NamedTuple):
+    """One input row's answer: its number (1-based), id, shared Outcome and input row."""
+
+    number: int
+    id: Any
+    outcome: Outcome
+    row: Any
+
+    @property
+    def billable(self) -> bool | None:
+        return self.outcome.billable
+
+    @property
+    def expected(self) -> str:
+        return self.outcome.expected
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.outcome.warnings
+
+    @property
+    def verdict(self) -> str:
+        return self.outcome.verdict
+
+    @property
+    def reason(self) -> str:
+        return self.outcome.reason
+
+    @property
+    def errors(self) -> tuple[dict[str, str], ...]:
+        return self.outcome.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, **self.outcome.as_dict()}
+
+
+class BatchSummary:
+    """Counts over a batch, in memory bounded by the number of distinct summary keys."""
+
+    def __init__(self, max_examples: int = 20) -> None:
+        self.counts: dict[tuple[Any, ...], int] = {}
+        self.examples: list[dict[str, Any]] = []
+        self.max_examples = max_examples
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+    def add(self, result: RowResult) -> None:
+        o = result.outcome
+        self.counts[o.skey] = self.counts.get(o.skey, 0) + 1
+        if o.errors:
+            self.example(result)
+
+    def example(self, result: RowResult) -> None:
+        """Keep an invalid row's errors (the first `max_examples` only)."""
+        if len(self.examples) < self.max_examples:
+            self.examples.append({"row": result.number, "id": result.id,
+                                  "errors": [dict(e) for e in result.outcome.errors]})
+
+    def as_json(self) -> dict[str, Any]:
+        verdicts = dict.fromkeys(VERDICTS, 0)
+        reasons: dict[str, int] = {}
+        warnings: dict[str, int] = {}
+        fields: dict[str, int] = {}
+        invalid = billable = checked = 0
+        for (verdict, reason_id, warning_ids, is_billable, error_fields), n in self.counts.items():
+            if verdict:
+                verdicts[verdict] = verdicts.get(verdict, 0) + n
+            if verdict in ("ok", "mismatch", "not_billable"):
+                checked += n
+            if verdict in ("mismatch", "not_billable") and reason_id:
+                reasons[reason_id] = reasons.get(reason_id, 0) + n
+            if error_fields:
+                invalid += n
+                for f in error_fields:
+                    fields[f] = fields.get(f, 0) + n
+            if is_billable:
+                billable += n
+            for w in warning_ids:
+                warnings[w] = warnings.get(w, 0) + n
+        return {
+            "rows": self.rows,
+            "billable": billable,
+            "checked": checked,
+            "ok": verdicts["ok"],
+            "mismatch": verdicts["mismatch"],
+            "not_billable": verdicts["not_billable"],
+            "invalid": invalid,
+            "mismatches_by_reason": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "warnings_by_id": dict(sorted(warnings.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "invalid_by_field": dict(sorted(fields.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "invalid_examples": list(self.examples),
+        }
+
+    def failed(self) -> bool:
+        """True when a row is invalid, mismatched or billed but not billable (--strict)."""
+        return any(k[0] in ("mismatch", "not_billable", "invalid") or k[4] for k in self.counts)
+
+    def text(self) -> str:
+        s = self.as_json()
+        out = [f"{s['rows']} rows: {s['billable']} billable, {s['invalid']} invalid"]
+        if s["checked"] or s["mismatch"] or s["not_billable"]:
+            out[0] += (f"; billed lines: {s['ok']} ok, {s['mismatch']} mismatch, "
+                       f"{s['not_billable']} not billable")
+        if s["mismatches_by_reason"]:
+            out.append("mismatches by reason:")
+            out += [f"  {k}: {v}" for k, v in s["mismatches_by_reason"].items()]
+        if s["warnings_by_id"]:
+            out.append("warnings by id:")
+            out += [f"  {k}: {v}" for k, v in s["warnings_by_id"].items()]
+        if s["invalid_by_field"]:
+            out.append("invalid rows by field:")
+            out += [f"  {k}: {v}" for k, v in s["invalid_by_field"].items()]
+        return "\n".join(out)
+
+
+# ---- the checker ----------------------------------------------------------------------------
+def _text_value(value: Any) -> str:
+    """A JSON value as the text a CSV cell would hold (so both inputs share one path)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, sort_keys=True)
+
+
+class BatchChecker:
+    """Checks rows against one codebook with a memo; reuse it across files of one run.
+
+    `check` replaces `engine.check` (a function `(encounter_dict) -> result dict` that raises
+    EncounterError); with it, `codebook` may be None (no date stretches, no code lookups).
+    """
+
+    def __init__(self, codebook: Codebook | None = None, *,
+                 check: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+                 cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+        if check is None:
+            from engine.checker import check as engine_check
+            from engine.checker import default_codebook
+
+            cb = codebook if codebook is not None else default_codebook()
+
+            def check(encounter: dict[str, Any]) -> dict[str, Any]:
+                return engine_check(encounter, cb)
+
+            codebook = cb
+        self.codebook = codebook
+        self._check = check
+        self.reps: dict[str, str] = _representatives(codebook) if codebook is not None else {}
+        self._layouts: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        self._layout_ids: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
+        self.outcome = lru_cache(maxsize=cache_size)(self._compute)
+        self.answer = lru_cache(maxsize=cache_size)(self._answer)
+        self._full_layout = self.layout(CONTRACT_COLUMNS, BILLED_COLUMNS)
+
+    # layouts: which contract and billed columns a row carries, and in which order
+    def layout(self, fields: Sequence[str], billed: Sequence[str]) -> int:
+        key = (tuple(f for f in fields if f != "date_of_service"), tuple(billed))
+        lid = self._layout_ids.get(key)
+        if lid is None:
+            lid = len(self._layouts)
+            self._layouts.append(key)
+            self._layout_ids[key] = lid
+        return lid
+
+    # -- the hot paths ------------------------------------------------------------------------
+    def check_table(self, header: Sequence[str], rows: Iterable[Sequence[str]],
+                    first_number: int = 1) -> Iterator[RowResult]:
+        """Rows as lists of text cells under `header` (the csv.reader shape).
+
+        A row with more cells than the header is invalid; a shorter one is padded with empty
+        cells (spreadsheets drop trailing empty cells).
+        """
+        names = [h.strip() for h in header]
+        width = len(names)
+        fields = [n for n in names if n in FIELDS and n != "date_of_service"]
+        billed = [n for n in names if n in BILLED_COLUMNS]
+        lid = self.layout(fields, billed)
+        idx = [names.index(n) for n in fields + billed]
+        get = _getter(idx)
+        di = names.index("date_of_service") if "date_of_service" in names else None
+        ii = names.index(ID_COLUMN) if ID_COLUMN in names else None
+        outcome = self.outcome
+        reps = self.reps
+        number = first_number - 1
+        for row in rows:
+            number += 1
+            if len(row) != width:
+                if isinstance(row, BrokenRow):
+                    yield RowResult(number, number, self._not_an_object(row), row)
+                    continue
+                if not row:  # a blank line
+                    number -= 1
+                    continue
+                if len(row) > width:
+                    o = self._too_many_cells(len(row), width, bool(billed))
+                    rid = (row[ii] or number) if ii is not None else number
+                    yield RowResult(number, rid, o, row)
+                    continue
+                row = list(row) + [""] * (width - len(row))
+            day = row[di] if di is not None else ""
+            rep = reps.get(day, day)
+            cells = get(row)
+            o = outcome((lid, rep, cells))
+            if o.sensitive and rep != day:
+                o = outcome((lid, day, cells))
+            yield RowResult(number, row[ii] if ii is not None else number, o, row)
+
+    def check_mappings(self, rows: Iterable[Any], first_number: int = 1) -> Iterator[RowResult]:
+        """Rows as mappings (JSON objects, csv.DictReader rows). A row that is not a mapping
+        (e.g. a JSONL line that is not an object) is invalid; so is a `BrokenRow`."""
+        lid = self._full_layout
+        outcome = self.outcome
+        reps = self.reps
+        number = first_number - 1
+        names = CONTRACT_COLUMNS[1:]
+        for row in rows:
+            number += 1
+            if not isinstance(row, Mapping):
+                yield RowResult(number, number, self._not_an_object(row), row)
+                continue
+            cells = tuple(_text_value(row.get(n)) for n in names) + tuple(
+                None if n not in row else _text_value(row[n]) for n in BILLED_COLUMNS)
+            day = _text_value(row.get("date_of_service"))
+            rep = reps.get(day, day)
+            o = outcome((lid, rep, cells))
+            if o.sensitive and rep != day:
+                o = outcome((lid, day, cells))
+            rid = row.get(ID_COLUMN)
+            yield RowResult(number, number if rid is None or rid == "" else rid, o, row)
+
+    # -- computing one outcome ----------------------------------------------------------------
+    def _compute(self, key: tuple[int, str, tuple[Any, ...]]) -> Outcome:
+        """The outcome of a row whose cells (with the date stretch) are `key` (memo level 1)."""
+        lid, day, cells = key
+        fields, billed_cols = self._layouts[lid]
+        values = dict(zip(fields + billed_cols, cells, strict=True))
+        has_billed = any(values.get(c) is not None for c in billed_cols)
+        errors: list[dict[str, str]] = []
+        items: list[tuple[str, Any]] = []
+        if day.strip():
+            items.append(("date_of_service", day.strip()))
+        for name in fields:
+            value = _decode(name, values[name], errors)
+            if value is not None:
+                items.append((name, value))
+        billed_lines, cmp_mods, cmp_pos, cmp_units = _billed(values, errors)
+        # memo level 2: the engine's answer per normalised encounter ("yes" and "true" alike)
+        items.sort()
+        answer = self.answer(tuple(
+            (n, json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v)
+            for n, v in items))
+        o = self._outcome(dict(items), answer, errors, has_billed, billed_lines,
+                          cmp_mods, cmp_pos, cmp_units)
+        if day and (day in o.reason or any(day in e["message"] for e in o.errors)):
+            o.sensitive = True
+        return o
+
+    def _answer(self, key: tuple[tuple[str, Any], ...]) -> Answer:
+        """engine.check on one normalised encounter, reduced to what a batch row needs."""
+        encounter = {n: (json.loads(v) if n == "evisit_minutes_by_day" and isinstance(v, str)
+                         else v) for n, v in key}
+        try:
+            result = self._check(encounter)
+        except EncounterError as exc:
+            return Answer(tuple(dict(e) for e in exc.errors), None, (), "", (), "")
+        except Exception as exc:  # noqa: BLE001 - a bad row never stops the batch
+            return Answer(({"field": "engine",
+                            "message": f"internal error ({type(exc).__name__}: {exc}); "
+                                       "please report this row to the maintainers"},),
+                          None, (), "", (), "")
+        lines = tuple(result.get("lines") or ())
+        billable = bool(result.get("billable"))
+        return Answer(
+            (), billable, lines, format_lines(lines),
+            tuple(dict.fromkeys(w.get("id") for w in result.get("warnings") or ())),
+            "" if billable else self._why(result),
+        )
+
+    def _outcome(self, encounter: dict[str, Any], answer: Answer,
+                 errors: list[dict[str, str]], has_billed: bool,
+                 billed_lines: list[dict[str, Any]],
+                 cmp_mods: bool, cmp_pos: bool, cmp_units: bool) -> Outcome:
+        if answer.errors or errors:
+            return _invalid(errors + [dict(e) for e in answer.errors], has_billed)
+        billable, lines, expected, warnings = (answer.billable, answer.lines, answer.expected,
+                                               answer.warnings)
+        if not has_billed:
+            return Outcome(billable, lines, expected, warnings, "", "", "", "", (), False)
+        billed_text = format_lines(billed_lines)
+        reason_id, extra = self._verdict(encounter, answer, billed_lines,
+                                         cmp_mods, cmp_pos, cmp_units)
+        if reason_id == "":
+            return Outcome(billable, lines, expected, warnings, billed_text, "ok", "", "", (),
+                           True)
+        verdict = "not_billable" if reason_id == "not-billable" else "mismatch"
+        ctx = {"expected": expected or "nothing", "date_of_service": encounter["date_of_service"],
+               "payer": encounter.get("payer"), "payer_name": self._payer_name(encounter),
+               "billed": billed_text, **extra}
+        reason = self._message("batch-" + reason_id, ctx)
+        return Outcome(billable, lines, expected, warnings, billed_text, verdict, reason,
+                       reason_id, (), True)
+
+    def _verdict(self, encounter: dict[str, Any], answer: Answer,
+                 billed_lines: list[dict[str, Any]],
+                 cmp_mods: bool, cmp_pos: bool, cmp_units: bool) -> tuple[str, dict[str, Any]]:
+        """("", {}) for ok, else (reason id, message context)."""
+        if not billed_lines:
+            return ("", {}) if not answer.billable else ("nothing-billed", {})
+        if not answer.billable:
+            return "not-billable", {"why": answer.why}
+        pool = list(answer.lines)
+        for b in billed_lines:
+            code = b["code"]
+            same = [e for e in pool if e.get("code") == code]
+            ctx = {"code": code, "billed_modifiers": ";".join(b["modifiers"]) or "none",
+                   "billed_pos": b["pos"] or "none", "units": b["units"]}
+            if not same:
+                return self._code_reason(code, encounter), ctx
+            for e in same:
+                if ((not cmp_mods or sorted(e.get("modifiers") or ()) == sorted(b["modifiers"]))
+                        and (not cmp_pos or (e.get("pos") or None) == b["pos"])
+                        and (not cmp_units or e.get("units", 1) == b["units"])):
+                    pool.remove(e)
+                    break
+            else:
+                e = same[0]
+                if cmp_mods and sorted(e.get("modifiers") or ()) != sorted(b["modifiers"]):
+                    return "wrong-modifiers", ctx
+                if cmp_pos and (e.get("pos") or None) != b["pos"]:
+                    return "wrong-pos", ctx
+                return "wrong-units", ctx
+        return "", {}
+
+    def _code_reason(self, code: str, encounter: dict[str, Any]) -> str:
+        cb = self.codebook
+        if cb is None:
+            return "wrong-code"
+        if not cb.code_versions(code):
+            return "unknown-code"
+        day = encounter["date_of_service"]
+        status = cb.status_of(code, encounter["payer"], day)
+        if status == NOT_VALID_ON_DATE:
+            return "code-not-valid-on-date"
+        if isinstance(status, dict) and status.get("status") not in PAYABLE_STATUSES:
+            return "not-payable"
+        return "wrong-code"
+
+    def _why(self, result: dict[str, Any]) -> str:
+        """Why nothing is billable: the first error (else warning) — its rule's title when
+        the warning comes from a rule, else the engine's message."""
+        warnings = result.get("warnings") or ()
+        for severity in ("error", "warning", "info"):
+            for w in warnings:
+                if w.get("severity") == severity:
+                    rule = self.codebook.rule(w.get("id")) if self.codebook else None
+                    return str((rule or {}).get("title") or w.get("message") or w.get("id"))
+        return ""
+
+    def _payer_name(self, encounter: dict[str, Any]) -> str:
+        payer = encounter.get("payer") or ""
+        record = self.codebook.payer(payer) if self.codebook else None
+        name = str((record or {}).get("name") or payer)
+        return name.split(" (")[0]  # "Medicare (traditional fee-for-service, Part B)"
+
+    def _message(self, mid: str, ctx: dict[str, Any]) -> str:
+        record = self.codebook.message(mid) if self.codebook else None
+        template = (record or {}).get("text") or MESSAGES[mid]
+        return render(template, ctx)
+
+    def _too_many_cells(self, got: int, width: int, has_billed: bool) -> Outcome:
+        return _invalid([{"field": "row", "message": f"has {got} cells but the header has "
+                          f"{width}; quote cells that contain commas"}], has_billed)
+
+    def _not_an_object(self, row: Any) -> Outcome:
+        if isinstance(row, BrokenRow):
+            return _invalid([{"field": "line", "message": row.message}], True)
+        return _invalid([{"field": "line", "message": "must be a JSON object {...}, got "
+                          f"{type(row).__name__}"}], True)
+
+
+class BrokenRow:
+    """A row that could not be read (a JSONL line that is not JSON, a CSV record the csv
+    module rejects). It has no cells: `len()` is 0."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __len__(self) -> int:
+        return 0
+
+
+def _invalid(errors: list[dict[str, str]], has_billed: bool) -> Outcome:
+    return Outcome(None, (), "", (), "", "invalid" if has_billed else "", "", "invalid",
+                   tuple(errors), has_billed)
+
+
+def _getter(idx: list[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    if not idx:
+        return lambda row: ()
+    if len(idx) == 1:
+        i = idx[0]
+        return lambda row: (row[i],)
+    return itemgetter(*idx)  # type: ignore[return-value]
+
+
+def _decode(name: str, text: str, errors: list[dict[str, str]]) -> Any:
+    """Cell text -> the contract value (None = absent). Text that does not parse is passed on
+    unchanged so the engine reports it with its own words."""
+    text = text.strip()
+    if not text:
+        return None
+    kind = _KIND[name]
+    if kind == "int":
+        return int(text) if _INT_RE.match(text) else text
+    if kind == "bool":
+        low = text.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        return text
+    if kind == "minutes_by_day":
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            errors.append({"field": name, "message": _BAD_JSON.format(detail=exc)})
+            return None
+    return text
+
+
+def _billed(values: dict[str, Any], errors: list[dict[str, str]]
+            ) -> tuple[list[dict[str, Any]], bool, bool, bool]:
+    """The billed lines and which parts of them to compare."""
+    code = (values.get("billed_code") or "").strip().upper()
+    mods_text = (values.get("billed_modifiers") or "").strip().upper()
+    pos_text = (values.get("billed_pos") or "").strip()
+    cmp_mods = values.get("billed_modifiers") is not None
+    cmp_pos = values.get("billed_pos") is not None
+    if not code:
+        return [], cmp_mods, cmp_pos, False
+    if _COMPACT.search(code):
+        try:
+            lines = parse_billed(code)
+        except ValueError as exc:
+            errors.append({"field": "billed_code", "message": str(exc)})
+            return [], False, False, False
+        if mods_text or pos_text:
+            errors.append({"field": "billed_code", "message": _BOTH_FORMS})
+        return lines, True, True, True
+    if not _CODE_RE.match(code):
+        errors.append({"field": "billed_code", "message": _BAD_BILLED_CODE})
+        return [], False, False, False
+    mods = [m for m in _MOD_SPLIT.split(mods_text) if m]
+    for m in mods:
+        if not _MOD_RE.match(m):
+            errors.append({"field": "billed_modifiers", "message": _BAD_MODIFIER.format(value=m)})
+    pos: str | None = None
+    if pos_text:
+        if pos_text.isdigit() and len(pos_text) <= 2:
+            pos = pos_text.zfill(2)
+        else:
+            errors.append({"field": "billed_pos", "message": _BAD_POS.format(value=pos_text)})
+    return [{"code": code, "modifiers": mods, "pos": pos, "units": 1}], cmp_mods, cmp_pos, False
+
+
+def _representatives(cb: Codebook) -> dict[str, str]:
+    reps = cb.__dict__.get("_batch_date_reps")
+    if reps is None:
+        reps = date_representatives(cb.bundle)
+        cb.__dict__["_batch_date_reps"] = reps
+    return reps
+
+
+def check_rows(rows: Iterable[Any], codebook: Codebook | None = None, *,
+               check: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+               checker: BatchChecker | None = None) -> Iterator[RowResult]:
+    """Check each row (a mapping; see the module doc) and yield a RowResult per row, in order.
+
+    Lazy: one row is read, checked and yielded at a time, so memory stays flat.
+    """
+    chk = checker if checker is not None else BatchChecker(codebook, check=check)
+    return chk.check_mappings(rows)
+

@@ -1,0 +1,418 @@
+"""`telecode batch`: check a CSV or JSONL file of encounters and billed lines.
+
+    telecode batch claims.csv -o checked.csv --summary summary.json --strict
+    cat claims.jsonl | telecode batch - --input-format jsonl --format csv
+
+One output row per input row, in order (see engine/batch.py for columns and verdicts); a
+summary on stderr at the end. Exit status: 0; 1 with --strict when a row is invalid,
+mismatched or billed but not billable; 2 when the input cannot be read (missing file, missing
+required column, text that is not UTF-8) — with a plain message, never a traceback.
+
+Streaming: rows are read, checked and written one at a time; memory stays flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import difflib
+import io
+import json
+import os
+import sys
+from collections.abc import Iterator
+from typing import IO, Any
+
+from engine.batch import (
+    BILLED_COLUMNS,
+    ID_COLUMN,
+    OUTPUT_COLUMNS,
+    REQUIRED_COLUMNS,
+    SHORT_COLUMNS,
+    BatchChecker,
+    BatchSummary,
+    BrokenRow,
+    RowResult,
+)
+from engine.encounter import FIELDS
+
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": None}
+MAX_CSV_ERRORS_IN_A_ROW = 100
+
+
+class InputError(Exception):
+    """The input cannot be read as a whole (exit status 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="telecode batch",
+        description="Check a CSV or JSONL file of telehealth encounters (and billed lines) "
+                    "against the codebook. One output row per input row; a summary on stderr.",
+    )
+    p.add_argument("input", metavar="INPUT", help="a .csv or .jsonl file, or - for stdin")
+    p.add_argument("-o", "--output", metavar="OUTPUT", default="-",
+                   help="where to write the rows (default: stdout)")
+    p.add_argument("--format", choices=("csv", "jsonl"),
+                   help="output format (default: from OUTPUT's extension, else the input's)")
+    p.add_argument("--input-format", choices=("csv", "jsonl"),
+                   help="input format (default: from INPUT's extension; required for stdin)")
+    p.add_argument("--summary", metavar="FILE", help="also write the summary as JSON to FILE")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 when any row is invalid, mismatched or not billable")
+    p.add_argument("--codebook", metavar="FILE",
+                   help="a compiled codebook bundle (default: engine/data/codebook.json)")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress bar (it is only shown when stderr is a terminal)")
+    p.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    return p
+
+
+def _err(message: str) -> int:
+    print(f"telecode batch: {message}", file=sys.stderr)
+    return 2
+
+
+def _format_of(path: str, given: str | None, what: str) -> str:
+    if given:
+        return given
+    if path == "-":
+        raise InputError(f"reading {what} from stdin: say which format with "
+                         f"--{'input-' if what == 'input' else ''}format csv or jsonl")
+    ext = os.path.splitext(path)[1].lower()
+    fmt = FORMATS.get(ext)
+    if fmt is None:
+        raise InputError(f"{path}: cannot tell the {what} format from the extension "
+                         f"{ext or '(none)'!r}; name it .csv or .jsonl, or pass "
+                         f"--{'input-' if what == 'input' else ''}format csv|jsonl")
+    return fmt
+
+
+def _open_input(path: str) -> IO[str]:
+    if path == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+    try:
+        return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory; give a .csv or .jsonl file") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+
+
+def _missing_columns_message(path: str, names: list[str]) -> str | None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if not missing:
+        return None
+    hints = []
+    for m in missing:
+        close = difflib.get_close_matches(m, [n for n in names if n not in FIELDS], n=1,
+                                          cutoff=0.6)
+        if not close:
+            close = [n for n in names if n.strip().lower() == m]
+        if close:
+            hints.append(f"{close[0]!r} -> {m!r}")
+    text = (f"{path}: line 1: missing required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)}. The header must name {', '.join(REQUIRED_COLUMNS)} "
+            "(and any other encounter fields, id, billed_code, billed_modifiers, billed_pos).")
+    if hints:
+        text += " Did you mean to rename " + ", ".join(hints) + "?"
+    return text
+
+
+def _csv_rows(reader: Any, path: str) -> Iterator[Any]:
+    """csv.reader rows; a record the csv module rejects becomes a BrokenRow."""
+    errors_in_a_row = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors_in_a_row += 1
+            if errors_in_a_row > MAX_CSV_ERRORS_IN_A_ROW:
+                raise InputError(f"{path}: line {reader.line_num}: the CSV cannot be read "
+                                 f"past this point ({exc})") from None
+            yield BrokenRow(f"line {reader.line_num}: not a readable CSV record ({exc})")
+            continue
+        errors_in_a_row = 0
+        yield row
+
+
+def _jsonl_rows(fh: IO[str]) -> Iterator[Any]:
+    for number, line in enumerate(fh, 1):
+        text = line.strip()
+        if not text:
+            continue
+        try:
+            yield json.loads(text)
+        except ValueError as exc:
+            msg = getattr(exc, "msg", str(exc))
+            col = getattr(exc, "colno", None)
+            where = f" at column {col}" if col else ""
+            yield BrokenRow(f"line {number}: not valid JSON ({msg}{where}); each line must be "
+                            "one JSON object")
+
+
+def _progress(results: Iterator[RowResult], enabled: bool) -> Iterator[RowResult]:
+    if not enabled or not sys.stderr.isatty():
+        return results
+    try:
+        from tqdm import tqdm  # only here: the engine core never imports it
+    except ImportError:
+        return results
+    return iter(tqdm(results, unit=" rows", file=sys.stderr, mininterval=0.5, unit_scale=True,
+                     leave=False))
+
+
+def run(argv: list[str]) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse already printed the usage and the problem
+        return int(exc.code or 0)
+    try:
+        return _run(args)
+    except InputError as exc:
+        return _err(str(exc))
+    except KeyboardInterrupt:
+        return _err("interrupted")
+    except BrokenPipeError:
+        try:  # the reader went away (e.g. `| head`): stop quietly
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.input != "-":
+        _open_input(args.input).close()  # a missing file is reported before its extension
+    in_fmt = _format_of(args.input, args.input_format, "input")
+    if args.format:
+        out_fmt = args.format
+    elif args.output != "-" and os.path.splitext(args.output)[1].lower() in FORMATS:
+        out_fmt = _format_of(args.output, None, "output")
+    else:
+        out_fmt = in_fmt
+
+    from engine.codebook import CodebookError, load_codebook
+
+    try:
+        cb = load_codebook(args.codebook)
+    except CodebookError as exc:
+        return _err(str(exc))
+    checker = BatchChecker(cb)
+    summary = BatchSummary()
+    name = "stdin" if args.input == "-" else args.input
+
+    fh = _open_input(args.input)
+    out: IO[str]
+    try:
+        if args.output == "-":
+            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="",
+                                   write_through=False)
+        else:
+            try:
+                out = open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            except OSError as exc:
+                raise InputError(f"{args.output}: cannot write it "
+                                 f"({exc.strerror or exc})") from None
+        try:
+            if in_fmt == "csv":
+                _csv_in(fh, name, out, out_fmt, checker, summary, not args.no_progress)
+            else:
+                _jsonl_in(fh, out, out_fmt, checker, summary, not args.no_progress)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{name}: not UTF-8 text (byte {exc.object[exc.start:exc.start + 1]!r} cannot "
+                f"be decoded) after row {summary.rows}; the output stops there. Save the "
+                "file as UTF-8 (in Excel: CSV UTF-8) and run again."
+            ) from None
+        finally:
+            try:
+                out.flush()
+            except BrokenPipeError:
+                raise
+            if out is not sys.stdout and args.output != "-":
+                out.close()
+            elif args.output == "-":
+                out.detach()
+    finally:
+        if args.input != "-":
+            fh.close()
+
+    data = summary.as_json()
+    data = {"input": name, "codebook": cb.version, **data}
+    if not args.quiet:
+        print(summary.text(), file=sys.stderr)
+    if args.summary:
+        try:
+            with open(args.summary, "w", encoding="utf-8") as sf:
+                json.dump(data, sf, indent=2, ensure_ascii=False)
+                sf.write("\n")
+        except OSError as exc:
+            return _err(f"{args.summary}: cannot write the summary ({exc.strerror or exc})")
+    return 1 if args.strict and summary.failed() else 0
+
+
+def _out_names(names: list[str], extras: list[str], billed: bool) -> list[str]:
+    base = list(OUTPUT_COLUMNS if billed else SHORT_COLUMNS)
+    taken = set(base)
+    for x in extras:
+        n = x
+        while n in taken:
+            n = "input_" + n
+        taken.add(n)
+        base.append(n)
+    return base
+
+
+def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchChecker,
+            summary: BatchSummary, progress: bool) -> None:
+    reader = csv.reader(fh)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(f"{name}: the file is empty; the first line must be a header naming "
+                         f"the columns ({', '.join(REQUIRED_COLUMNS)}, ...)") from None
+    except csv.Error as exc:
+        raise InputError(f"{name}: line 1: the header is not readable CSV ({exc})") from None
+    names = [h.strip() for h in header]
+    dup = sorted({n for n in names if names.count(n) > 1 and n})
+    if dup:
+        raise InputError(f"{name}: line 1: column {', '.join(dup)} appears more than once; "
+                         "keep one")
+    problem = _missing_columns_message(name, names)
+    if problem:
+        raise InputError(problem)
+    billed = any(n in BILLED_COLUMNS for n in names)
+    extra_idx = [i for i, n in enumerate(names)
+                 if n not in FIELDS and n not in BILLED_COLUMNS and n != ID_COLUMN]
+    extras = [names[i] for i in extra_idx]
+    out_names = _out_names(names, extras, billed)
+    results = _progress(checker.check_table(header, _csv_rows(reader, name)), progress)
+    counts = summary.counts
+    example = summary.example
+    if out_fmt == "csv":
+        if len(extra_idx) > 1:
+            from operator import itemgetter
+
+            xget: Any = itemgetter(*extra_idx)
+        elif extra_idx:
+            i0 = extra_idx[0]
+
+            def xget(row: Any) -> tuple[Any, ...]:
+                return (row[i0],)
+        else:
+            def xget(row: Any) -> tuple[Any, ...]:
+                return ()
+        width = len(names)
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for r in results:
+                o = r.outcome
+                k = o.skey
+                counts[k] = counts.get(k, 0) + 1
+                if o.errors:
+                    example(r)
+                row = r.row
+                if len(row) < width:  # broken record or too many cells: no extras to pass
+                    yield (r.id, *(o.cells if billed else o.short_cells))
+                elif billed:
+                    yield (r.id, *o.cells, *xget(row))
+                else:
+                    yield (r.id, *o.short_cells, *xget(row))
+
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(out_names)
+        writer.writerows(rows())
+    else:
+        keys = out_names[len(OUTPUT_COLUMNS if billed else SHORT_COLUMNS):]
+        dumps = json.dumps
+        write = out.write
+        for r in results:
+            o = r.outcome
+            counts[o.skey] = counts.get(o.skey, 0) + 1
+            if o.errors:
+                example(r)
+            rec = _json_record(r, billed)
+            row = r.row
+            if len(row) >= len(names):
+                for k, i in zip(keys, extra_idx, strict=True):
+                    rec[k] = row[i]
+            write(dumps(rec, ensure_ascii=False))
+            write("\n")
+
+
+def _json_record(r: RowResult, billed: bool) -> dict[str, Any]:
+    o = r.outcome
+    rec: dict[str, Any] = {"id": r.id, "billable": o.billable, "expected": o.expected,
+                           "warnings": list(o.warnings)}
+    if billed:
+        rec["billed"] = o.billed
+        rec["verdict"] = o.verdict
+        rec["reason"] = o.reason
+    rec["errors"] = [dict(e) for e in o.errors]
+    return rec
+
+
+_NOT_EXTRA = frozenset(FIELDS) | frozenset(BILLED_COLUMNS) | {ID_COLUMN}
+
+
+def _jsonl_in(fh: IO[str], out: IO[str], out_fmt: str, checker: BatchChecker,
+              summary: BatchSummary, progress: bool) -> None:
+    results = _progress(checker.check_mappings(_jsonl_rows(fh)), progress)
+    counts = summary.counts
+    if out_fmt == "jsonl":
+        dumps = json.dumps
+        write = out.write
+        for r in results:
+            o = r.outcome
+            counts[o.skey] = counts.get(o.skey, 0) + 1
+            if o.errors:
+                summary.example(r)
+            row = r.row
+            billed = isinstance(row, dict) and any(c in row for c in BILLED_COLUMNS)
+            rec = _json_record(r, billed or isinstance(row, BrokenRow))
+            if isinstance(row, dict):
+                for k, v in row.items():
+                    if k not in _NOT_EXTRA:
+                        rec[k if k not in rec else "input_" + k] = v
+            write(dumps(rec, ensure_ascii=False))
+            write("\n")
+        return
+    # JSONL -> CSV: the columns are fixed by the first object (its extras are kept; extras
+    # first seen later are dropped, and the summary says so)
+    writer = csv.writer(out, lineterminator="\n")
+    extras: list[str] | None = None
+    dropped: set[str] = set()
+    for r in results:
+        o = r.outcome
+        counts[o.skey] = counts.get(o.skey, 0) + 1
+        if o.errors:
+            summary.example(r)
+        row = r.row if isinstance(r.row, dict) else {}
+        if extras is None:
+            extras = [k for k in row if k not in _NOT_EXTRA]
+            writer.writerow(_out_names([], extras, True))
+        for k in row:
+            if k not in _NOT_EXTRA and k not in extras and len(dropped) < 100:
+                dropped.add(k)
+        writer.writerow((r.id, *o.cells, *(_cell(row.get(k)) for k in extras)))
+    if extras is None:
+        writer.writerow(OUTPUT_COLUMNS)
+    if dropped:
+        print(f"telecode batch: extra keys not in the first row were left out of the CSV: "
+              f"{', '.join(sorted(dropped))} (use --format jsonl to keep them)", file=sys.stderr)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
+

@@ -1,0 +1,274 @@
+"""Benchmark `telecode batch` (run it with scripts/bench; not a test).
+
+Generates a realistic mixed claims file (payers, modalities, dates across 2024-2026, mostly
+correct billed lines, some mismatches, some invalid rows), then measures rows per second for:
+
+- csv.DictReader merely reading the file (the baseline),
+- `telecode batch` in-process (engine.cli.batch.run: read, check, write CSV),
+- `engine.batch.check_rows` over csv.DictReader rows (the library),
+- `telecode batch` as a command (a new process: start-up and codebook load included),
+
+each on a fresh memo (cold), best of --repeat runs. `--json FILE` writes the numbers for the
+site's /performance/ page.
+
+    scripts/bench                      # 100 000 rows
+    scripts/bench --rows 20000 --json docs/_data/benchmark.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from typing import Any
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+COLUMNS = [
+    "id", "date_of_service", "payer", "patient_status", "modality", "minutes", "mdm",
+    "discussion_minutes", "patient_location", "patient_video_unavailable",
+    "evisit_minutes_by_day", "role", "report", "device_days", "management_minutes",
+    "billed_code", "billed_modifiers", "billed_pos", "provider_npi",
+]
+PAYERS = (("medicare", 40), ("commercial", 45), ("medicaid", 15))
+MODALITIES = (
+    ("audio_video", 45), ("audio_only", 14), ("virtual_checkin", 8), ("portal_evisit", 8),
+    ("store_and_forward", 4), ("interprofessional", 5), ("remote_monitoring", 16),
+)
+MDM = ("straightforward", "low", "moderate", "high")
+FIRST_DAY = dt.date(2024, 1, 1)
+DAYS = (dt.date(2026, 12, 31) - FIRST_DAY).days + 1
+
+
+def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
+    return rng.choices([w[0] for w in weighted], [w[1] for w in weighted])[0]
+
+
+def encounter_rows(n: int, seed: int = 2026) -> Iterator[dict[str, str]]:
+    """`n` encounter rows as CSV text cells (no billed columns), lazily."""
+    rng = random.Random(seed)
+    for i in range(1, n + 1):
+        modality = _pick(rng, MODALITIES)
+        row = dict.fromkeys(COLUMNS, "")
+        row["id"] = f"C{i:07d}"
+        row["date_of_service"] = (FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))).isoformat()
+        row["payer"] = _pick(rng, PAYERS)
+        row["patient_status"] = "established" if rng.random() < 0.8 else "new"
+        row["modality"] = modality
+        row["provider_npi"] = str(1_000_000_000 + rng.randrange(500))
+        if modality in ("audio_video", "audio_only"):
+            row["minutes"] = str(rng.choice((8, 12, 15, 18, 20, 22, 25, 30, 35, 40, 45, 60)))
+            row["mdm"] = rng.choice(MDM)
+            if modality == "audio_only":
+                row["patient_video_unavailable"] = rng.choice(("yes", "true", "1", "no"))
+                row["discussion_minutes"] = str(rng.choice((5, 11, 15, 20)))
+            if rng.random() < 0.1:
+                row["patient_location"] = "facility"
+        elif modality == "virtual_checkin":
+            row["minutes"] = str(rng.choice((3, 5, 8, 10, 12, 15, 20, 25)))
+            row["discussion_minutes"] = row["minutes"]
+        elif modality == "portal_evisit":
+            days = {str(d): rng.choice((2, 4, 6, 8, 10)) for d in
+                    sorted(rng.sample(range(0, 10), rng.randint(1, 3)))}
+            row["evisit_minutes_by_day"] = json.dumps(days, separators=(",", ":"))
+        elif modality == "interprofessional":
+            row["role"] = rng.choice(("consultant", "consultant", "requester"))
+            row["minutes"] = str(rng.choice((5, 10, 16, 20, 25, 31, 45)))
+            if row["role"] == "consultant":
+                row["report"] = rng.choice(("verbal_and_written", "written_only"))
+                row["discussion_minutes"] = str(rng.choice((2, 6, 12, 20, 30)))
+        elif modality == "remote_monitoring":
+            row["device_days"] = str(rng.choice((0, 2, 10, 16, 20, 30)))
+            row["management_minutes"] = str(rng.choice((0, 10, 20, 25, 40, 60)))
+        yield row
+
+
+def claim_rows(n: int, seed: int = 2026, invalid_share: float = 0.01,
+               mismatch_share: float = 0.12) -> Iterator[dict[str, str]]:
+    """Encounter rows with billed lines: mostly what the engine expects, `mismatch_share`
+    deliberately wrong (CPT telemedicine code to Medicare, wrong modifier, POS or level), and
+    `invalid_share` invalid (bad numbers, payer, date or modality)."""
+    from engine.batch import BatchChecker
+
+    checker = BatchChecker()
+    rng = random.Random(seed + 1)
+    header = COLUMNS
+    for row in encounter_rows(n, seed):
+        cells = [row[c] for c in header]
+        (result,) = checker.check_table(header, [cells])
+        lines = list(result.outcome.lines)
+        if lines:
+            line = lines[0]
+            code, mods, pos = line["code"], list(line.get("modifiers") or ()), line.get("pos")
+        else:
+            code, mods, pos = rng.choice(("99213", "99214", "98016", "99457")), ["95"], "10"
+        r = rng.random()
+        if r < mismatch_share:
+            kind = rng.randrange(4)
+            if kind == 0 and code.startswith("992") and len(code) == 5:
+                code = "980" + f"{int(code[3:]) - 2:02d}" if code[3] == "1" else "98001"
+            elif kind == 1:
+                mods = ["GT"] if mods != ["GT"] else ["95"]
+            elif kind == 2:
+                pos = "02" if pos != "02" else "11"
+            else:
+                code = {"99213": "99214", "99214": "99215"}.get(code, "99212")
+        row["billed_code"] = code
+        row["billed_modifiers"] = ";".join(mods)
+        row["billed_pos"] = pos or ""
+        r = rng.random()
+        if r < invalid_share:
+            bad = rng.randrange(4)
+            if bad == 0:
+                row["minutes"] = "twenty"
+            elif bad == 1:
+                row["payer"] = "medicare advantage"
+            elif bad == 2:
+                row["date_of_service"] = "2025-02-30"
+            else:
+                row["modality"] = ""
+        yield row
+
+
+def write_csv(path: str, rows: Iterator[dict[str, str]]) -> int:
+    n = 0
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for row in rows:
+            w.writerow(row)
+            n += 1
+    return n
+
+
+# ---- measurements ------------------------------------------------------------------------------
+def _best(fn: Any, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def read_baseline(path: str) -> int:
+    n = 0
+    with open(path, encoding="utf-8", newline="") as fh:
+        for _ in csv.DictReader(fh):
+            n += 1
+    return n
+
+
+def batch_in_process(path: str) -> None:
+    from engine.cli.batch import run
+
+    code = run([path, "-o", os.devnull, "--format", "csv", "--quiet", "--no-progress"])
+    if code not in (0, 1):
+        raise SystemExit(f"telecode batch failed with status {code}")
+
+
+def library(path: str) -> int:
+    from engine.batch import BatchChecker, check_rows
+
+    n = 0
+    with open(path, encoding="utf-8", newline="") as fh:
+        for _ in check_rows(csv.DictReader(fh), checker=BatchChecker()):
+            n += 1
+    return n
+
+
+def batch_command(path: str) -> None:
+    exe = os.path.join(os.path.dirname(sys.executable), "telecode")
+    cmd = [exe] if os.path.exists(exe) else [sys.executable, "-m", "engine.cli"]
+    subprocess.run(cmd + ["batch", path, "-o", os.devnull, "--quiet", "--no-progress"],
+                   check=False, stdout=subprocess.DEVNULL)
+
+
+def measure(path: str, rows: int, repeat: int) -> dict[str, Any]:
+    from engine.batch import BatchChecker
+    from engine.codebook import load_codebook
+
+    cb = load_codebook()
+    t_read = _best(lambda: read_baseline(path), repeat)
+    t_batch = _best(lambda: batch_in_process(path), repeat)
+    t_lib = _best(lambda: library(path), repeat)
+    t_cli = _best(lambda: batch_command(path), repeat)
+    # memo statistics of one in-process run
+    checker = BatchChecker(cb)
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        for _ in checker.check_table(header, reader):
+            pass
+    info = checker.outcome.cache_info()
+    return {
+        "rows": rows,
+        "file_bytes": os.path.getsize(path),
+        "csv_dictreader": {"seconds": round(t_read, 4), "rows_per_s": round(rows / t_read)},
+        "batch_in_process": {"seconds": round(t_batch, 4), "rows_per_s": round(rows / t_batch)},
+        "check_rows_library": {"seconds": round(t_lib, 4), "rows_per_s": round(rows / t_lib)},
+        "batch_command": {"seconds": round(t_cli, 4), "rows_per_s": round(rows / t_cli)},
+        "ratio_to_csv_read": round(t_batch / t_read, 2),
+        "ratio_command_to_csv_read": round(t_cli / t_read, 2),
+        "memo": {"distinct_rows_checked": info.misses, "hits": info.hits,
+                 "hit_rate": round(info.hits / max(1, info.hits + info.misses), 4),
+                 "size": info.currsize, "max_size": info.maxsize,
+                 "date_stretches": len(set(checker.reps.values()))},
+        "targets": {"rows_per_s": 100_000, "max_ratio_to_csv_read": 3.0},
+        "codebook": cb.version,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "measured": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
+        "repeat": repeat,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("--rows", type=int, default=100_000)
+    p.add_argument("--repeat", type=int, default=3, help="best of N runs (default 3)")
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--json", metavar="FILE", help="write the numbers as JSON")
+    p.add_argument("--keep", metavar="FILE", help="also keep the generated CSV here")
+    args = p.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.keep or os.path.join(tmp, "claims.csv")
+        t0 = time.perf_counter()
+        rows = write_csv(path, claim_rows(args.rows, args.seed))
+        print(f"generated {rows} rows ({os.path.getsize(path) / 1e6:.1f} MB) in "
+              f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        res = measure(path, rows, args.repeat)
+    width = max(len(k) for k in ("csv_dictreader", "batch_in_process", "check_rows_library",
+                                 "batch_command"))
+    for k in ("csv_dictreader", "batch_in_process", "check_rows_library", "batch_command"):
+        print(f"{k:<{width}}  {res[k]['rows_per_s']:>9,} rows/s  ({res[k]['seconds']:.3f} s)")
+    print(f"ratio batch / csv read: {res['ratio_to_csv_read']}x in-process, "
+          f"{res['ratio_command_to_csv_read']}x as a command")
+    memo = res["memo"]
+    print(f"memo: {memo['distinct_rows_checked']} distinct rows checked by the engine, "
+          f"hit rate {memo['hit_rate']:.1%}; {memo['date_stretches']} date stretches")
+    if args.json:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(res, fh, indent=2, sort_keys=True)
+            fh.write("\n")
+        print(f"wrote {args.json}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
