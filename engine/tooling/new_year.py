@@ -26,6 +26,7 @@ KIND_TITLES = {
     "place_of_service": "Places of service",
     "flexibility": "Medicare telehealth flexibilities",
     "conflict": "Source conflicts",
+    "telehealth_list": "CMS List of Medicare Telehealth Services",
 }
 CSV_COLUMNS = ["kind", "id", "where", "payer", "subject", "value", "from", "to", "sources",
                "last_verified", "evidence", "note", "question", "answer"]
@@ -177,6 +178,12 @@ def build(bundle: dict[str, Any], year: int, where: dict[str, str] | None = None
             add("conflict", k, "", str(k.get("topic")), str(k.get("chosen")),
                 f"Do sources still disagree in {year}, and is the chosen default still right?")
 
+    for e in bundle.get("telehealth_list", []):
+        if _open_at(e, end):
+            codes = code_ranges(e.get("codes") or [])
+            add("telehealth_list", e, "medicare", codes, str(e.get("list_status") or "on list"),
+                f"Are {codes} still on the CMS telehealth list for {year}? Compare the {year} "
+                f"list (telecode import-cms-list FILE --year {year}).")
     return Worksheet(year, rows, _questions(bundle, idx, year, rows), _commands(year))
 
 

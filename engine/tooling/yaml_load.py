@@ -40,6 +40,7 @@ FILE_KINDS: list[tuple[str, str]] = [
     ("rules/*.yaml", "rules"),
     ("policies/medicare-telehealth-flexibilities.yaml", "flexibilities"),
     ("policies/source-conflicts.yaml", "conflicts"),
+    ("policies/medicare-telehealth-list.yaml", "telehealth-list"),
     ("messages.yaml", "messages"),
     ("faq.yaml", "faq"),
 ]
