@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CODE_RE = re.compile(r"^[0-9A-Z]{5}$")
+# ^[0-9A-Z]{5}$, shaped like a CPT (4 digits + digit/letter) or HCPCS (letter + 4 digits)
+# code, so that words such as NOTES in a title row are never taken for codes.
+CODE_RE = re.compile(r"^(?:[0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})$")
 CODE_HEADER_RE = re.compile(r"HCPCS|CPT|\bCODE\b", re.I)
 STATUS_HEADER_RE = re.compile(r"STATUS|PERMANENT|PROVISIONAL|TEMPORARY|CATEGORY", re.I)
 AUDIO_HEADER_RE = re.compile(r"AUDIO", re.I)
@@ -163,7 +165,8 @@ def read_rows(path: str | Path) -> tuple[str, list[list[str]]]:
 
 
 def _find_header(rows: list[list[str]]) -> int | None:
-    """First row (in the first HEADER_SCAN_ROWS) with a code-column name and codes below."""
+    """First row (in the first HEADER_SCAN_ROWS) with a cell naming the code column (HCPCS,
+    CPT, Code) whose first value below is a code."""
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         cells = [c.strip() for c in row]
         if sum(1 for c in cells if c) < 2:
@@ -172,7 +175,7 @@ def _find_header(rows: list[list[str]]) -> int | None:
             if c and CODE_HEADER_RE.search(c) and len(c) <= 60:
                 below = [r[j].strip().upper() for r in rows[i + 1:i + 8]
                          if j < len(r) and r[j].strip()]
-                if any(CODE_RE.match(v) for v in below):
+                if below and CODE_RE.match(below[0]):  # the first value below is a code
                     return i
     return None
 
