@@ -24,7 +24,7 @@ from typing import Any
 from engine.codebook import NO_RECORD, NOT_VALID_ON_DATE, PAYABLE_STATUSES, Codebook, CodebookError
 from engine.codebook import in_range as _in_range
 from engine.codebook import load_codebook as _load
-from engine.conditions import compile_condition
+from engine.conditions import _always, compile_condition
 from engine.encounter import FIELDS, validate
 from engine.lines import format_line, format_lines
 from engine.selection import Selection, select_family, time_value
@@ -110,7 +110,7 @@ class _RuleEntry:
     """A rule with its scope pre-digested for the per-encounter loop."""
 
     __slots__ = ("rule", "id", "frm", "to", "codes", "when", "effect", "drop_families",
-                 "sources", "conflict", "title", "message", "severity", "outcome")
+                 "sources", "conflict", "extra", "title", "message", "severity", "outcome")
 
     def __init__(self, rule: dict[str, Any], when: Any, sources: list[str],
                  conflict: dict[str, Any] | None) -> None:
@@ -120,12 +120,13 @@ class _RuleEntry:
         self.frm: str = rule.get("from") or ""
         self.to: str | None = rule.get("to")
         self.codes = frozenset(scope["codes"]) if scope.get("codes") else None
-        self.when = when
+        self.when = None if when is _always else when  # None: no condition
         self.effect: str = str(rule.get("effect"))
         self.drop_families: tuple[str, ...] | None = (
             tuple(scope["families"]) if scope.get("families") else None)
         self.sources = sources
         self.conflict = conflict
+        self.extra = {"conflict": conflict} if conflict else None
         self.title = rule.get("title")
         self.message = rule.get("message")
         self.severity = _EFFECT_SEVERITY.get(self.effect, "warning")
@@ -348,10 +349,13 @@ class _Run:
             ctx["time_minutes"] = time_value(first, enc) if first else None
 
         day = self.day
+        warnings_out = self.sections["rules"].append
+        trace_out = self.trace["rules"].append
+        checklist = self.checklist
         for e in self.comp.rules_for(enc["payer"], enc["modality"], route, enc["clinician"]):
             if e.frm > day or (e.to is not None and day > e.to):
                 continue
-            if e.codes is not None and not any(c in e.codes for c in ctx["selected_codes"]):
+            if e.codes is not None and e.codes.isdisjoint(ctx["selected_codes"]):
                 continue
             effect = e.effect
             if effect == "drop":
@@ -360,27 +364,29 @@ class _Run:
                 dropped = [sel for sel in selections if sel.family_id in fams and sel.lines]
                 if not dropped:
                     continue
-            if not e.when(ctx):
+            if e.when is not None and not e.when(ctx):
                 continue
-            text = render(e.message, ctx, {"conflict": e.conflict} if e.conflict else None)
+            text = render(e.message, ctx, e.extra)
             outcome = e.outcome
-            if effect in DENYING:
-                billable = False
-                denied = True
-                for sel in selections:
-                    sel.lines.clear()
-            elif effect == "drop":
-                for sel in dropped:
-                    sel.lines.clear()
-                outcome = outcome.replace("{families}", ", ".join(s.family_id for s in dropped))
             if effect == "checklist":
-                if text and text not in self.checklist:
-                    self.checklist.append(text)
+                if text and text not in checklist:
+                    checklist.append(text)
             else:
-                self.warn("rules", e.id, e.severity, text, e.sources)
-            self.add_trace("rules", e.id, outcome, e.sources)
-            if effect in DENYING or effect == "drop":
-                self.update_selected(selections)
+                if effect in DENYING:
+                    billable = False
+                    denied = True
+                    for sel in selections:
+                        sel.lines.clear()
+                    self.update_selected(selections)
+                elif effect == "drop":
+                    for sel in dropped:
+                        sel.lines.clear()
+                    outcome = outcome.replace("{families}",
+                                              ", ".join(s.family_id for s in dropped))
+                    self.update_selected(selections)
+                warnings_out({"id": e.id, "severity": e.severity, "message": text,
+                              "sources": list(e.sources)})
+            trace_out({"rule": e.id, "outcome": outcome, "sources": list(e.sources)})
 
         lines: list[dict[str, Any]] = [line for s in selections for line in s.lines]
         for sel in selections:

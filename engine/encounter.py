@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+import reprlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,8 +110,15 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 2
+_REPR.maxstring = 40
+_REPR.maxother = 40
+
+
 def _short(value: Any) -> str:
-    text = repr(value)
+    """A short, safe repr (bounded depth and length, whatever the value)."""
+    text = _REPR.repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -119,7 +127,9 @@ def _is_int(value: Any) -> bool:
 
 
 def _check_date(value: Any) -> tuple[str | None, str | None]:
-    """(normalised date, error message)."""
+    """(normalised date, error message). Python callers may pass a datetime.date."""
+    if type(value) is _dt.date:
+        return value.isoformat(), None
     if not isinstance(value, str):
         return None, f"must be a date written YYYY-MM-DD, got {_type_name(value)}"
     if not _DATE_RE.match(value):
@@ -141,15 +151,15 @@ def _check_minutes_by_day(value: Any, name: str) -> tuple[dict[str, int] | None,
     out: dict[int, int] = {}
     for key, minutes in value.items():
         if _is_int(key):
-            day = key if key >= 0 else None
+            day = key if 0 <= key <= 999999 else None
         elif isinstance(key, str) and _DAY_RE.match(key) and len(key) <= 6:
             day = int(key)
         else:
             day = None
         if day is None:
             problems.append(
-                f"day {_short(key)} must be a day offset: a whole number 0 or more (\"0\" is "
-                "the day of the first review)"
+                f"day {_short(key)} must be a day offset: a whole number from 0 to 999999 "
+                "(\"0\" is the day of the first review)"
             )
             continue
         if day in out:

@@ -58,6 +58,21 @@ def evisit_periods(by_day: dict[str, int], period_days: int) -> list[tuple[int, 
     return [(start, total) for start, total in periods]
 
 
+# placeholders family messages may use (codebook/README.md); None renders as ""
+_PERIOD_KEYS = dict.fromkeys(
+    ("period", "period_start", "period_end", "period_minutes", "period_days"))
+_ONE_PERIOD = 10**9  # without period_days every day falls in one period
+
+
+def _period_days(family: dict[str, Any]) -> int:
+    days = family.get("period_days")
+    if isinstance(days, int) and not isinstance(days, bool) and days > 0:
+        return days
+    if is_strict():
+        raise CodebookError(f"family {family.get('id')}: evisit_periods needs period_days")
+    return _ONE_PERIOD
+
+
 def _days(enc: dict[str, Any]) -> dict[str, int] | None:
     by_day = enc.get("evisit_minutes_by_day")
     if by_day is not None:
@@ -81,7 +96,7 @@ def time_value(family: dict[str, Any] | None, enc: dict[str, Any]) -> int | None
         days = _days(enc)
         if days is None:
             return None
-        periods = evisit_periods(days, int((family or {}).get("period_days") or 7))
+        periods = evisit_periods(days, _period_days(family or {}))
         return periods[0][1] if periods else 0
     if is_strict():
         raise CodebookError(f"family {(family or {}).get('id')}: unknown time_basis {basis!r}")
@@ -151,9 +166,13 @@ class _Selector:
                 return
             if is_strict():
                 raise CodebookError(f"family {self.fid} has no messages.{key}")
+            self.no_code()
             return
+        mins = [c["min_minutes"] for c in self.candidates
+                if c.get("min_minutes") is not None and not c.get("add_on")]
         more = {"family": self.family.get("title") or self.fid, "family_id": self.fid,
-                "time_basis": self.family.get("time_basis"), **(extra or {})}
+                "time_basis": self.family.get("time_basis"),
+                "minimum": min(mins) if mins else None, **_PERIOD_KEYS, **(extra or {})}
         self.sel.warnings.append({
             "id": f"{self.fid}-{key.replace('_', '-')}",
             "severity": "warning",
@@ -305,12 +324,13 @@ class _Selector:
             self.sel.missing_time = True
             self.trace("no e-visit minutes given: no line")
             return
-        period_days = int(self.family.get("period_days") or 7)
+        period_days = _period_days(self.family)
         periods = evisit_periods(days, period_days)
         if not periods:
             self.trace("no e-visit minutes on any day")
             self.family_message("below_minimum", {"time_minutes": 0, "period": 1,
-                                                  "period_start": 0, "period_minutes": 0})
+                                                  "period_start": 0, "period_minutes": 0,
+                                                  "period_days": period_days})
             return
         for n, (start, total) in enumerate(periods, 1):
             code, why = self.pick_band(primaries, total)

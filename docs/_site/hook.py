@@ -38,6 +38,7 @@ is the codebook's meta.released, so two builds of the same codebook give identic
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -142,3 +143,16 @@ def on_files(files: Files, config, **kwargs) -> Files:
 def on_pre_page(page, config, files, **kwargs):
     page.update_date = str(_codebook().meta.get("released") or page.update_date)
     return page
+
+
+def on_page_context(context, page, config, nav, **kwargs):
+    """Give every page an explicit, HTML-escaped title.
+
+    A title taken from a page's first heading is HTML (codebook text in it is escaped), but
+    the theme writes it into <title> through Jinja's `striptags`, which also *unescapes* it.
+    The theme writes `page.meta.title` as is, so setting it to the escaped heading text keeps
+    codebook text inert in <title> and in the header.
+    """
+    if page.meta.get("title") is None and page.title:
+        page.meta["title"] = re.sub(r"<[^>]+>", "", str(page.title))
+    return context

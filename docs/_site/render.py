@@ -679,9 +679,10 @@ def flexibilities(cb: Codebook, src: str) -> str:
         hi = p.get("to") or last
         days = (date.fromisoformat(hi) - date.fromisoformat(lo)).days + 1
         width = max(days * 100 / total, 0.6)
-        bar.append(f'<a class="tc-timeline__seg tc-flex--{slug(p.get("state"))}" '
-                   f'style="width:{width:.2f}%" href="#{slug(p["id"])}" '
-                   f'title="{esc(lo)} → {esc(hi)}: {esc(p.get("state"))}"></a>')
+        kind = "lapse-restored" if p.get("restored_by") else slug(p.get("state"))
+        bar.append(f'<span class="tc-timeline__seg tc-flex--{kind}" '
+                   f'style="width:{width:.2f}%" '
+                   f'title="{esc(lo)} → {esc(hi)}: {esc(p.get("state"))}"></span>')
     bar.append("</div>")
     out = ["\n".join(bar), ""]
     rows = []
@@ -695,7 +696,10 @@ def flexibilities(cb: Codebook, src: str) -> str:
             esc(p.get("law")),
         ])
     out.append(table(["Dates", "State", "Law"], rows))
-    out.append("")
+    out += ["", '<p class="tc-legend"><span class="tc-key tc-flex--extended"></span> extended '
+            '<span class="tc-key tc-flex--lapse"></span> lapse '
+            '<span class="tc-key tc-flex--lapse-restored"></span> lapse, restored later by law'
+            "</p>", "", "## Periods", ""]
     for p in periods:
         out.append(f"### {esc(p.get('from'))} → {esc(p.get('to') or 'open')}: "
                    f"{esc(p.get('state'))} {{ #{slug(p['id'])} }}")
@@ -830,7 +834,7 @@ def documentation(cb: Codebook, src: str) -> str:
             if r.get("when"):
                 quals.append("when " + esc(views.describe_condition(r["when"])))
             qual = f" <small>({'; '.join(quals)})</small>" if quals else ""
-            out.append(f"- [ ] {placeholders(r.get('message') or '')}{qual} "
+            out.append(f"- {placeholders(r.get('message') or '')}{qual} "
                        f"<small>{link(src, 'rules.md', 'rule', slug(r['id']))} · "
                        f"{source_refs(cb, src, r)}</small>")
         out.append("")

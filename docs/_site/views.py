@@ -403,7 +403,9 @@ def _candidates(cb: Codebook, code: str):
         if version.get("selectable") is False:
             continue
         family = cb.family(version.get("family")) or {}
-        for route in cb.routes:
+        order = payer_ids(cb)
+        for route in sorted(cb.routes, key=lambda r: order.index(r["payer"])
+                            if r.get("payer") in order else len(order)):
             if not route_allows(route, version) or not overlaps(
                     route, version["from"], version.get("to") or "9999-12-31"):
                 continue
@@ -477,14 +479,16 @@ def try_it_encounter(cb: Codebook, code: str) -> dict[str, Any] | None:
 
 
 def encounter_params(encounter: dict[str, Any]) -> list[tuple[str, str]]:
-    """Checker permalink parameters: one per encounter key, in the encounter's order.
-    Booleans are `true`/`false`; objects (evisit_minutes_by_day) are compact JSON."""
+    """Checker permalink parameters: one per encounter key, in the encounter's order, in the
+    checker's format: booleans `true`/`false`; evisit_minutes_by_day as `day:minutes, ...`."""
     out = []
     for key, value in encounter.items():
         if isinstance(value, bool):
             text = "true" if value else "false"
-        elif isinstance(value, (dict, list)):
-            text = json.dumps(value, separators=(",", ":"), sort_keys=True)
+        elif isinstance(value, dict):
+            text = ", ".join(f"{day}:{minutes}" for day, minutes in value.items())
+        elif isinstance(value, list):
+            text = json.dumps(value, separators=(",", ":"))
         else:
             text = str(value)
         out.append((key, text))

@@ -1,4 +1,4 @@
-"""`telecode validate [PATH] [--stale-after N] [--today DATE]`: check the codebook.
+"""`telecode validate [PATH] [--stale-after N] [--today DATE] [--list-rules]`: check the codebook.
 
 Exit 0 with a one-line summary when valid; exit 1 listing every problem as
 ``file:line: entry-id: what is wrong — how to fix it`` (sorted by file and line). With
@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
         help="warn about records last verified more than N ago (e.g. 90d, 12m, 1y)",
     )
     parser.add_argument(
+        "--list-rules", action="store_true", help="list the lint rules and exit"
+    )
+    parser.add_argument(
         "--today", metavar="YYYY-MM-DD",
         help="the date to check against (default: today); for tests and reviews",
     )
@@ -51,7 +54,20 @@ def run(argv: list[str]) -> int:
             today = dt.date.fromisoformat(args.today)
         except ValueError:
             parser.error(f"--today {args.today!r} is not a date YYYY-MM-DD")
+    if args.list_rules:
+        return guarded("validate", _list_rules)
     return guarded("validate", lambda: _validate(args, stale, today))
+
+
+def _list_rules() -> int:
+    from engine.tooling.lint import rule_modules
+
+    modules = rule_modules()
+    width = max(len(m.RULE) for m in modules)
+    print(f"{'schema':<{width}}  every file matches its JSON Schema (codebook/schema/)")
+    for module in modules:
+        print(f"{module.RULE:<{width}}  {module.DESCRIPTION}")
+    return 0
 
 
 def _validate(args: argparse.Namespace, stale: dt.timedelta | None, today: dt.date | None) -> int:

@@ -45,8 +45,12 @@ FILE_KINDS: list[tuple[str, str]] = [
 ]
 
 # What a codebook must contain: files, and folders that must hold at least one file.
-REQUIRED_FILES = ["codebook.yaml", "sources.yaml"]
-REQUIRED_FOLDERS = ["codes", "payers"]
+REQUIRED_FILES = [
+    "codebook.yaml", "sources.yaml", "modifiers.yaml", "places-of-service.yaml",
+    "policies/medicare-telehealth-flexibilities.yaml", "policies/source-conflicts.yaml",
+    "messages.yaml", "faq.yaml",
+]
+REQUIRED_FOLDERS = ["codes", "payers", "routes", "rules"]
 
 # Files and folders in the codebook folder that are not data.
 IGNORED = ["README.md", "schema/*", "*.md", ".*"]

@@ -304,3 +304,35 @@ def test_unknown_placeholder_in_rule_is_an_error_in_strict_mode(make_cb, enc):
                            "conflict": None, "sources": []})
     with pytest.raises(engine.CodebookError):
         engine.check(enc(minutes=25), make_cb(edit))
+
+
+def test_codebook_defects_strict_and_production(make_cb, enc):
+    from engine.templates import set_strict
+
+    def edit(b):
+        fam = next(f for f in b["families"] if f["id"] == "office-em")
+        fam["messages"]["no_level"] = None
+        b["rules"].append({"id": "x-bad", "title": "t", "scope": {}, "from": "2024-01-01",
+                           "to": None, "when": None, "effect": "info", "message": "hi {nobody}",
+                           "conflict": None, "sources": []})
+    cb = make_cb(edit)
+    with pytest.raises(engine.CodebookError):
+        engine.check(enc(), cb)
+    set_strict(False)
+    res = engine.check(enc(), cb)
+    assert warning(res, "x-bad")["message"] == "hi {nobody}"  # rendered literally
+    assert res["billable"] is False
+    assert "no-code-for-encounter" in ids(res)  # the family had no message: generic one
+
+
+def test_evisit_without_period_days(make_cb, enc):
+    from engine.templates import set_strict
+
+    def edit(b):
+        next(f for f in b["families"] if f["id"] == "online-digital-em")["period_days"] = None
+    cb = make_cb(edit)
+    e = enc(modality="portal_evisit", evisit_minutes_by_day={"0": 4, "9": 3})
+    with pytest.raises(engine.CodebookError):
+        engine.check(e, cb)
+    set_strict(False)
+    assert [x["code"] for x in engine.check(e, cb)["lines"]] == ["99421"]  # one period

@@ -98,7 +98,7 @@ function sourceLinks(ids) {
   const links = [];
   ids.forEach((id, i) => {
     if (i) links.push(", ");
-    links.push(h("a", { href: new URL(`sources/#${encodeURIComponent(id)}`, SITE_ROOT).href }, id));
+    links.push(h("a", { href: new URL(`sources/#src-${encodeURIComponent(id)}`, SITE_ROOT).href }, id));
   });
   return h("span", { class: "tc-sources" }, " Sources: ", links);
 }
@@ -490,8 +490,16 @@ function initChecker(root) {
     }
   });
 
+  function loadFromUrl() {
+    clearTimeout(typingTimer);
+    extra = location.search ? applyQuery(form, location.search, knownNames) : {};
+    updateVisibility();
+    runNow();
+  }
+
   if (location.search) extra = applyQuery(form, location.search, knownNames);
   updateVisibility();
+  current = { root, loadFromUrl };
 
   const listener = (s) => {
     if (!root.isConnected) {
@@ -506,6 +514,37 @@ function initChecker(root) {
   setState("loading");
   runNow();
 }
+
+// Links and history entries that only change the encounter (same page, another query string)
+// are answered in place: no reload, the worker keeps running. mkdocs-material's instant
+// navigation would change the URL without re-rendering such a page, so the checker takes them.
+let current = null; // {root, loadFromUrl} of the checker on screen
+
+function sameCheckerUrl(url) {
+  return Boolean(current && current.root.isConnected) && url.origin === location.origin &&
+    url.pathname === location.pathname;
+}
+
+document.addEventListener(
+  "click",
+  (event) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey ||
+        event.shiftKey || event.altKey) return;
+    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (!link || link.target || link.hasAttribute("download")) return;
+    const url = new URL(link.href);
+    if (!url.search || !sameCheckerUrl(url)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    history.pushState(null, "", url.href);
+    current.loadFromUrl();
+  },
+  true,
+);
+
+window.addEventListener("popstate", () => {
+  if (sameCheckerUrl(new URL(location.href))) current.loadFromUrl();
+});
 
 function initPage() {
   const root = document.getElementById("telecode-checker");

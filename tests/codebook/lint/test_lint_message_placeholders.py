@@ -12,8 +12,8 @@ def test_rule_message_placeholders(minimal_copy, edit, run_rule):
     problems = run_rule(rule, minimal_copy)
     assert len(problems) == 1
     assert problems[0].startswith(
-        "rules/checkins.yaml:21: checkin-consent: unknown placeholder {conflict.chosen} — use one "
-        "of: {clinician}, {codes}, {date_of_service}, ")
+        "rules/checkins.yaml:21: checkin-consent: unknown placeholder {conflict.chosen} — use an "
+        "encounter key or one of: {codes}, {flexibility.from}, ")
 
 
 def test_messages_yaml_own_and_engine_placeholders(minimal_copy, edit, run_rule):
@@ -33,7 +33,17 @@ def test_messages_yaml_own_and_engine_placeholders(minimal_copy, edit, run_rule)
 
 def test_family_messages(minimal_copy, edit, run_rule):
     edit(minimal_copy, "codes/virtual-checkin.yaml", '"Under 5 minutes of discussion',
-         '"{family}: under {minimum} minutes of discussion')
+         '"{family}: {discussion_minutes} of {minimum} minutes ({period}) of discussion')
     problems = run_rule(rule, minimal_copy)
+    # {period} exists only for e-visit families (time_basis evisit_periods)
     assert [p.split(" — ")[0] for p in problems] == [
-        "codes/virtual-checkin.yaml:9: virtual-checkin: unknown placeholder {minimum}"]
+        "codes/virtual-checkin.yaml:9: virtual-checkin: unknown placeholder {period}"]
+    edit(minimal_copy, "codes/virtual-checkin.yaml", "time_basis: discussion_or_minutes",
+         "time_basis: evisit_periods\n  period_days: 7")
+    assert run_rule(rule, minimal_copy) == []
+
+
+def test_encounter_keys_are_placeholders(minimal_copy, edit, run_rule):
+    edit(minimal_copy, "rules/checkins.yaml", 'message: "Document the patient\'s consent."',
+         'message: "Document consent ({minutes} min, {patient_location}, {selected_codes})."')
+    assert run_rule(rule, minimal_copy) == []
