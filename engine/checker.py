@@ -37,8 +37,9 @@ ENGINE_MESSAGES: dict[str, tuple[str, ...]] = {
     "not-covered-no-route": (),
     "requested-code-unknown": ("requested_code",),
     "requested-code-not-valid-on-date": (
-        "requested_code", "valid_from", "valid_to", "replaced_by", "expected"),
-    "requested-code-not-payable": ("requested_code", "status", "instead", "expected"),
+        "requested_code", "validity", "replacement", "report",
+        "valid_from", "valid_to", "replaced_by", "expected"),
+    "requested-code-not-payable": ("requested_code", "status", "instead", "report", "expected"),
     "requested-code-differs": ("requested_code", "expected"),
     "requested-code-matches": ("requested_code", "expected"),
     # optional: when absent, the engine falls back as documented in _fallback_message
@@ -50,6 +51,49 @@ __doc__ = (__doc__ or "") + "".join(
     f"\n    {k}: {', '.join('{' + p + '}' for p in v) or '(common only)'}"
     for k, v in ENGINE_MESSAGES.items()
 )
+
+# Ready-made phrases for the requested-code messages, so a template never shows a hole where
+# a value is empty (no end date, no replacement, nothing reportable). Filled from the data.
+PHRASES = {
+    "valid_open": "valid from {start} with no end date",
+    "valid_closed": "valid {start} to {end}",
+    "replaced_by": "It was replaced by {codes}.",
+    "replaces": "It replaces {codes} from {start}.",
+    "report": "For this encounter report {lines}.",
+    "report_nothing": "Nothing is separately reportable for this encounter (see the warnings).",
+}
+
+
+def _and(items: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def validity_phrase(versions: list[dict[str, Any]]) -> str:
+    """When a code exists: from its first version's start to its last version's end."""
+    start, end = versions[0].get("from"), versions[-1].get("to")
+    if end is None:
+        return PHRASES["valid_open"].format(start=start)
+    return PHRASES["valid_closed"].format(start=start, end=end)
+
+
+def replacement_phrase(version: dict[str, Any], day: str) -> str:
+    """What took a deleted code's place, or what a not-yet-valid code will replace; ""."""
+    replaced_by = [c for c in version.get("replaced_by") or () if c]
+    if replaced_by and (version.get("to") or "9999") < day:
+        return PHRASES["replaced_by"].format(codes=_and(replaced_by))
+    replaces = [c for c in version.get("replaces") or () if c]
+    if replaces and day < (version.get("from") or ""):
+        return PHRASES["replaces"].format(codes=_and(replaces), start=version.get("from"))
+    return ""
+
+
+def report_phrase(lines: list[dict[str, Any]]) -> str:
+    if not lines:
+        return PHRASES["report_nothing"]
+    return PHRASES["report"].format(lines=format_lines(lines))
+
 
 FLEXIBILITY_STATES = ("extended", "lapse_restored", "lapse", "none")
 DENYING = ("deny", "not_covered")
@@ -104,8 +148,9 @@ class _Run:
         msg = self.cb.message(mid)
         if msg is None:
             return False
-        self.warn(section, mid, severity or msg.get("severity") or "warning",
-                  render(msg.get("text"), self.ctx, extra),
+        # an empty value must not leave a double space (e.g. no `instead`)
+        text = " ".join(render(msg.get("text"), self.ctx, extra).split())
+        self.warn(section, mid, severity or msg.get("severity") or "warning", text,
                   _merge(source_ids(msg), sources or []))
         return True
 
@@ -213,7 +258,9 @@ class _Run:
             near = before[-1] if before else versions[0]
             replaced = near.get("replaced_by") or []
             extra.update(valid_from=versions[0].get("from"), valid_to=versions[-1].get("to"),
-                         replaced_by=replaced)
+                         replaced_by=replaced, validity=validity_phrase(versions),
+                         replacement=replacement_phrase(near, self.day),
+                         report=report_phrase(lines))
             srcs = source_ids(near)
             self.required_message("requested", "requested-code-not-valid-on-date", extra, srcs)
             self.add_trace("requested", "requested-code-not-valid-on-date",
@@ -221,7 +268,8 @@ class _Run:
             return
         status = cb.status_of(code, enc["payer"], self.day)
         if isinstance(status, dict) and status.get("status") not in PAYABLE_STATUSES:
-            extra.update(status=status.get("status"), instead=status.get("instead"))
+            extra.update(status=status.get("status"), instead=status.get("instead"),
+                         report=report_phrase(lines))
             srcs = source_ids(status)
             self.required_message("requested", "requested-code-not-payable", extra, srcs)
             self.add_trace("requested", "requested-code-not-payable",
