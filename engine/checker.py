@@ -9,8 +9,15 @@ Steps (codebook/README.md and issue 3):
 6. apply the rules in bundle order (deny / not_covered / drop / warn / info / checklist);
 7. answer the requested code, if any.
 
-Every user-facing sentence comes from the bundle (rules, family messages, messages.yaml).
-Python only holds contract words and short generic trace outcomes.
+Speed: whatever depends only on (payer, modality, clinician, stretch of dates) — the routes to
+try, the rules in scope and in force, candidate codes, unpayable statuses, the flexibility
+period — is precomputed once per codebook by engine.plan; one bisect on the date finds it.
+Each encounter still evaluates every condition and writes its own warnings and trace; results
+are never memoised here (the batch checker keeps its own memo).
+
+Every user-facing sentence comes from the bundle (rules, family messages, messages.yaml),
+except the small phrases in PHRASES that fill {validity}, {replacement} and {report} from
+data. Python otherwise holds contract words and short generic trace outcomes.
 
 Message ids the engine itself looks up in messages.yaml, with the placeholders it fills
 (besides the common ones: date_of_service, payer, payer_name, modality, clinician,
