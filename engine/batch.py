@@ -366,11 +366,16 @@ class BatchChecker:
 
     `check` replaces `engine.check` (a function `(encounter_dict) -> result dict` that raises
     EncounterError); with it, `codebook` may be None (no date stretches, no code lookups).
+
+    Two bounded LRU memos: `outcome` (row cells with the date stretch -> Outcome, at most
+    `cache_size` entries) and `answer` (normalised encounter -> the engine's answer, at most
+    `answer_cache_size`, default `cache_size`).
     """
 
     def __init__(self, codebook: Codebook | None = None, *,
                  check: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-                 cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+                 cache_size: int = DEFAULT_CACHE_SIZE,
+                 answer_cache_size: int | None = None) -> None:
         if check is None:
             from engine.checker import check as engine_check
             from engine.checker import default_codebook
@@ -387,7 +392,9 @@ class BatchChecker:
         self._layouts: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         self._layout_ids: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
         self.outcome = lru_cache(maxsize=cache_size)(self._compute)
-        self.answer = lru_cache(maxsize=cache_size)(self._answer)
+        self.answer = lru_cache(
+            maxsize=cache_size if answer_cache_size is None else answer_cache_size
+        )(self._answer)
         self._full_layout = self.layout(CONTRACT_COLUMNS, BILLED_COLUMNS)
 
     # layouts: which contract and billed columns a row carries, and in which order

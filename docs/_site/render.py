@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.codebook import Codebook
 
-from . import state, views
+from . import extensions, state, views
 from .text import (
     badge,
     code_span,
@@ -257,10 +257,17 @@ def home(cb: Codebook, src: str) -> str:
     return "\n".join(lines)
 
 
+# Pages other parts of the project add; linked from the home page when the build has them.
+OPTIONAL_PAGES = [("maintainers.md", "Maintainer guide: the yearly update"),
+                  ("performance.md", "Batch checker performance")]
+
+
 def change_pages(cb: Codebook, src: str) -> str:
-    """Links to the yearly "what changed" pages when the build has them."""
+    """Links to the yearly "what changed" pages and other optional pages the build has."""
     links = [link(src, f"changes/{y}.md", f"What changed in {y}")
              for y in views.years(cb) if state.has_page(f"changes/{y}.md")]
+    links += [link(src, page, esc(title)) for page, title in OPTIONAL_PAGES
+              if state.has_page(page)]
     return " · ".join(links)
 
 
@@ -451,6 +458,13 @@ def code_page(cb: Codebook, code: str) -> str:
         out.append("Same family: " + ", ".join(code_link(cb, src, c) for c in siblings))
         out.append("")
 
+    # links other generator modules add (e.g. the yearly "what changed" pages)
+    see_also = extensions.code_page_links(cb, code)
+    if see_also:
+        out += ["## See also", ""]
+        out += [f"- {link(src, target, esc(text))}" for target, text in see_also]
+        out.append("")
+
     # FAQs
     faqs = [f for f in cb.faqs if code in (f.get("codes") or [])]
     out += ["## Questions about this code", ""]
@@ -579,8 +593,9 @@ def _scoped_items(cb: Codebook, src: str, items: list[Record], prefix: str) -> s
         if rows:
             out.append(table(["Payer", "Use", "Dates", "Note"], rows))
             out.append("")
-        routes = [r for r in cb.routes if m.get("code") in (r.get("modifiers") or [])
-                  or m.get("code") in (r.get("pos") or {}).values()]
+        routes = views.by_payer(cb, [r for r in cb.routes
+                                     if m.get("code") in (r.get("modifiers") or [])
+                                     or m.get("code") in (r.get("pos") or {}).values()])
         if routes:
             out.append("Reported by these payer routes:")
             out.append("")
@@ -684,7 +699,12 @@ def flexibilities(cb: Codebook, src: str) -> str:
                    f'style="width:{width:.2f}%" '
                    f'title="{esc(lo)} → {esc(hi)}: {esc(p.get("state"))}"></span>')
     bar.append("</div>")
-    out = ["\n".join(bar), ""]
+    ticks = ['<div class="tc-timeline-axis" aria-hidden="true">']
+    for year in range(int(first[:4]) + 1, int(last[:4]) + 1):
+        left = (date(year, 1, 1) - date.fromisoformat(first)).days * 100 / total
+        ticks.append(f'<span style="left:{left:.2f}%">{year}</span>')
+    ticks.append("</div>")
+    out = ["\n".join(bar + ticks), ""]
     rows = []
     for p in periods:
         state_ = str(p.get("state"))
@@ -801,15 +821,16 @@ def documentation(cb: Codebook, src: str) -> str:
         if rs:
             groups.append((f"family:{fid}", rs))
             used.update(r["id"] for r in rs)
+    by_modality: list[tuple[str, list[Record]]] = []
     for mod in views.modalities(cb):
         rs = [r for r in checklist if r["id"] not in used
               and mod in ((r.get("scope") or {}).get("modalities") or [])]
         if rs:
-            groups.append((f"modality:{mod}", rs))
+            by_modality.append((f"modality:{mod}", rs))
     rest = [r for r in checklist if r["id"] not in used
             and not (r.get("scope") or {}).get("modalities")]
-    if rest:
-        groups.insert(0, ("all", rest))
+    # general items first, then by kind of service, then what a family adds
+    groups = ([("all", rest)] if rest else []) + by_modality + groups
     for key, rs in groups:
         kind, _, value = key.partition(":")
         if kind == "family":
@@ -968,8 +989,8 @@ def print_year(cb: Codebook, year: int) -> str:
         out.append(table(["Code", "What it is", "Patient", "MDM / time",
                           *[payer_name(cb, p) for p in payers]], rows, cls="tc-print-table"))
         out.append("")
-        routes = [r for r in cb.routes if fid in (r.get("families") or [])
-                  and views.overlaps(r, start, end)]
+        routes = views.by_payer(cb, [r for r in cb.routes if fid in (r.get("families") or [])
+                                     and views.overlaps(r, start, end)])
         if routes:
             out.append("**Report with:**")
             out.append("")

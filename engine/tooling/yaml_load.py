@@ -39,6 +39,7 @@ FILE_KINDS: list[tuple[str, str]] = [
     ("rules/*.yaml", "rules"),
     ("policies/medicare-telehealth-flexibilities.yaml", "flexibilities"),
     ("policies/source-conflicts.yaml", "conflicts"),
+    ("policies/medicare-telehealth-list.yaml", "telehealth-list"),
     ("messages.yaml", "messages"),
     ("faq.yaml", "faq"),
 ]
