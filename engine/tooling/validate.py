@@ -20,11 +20,15 @@ COUNT_WORDS = [
     ("pos", "places of service"), ("payer", "payers"), ("status", "statuses"),
     ("route", "routes"), ("rule", "rules"), ("period", "flexibility periods"),
     ("conflict", "conflicts"), ("message", "messages"), ("faq", "FAQs"),
+    ("telehealth_list_entry", "telehealth list entries"),
 ]
+# Kinds of optional files: counted in the summary only when present.
+OPTIONAL_COUNTS = {"telehealth_list_entry"}
 SINGULAR = {"codes": "code", "families": "family", "sources": "source", "modifiers": "modifier",
             "places of service": "place of service", "payers": "payer", "statuses": "status",
             "routes": "route", "rules": "rule", "flexibility periods": "flexibility period",
-            "conflicts": "conflict", "messages": "message", "FAQs": "FAQ"}
+            "conflicts": "conflict", "messages": "message", "FAQs": "FAQ",
+            "telehealth list entries": "telehealth list entry"}
 
 
 @dataclass
@@ -48,6 +52,8 @@ class Report:
         parts = []
         for kind, word in COUNT_WORDS:
             n = counts.get(kind, 0)
+            if n == 0 and kind in OPTIONAL_COUNTS:
+                continue
             parts.append(f"{n} {SINGULAR[word] if n == 1 else word}")
         return "codebook OK: " + ", ".join(parts)
 
