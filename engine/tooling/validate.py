@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.tooling.lint import LintContext, run_rules
+from engine.tooling.exceptions import apply_exceptions
+from engine.tooling.lint import LintContext, rule_modules, run_rules
 from engine.tooling.problems import Problem, sort_problems
 from engine.tooling.records import PROVENANCE_KINDS, Index, as_date, build_index
 from engine.tooling.schema import check_document
@@ -74,6 +75,7 @@ def validate_codebook(
     index = build_index(loaded)
     report.index = index
     problems.extend(run_rules(LintContext(index, today)))
+    problems = apply_exceptions(loaded, problems, {m.RULE for m in rule_modules()})
     report.problems = sort_problems(problems)
     if stale_after is not None:
         report.warnings = sort_problems(stale_records(index, today, stale_after))
