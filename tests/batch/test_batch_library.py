@@ -155,7 +155,8 @@ def test_memo_gives_exactly_the_engines_answer_on_every_date(real_cb):
     header = list(rows[0])
     checker = BatchChecker(real_cb)
     out = list(checker.check_table(header, ([r[h] for h in header] for r in rows)))
-    assert checker.answer.cache_info().hits > 0  # the memo was used across dates
+    # the memo answered rows on other dates than the one it computed them for
+    assert checker.memo_misses < len(rows) * 0.6
     for row, res in zip(rows, out, strict=True):
         enc = {}
         for k, v in row.items():
