@@ -177,6 +177,7 @@ class Answer(NamedTuple):
     expected: str
     warnings: tuple[str, ...]
     why: str  # when nothing is billable: why (a rule title or the engine's message)
+    why_id: str  # the id of the warning `why` comes from
 
 
 # ------------------------------------------------------------------------------
@@ -557,30 +558,70 @@ class BatchChecker:
 
     # -- computing one outcome ----------------------------------------------------------------
     def _compute(self, key: tuple[int, str, tuple[Any, ...]]) -> Outcome:
-        """The outcome of a row whose cells (with the date stretch) are `key` (memo level 1)."""
+        """The outcome of a row whose cells are `key` (memo level 1).
+
+        The key's date is either a stretch's first day (shared by the stretch) or a row's own
+        date (when the shared outcome's text quotes the date). The engine is asked about the
+        stretch's first day (memo level 2, shared); texts are written for the key's date.
+        """
         lid, day, cells = key
         fields, billed_cols = self._layouts[lid]
         values = dict(zip(fields + billed_cols, cells, strict=True))
         has_billed = any(values.get(c) is not None for c in billed_cols)
         errors: list[dict[str, str]] = []
         items: list[tuple[str, Any]] = []
-        if day.strip():
-            items.append(("date_of_service", day.strip()))
+        day = day.strip()
+        rep = self.reps.get(day, day)
         for name in fields:
             value = _decode(name, values[name], errors)
             if value is not None:
                 items.append((name, value))
         billed_lines, cmp_mods, cmp_pos, cmp_units = _billed(values, errors)
         # memo level 2: the engine's answer per normalised encounter ("yes" and "true" alike)
-        items.sort()
-        answer = self.answer(tuple(
-            (n, json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v)
-            for n, v in items))
-        o = self._outcome(dict(items), answer, errors, has_billed, billed_lines,
+        answer = self._answer_on(rep, items)
+        if rep != day:
+            answer = self._redated(answer, rep, day, items)
+        encounter = dict(items)
+        if day:
+            encounter["date_of_service"] = day
+        o = self._outcome(encounter, answer, errors, has_billed, billed_lines,
                           cmp_mods, cmp_pos, cmp_units)
         if day and (day in o.reason or any(day in e["message"] for e in o.errors)):
             o.sensitive = True
         return o
+
+    def _answer_on(self, day: str, items: list[tuple[str, Any]]) -> Answer:
+        key = [(n, json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v)
+               for n, v in items]
+        if day:
+            key.append(("date_of_service", day))
+        key.sort()
+        return self.answer(tuple(key))
+
+    def _redated(self, answer: Answer, rep: str, day: str,
+                 items: list[tuple[str, Any]]) -> Answer:
+        """The stretch's answer for another day of the stretch. Lines, warning ids and
+        billable are the same; a `why` text that quotes the date is rewritten when its
+        template shows that every occurrence of the date is the date of service, else the
+        engine is asked about the day itself."""
+        if any(rep in e["message"] for e in answer.errors):
+            return self._answer_on(day, items)
+        if rep not in answer.why:
+            return answer
+        template = self._template(answer.why_id)
+        if template is not None and answer.why.count(rep) == template.count("{date_of_service}"):
+            return answer._replace(why=answer.why.replace(rep, day))
+        return self._answer_on(day, items)
+
+    def _template(self, wid: str) -> str | None:
+        cb = self.codebook
+        if cb is None:
+            return None
+        rule = cb.rule(wid)
+        if rule is not None:
+            return str(rule.get("message") or "")
+        message = cb.message(wid)
+        return None if message is None else str(message.get("text") or "")
 
     def _answer(self, key: tuple[tuple[str, Any], ...]) -> Answer:
         """engine.check on one normalised encounter, reduced to what a batch row needs."""
@@ -589,18 +630,19 @@ class BatchChecker:
         try:
             result = self._check(encounter)
         except EncounterError as exc:
-            return Answer(tuple(dict(e) for e in exc.errors), None, (), "", (), "")
+            return Answer(tuple(dict(e) for e in exc.errors), None, (), "", (), "", "")
         except Exception as exc:  # noqa: BLE001 - a bad row never stops the batch
             return Answer(({"field": "engine",
                             "message": f"internal error ({type(exc).__name__}: {exc}); "
                                        "please report this row to the maintainers"},),
-                          None, (), "", (), "")
+                          None, (), "", (), "", "")
         lines = tuple(result.get("lines") or ())
         billable = bool(result.get("billable"))
+        why_id, why = ("", "") if billable else self._why(result)
         return Answer(
             (), billable, lines, format_lines(lines),
             tuple(dict.fromkeys(w.get("id") for w in result.get("warnings") or ())),
-            "" if billable else self._why(result),
+            why, why_id,
         )
 
     def _outcome(self, encounter: dict[str, Any], answer: Answer,
@@ -672,16 +714,17 @@ class BatchChecker:
             return "not-payable"
         return "wrong-code"
 
-    def _why(self, result: dict[str, Any]) -> str:
-        """Why nothing is billable: the first error (else warning) — its rule's title when
-        the warning comes from a rule, else the engine's message."""
+    def _why(self, result: dict[str, Any]) -> tuple[str, str]:
+        """(warning id, text): why nothing is billable — the first error (else warning), told
+        by its rule's title when it comes from a rule, else by the engine's message."""
         warnings = result.get("warnings") or ()
         for severity in ("error", "warning", "info"):
             for w in warnings:
                 if w.get("severity") == severity:
-                    rule = self.codebook.rule(w.get("id")) if self.codebook else None
-                    return str((rule or {}).get("title") or w.get("message") or w.get("id"))
-        return ""
+                    wid = str(w.get("id") or "")
+                    rule = self.codebook.rule(wid) if self.codebook else None
+                    return wid, str((rule or {}).get("title") or w.get("message") or wid)
+        return "", ""
 
     def _payer_name(self, encounter: dict[str, Any]) -> str:
         payer = encounter.get("payer") or ""
