@@ -17,6 +17,7 @@ const PAYERS = [
   ["medicaid", "Medicaid (default)"],
 ];
 const TYPING_DELAY_MS = 200;
+const URL_DELAY_MS = 150;
 const TRUE_WORDS = new Set(["true", "1", "yes", "on"]);
 const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
 
@@ -332,6 +333,8 @@ function initChecker(root) {
   let inFlight = false;
   let queued = false;
   let typingTimer = null;
+  let urlTimer = null;
+  let pendingQuery = null;
 
   function updateVisibility() {
     const modality = form.elements.modality.value;
@@ -418,8 +421,7 @@ function initChecker(root) {
       return;
     }
     const encounter = encounterFrom(form, extra);
-    const query = queryFrom(encounter);
-    history.replaceState(history.state, "", `${location.pathname}${query ? "?" + query : ""}${location.hash}`);
+    pendingQuery = queryFrom(encounter);
     setState("loading");
     inFlight = true;
     const msg = await check(encounter);
@@ -443,7 +445,26 @@ function initChecker(root) {
       setState("error");
     }
     performance.mark("telecode-answer");
+    scheduleUrlUpdate();
     runCompare(encounter);
+  }
+
+  // The URL follows the form, off the answer's critical path: history.replaceState is a
+  // synchronous round trip to the browser process (tens of ms on a busy machine).
+  function flushUrl() {
+    clearTimeout(urlTimer);
+    if (pendingQuery === null || !root.isConnected) return;
+    const query = pendingQuery;
+    pendingQuery = null;
+    const href = `${location.pathname}${query ? "?" + query : ""}${location.hash}`;
+    if (href !== `${location.pathname}${location.search}${location.hash}`) {
+      history.replaceState(history.state, "", href);
+    }
+  }
+
+  function scheduleUrlUpdate() {
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(flushUrl, URL_DELAY_MS);
   }
 
   function onEdit(event) {
@@ -481,6 +502,7 @@ function initChecker(root) {
   });
 
   copyButton.addEventListener("click", async () => {
+    flushUrl();
     const url = location.href;
     try {
       await navigator.clipboard.writeText(url);
@@ -492,6 +514,8 @@ function initChecker(root) {
 
   function loadFromUrl() {
     clearTimeout(typingTimer);
+    clearTimeout(urlTimer);
+    pendingQuery = null;
     extra = location.search ? applyQuery(form, location.search, knownNames) : {};
     updateVisibility();
     runNow();
