@@ -218,10 +218,12 @@ function renderLines(lines) {
           "tr",
           { "data-code": line.code },
           h("td", { class: "tc-code" }, codeLink(line.code)),
-          h("td", {}, line.label || ""),
-          h("td", { class: "tc-mods", "data-modifiers": line.modifiers.join(" ") }, line.modifiers.length ? line.modifiers.join(", ") : "none"),
-          h("td", { class: "tc-pos", "data-pos": line.pos ?? "" }, line.pos ?? "your usual place of service"),
-          h("td", { class: "tc-units" }, String(line.units)),
+          h("td", { "data-label": "What it is" }, line.label || ""),
+          h("td", { class: "tc-mods", "data-label": "Modifiers", "data-modifiers": line.modifiers.join(" ") },
+            line.modifiers.length ? line.modifiers.join(", ") : "none"),
+          h("td", { class: "tc-pos", "data-label": "Place of service", "data-pos": line.pos ?? "" },
+            line.pos ?? "your usual place of service"),
+          h("td", { class: "tc-units", "data-label": "Units" }, String(line.units)),
         ),
       ),
     ),
@@ -251,11 +253,17 @@ function renderWarnings(warnings) {
   ];
 }
 
+function shortAnswer(result) {
+  // "99213-93 · POS 10" (codes with modifiers, then the place of service when there is one)
+  if (!result.billable) return "nothing to report separately";
+  const pos = result.lines.map((l) => l.pos).filter(Boolean)[0];
+  const codes = result.lines.map((l) => [l.code, ...l.modifiers].join("-")).join(" + ");
+  return pos ? `${codes} · POS ${pos}` : codes;
+}
+
 function renderResult(result) {
   const verdict = result.billable
-    ? h("p", { class: "tc-verdict tc-billable" }, h("strong", {}, "Report:"), " ",
-        result.lines.map((l) => [l.code, ...l.modifiers].join("-")).join(" + "),
-        result.lines.some((l) => l.pos) ? ` · POS ${result.lines.map((l) => l.pos).filter(Boolean)[0]}` : "")
+    ? h("p", { class: "tc-verdict tc-billable" }, h("strong", {}, "Report:"), " ", shortAnswer(result))
     : h("p", { class: "tc-verdict tc-not-billable" }, h("strong", {}, "Nothing to report separately."), " The warnings below say why.");
   return [
     verdict,
@@ -327,6 +335,7 @@ function initChecker(root) {
   const compareToggle = root.querySelector("#tc-compare-toggle");
   const copyButton = root.querySelector("#tc-copy");
   const copyStatus = root.querySelector("#tc-copy-status");
+  const peek = root.querySelector("#tc-peek");
   const knownNames = new Set(fieldElements(form).map((el) => el.name));
 
   let extra = {};
@@ -436,13 +445,16 @@ function initChecker(root) {
     if (msg.result) {
       resultBody.replaceChildren(...renderResult(msg.result).flat(2).filter(Boolean));
       setState("ready", msg.result.lines.map((l) => l.code).join(" "));
+      peek.textContent = `Answer: ${shortAnswer(msg.result)}`;
     } else if (msg.errors) {
       showFieldErrors(msg.errors);
       resultBody.replaceChildren(...renderErrors(form, msg.errors));
       setState("error");
+      peek.textContent = "Answer: please fix the encounter";
     } else {
       resultBody.replaceChildren(...renderFailure(msg).filter(Boolean));
       setState("error");
+      peek.textContent = "Answer: the checker stopped";
     }
     performance.mark("telecode-answer");
     scheduleUrlUpdate();
@@ -524,6 +536,15 @@ function initChecker(root) {
   if (location.search) extra = applyQuery(form, location.search, knownNames);
   updateVisibility();
   current = { root, loadFromUrl };
+
+  // On narrow screens the answer sits below the form; a bar at the bottom shows it in short
+  // while the answer itself is out of view.
+  if ("IntersectionObserver" in window) {
+    new IntersectionObserver(([entry]) => {
+      // Only while the answer is below the screen (not once the reader has scrolled past it).
+      peek.dataset.away = !entry.isIntersecting && entry.boundingClientRect.top > 0 ? "true" : "false";
+    }).observe(resultBox);
+  }
 
   const listener = (s) => {
     if (!root.isConnected) {
