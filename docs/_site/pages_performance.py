@@ -88,9 +88,9 @@ def render(data: dict[str, Any] | None) -> str:
             "The engine's answer depends only on the encounter, and on the date of service only "
             "through the dates the codebook records. The batch checker maps each date to its "
             f"stretch between two such dates ({_num(memo.get('date_stretches'))} stretches in "
-            "this codebook) and memoises answers in a bounded cache, so the engine runs once per "
-            f"distinct encounter: {_num(memo.get('distinct_rows_checked'))} distinct rows in this "
-            f"file, a hit rate of {_num(round(100 * memo.get('hit_rate', 0), 1))} %. Rows are "
+            "this codebook) and memoises answers in bounded caches, so the engine runs once per "
+            f"distinct encounter: {_num(memo.get('distinct_encounters'))} in this file of "
+            f"{_num(data['rows'])} rows. Rows are "
             "read, checked and written one at a time, so memory stays flat however large the file.",
             "",
         ]

@@ -414,7 +414,7 @@ def code_page(cb: Codebook, code: str) -> str:
         out.append("What each payer wants reported when this code's family is used, from the "
                    "payer routes (the engine takes the first route that matches the encounter).")
         out.append("")
-        rows = [route_row(cb, src, r) for r in routes]
+        rows = [route_row(cb, src, r, span=(first, last)) for r in routes]
         out.append(table(ROUTE_HEADER, rows))
     else:
         out.append("No payer route reports this code: the engine never selects it for an "
@@ -498,8 +498,16 @@ def code_page(cb: Codebook, code: str) -> str:
 ROUTE_HEADER = ["Payer", "Modality", "Dates", "When", "Modifiers", "POS"]
 
 
-def route_row(cb: Codebook, src: str, r: Record, anchor: bool = False) -> list[str]:
-    """A route as a table row; `anchor` gives the row the id route-<id> (one page only)."""
+def route_row(cb: Codebook, src: str, r: Record, anchor: bool = False,
+              span: tuple[str, str | None] | None = None) -> list[str]:
+    """A route as a table row; `anchor` gives the row the id route-<id> (one page only);
+    `span` (from, to) clips the dates shown to the days that matter on the page (a code's
+    validity)."""
+    start, end = r.get("from"), r.get("to")
+    if span is not None:
+        start = max(start or span[0], span[0])
+        if span[1] is not None:
+            end = min(end, span[1]) if end is not None else span[1]
     pos = r.get("pos") or {}
     pos_text = ", ".join(f"{esc(k)}: {code_span(v)}" for k, v in pos.items() if v) or \
         "the practitioner's usual POS (not a telehealth service)"
@@ -509,7 +517,7 @@ def route_row(cb: Codebook, src: str, r: Record, anchor: bool = False) -> list[s
         (f'<span id="route-{slug(r["id"])}"></span>' if anchor else "")
         + payer_name(cb, r.get("payer")),
         modality(r.get("modality")),
-        f"{esc(r.get('from'))} →<br>{esc(r.get('to') or 'open')}",
+        f"{esc(start)} →<br>{esc(end or 'open')}",
         esc(when),
         " ".join(code_span(m) for m in r.get("modifiers") or []) or "none",
         pos_text,
@@ -750,7 +758,7 @@ def result_lines(cb: Codebook, src: str, result: Record) -> str:
                  code_span(ln["pos"]) if ln.get("pos") else "usual POS",
                  esc(ln.get("units")), esc(ln.get("label"))] for ln in lines]
         out.append(table(["Code", "Modifiers", "POS", "Units", "What it is"], rows,
-                         cls="tc-result"))
+                         cls="tc-answer"))
     else:
         out.append('<p class="tc-notbillable"><strong>Nothing is separately reportable.'
                    '</strong></p>')

@@ -22,6 +22,8 @@ PAGE_TYPES = [
     "/", "/codes/", "/codes/98016/", "/codes/99214/", "/modifiers/", "/place-of-service/",
     "/payers/", "/medicare-flexibilities/", "/rules/", "/faq/", "/documentation/", "/sources/",
     "/conventions/", "/about/", "/print/2025/", "/downloads/",
+    # pages other parts of the project generate into the site
+    "/changes/2025/", "/maintainers/",
 ]
 
 

@@ -71,3 +71,25 @@ def test_no_checker_page_means_no_try_it_link(site):
         assert 'class="tc-try"' not in site.html("/codes/98016/")
     else:
         assert 'class="tc-try"' in site.html("/codes/98016/")
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.mark.parametrize("code", ["98016", "99214"])
+def test_clicking_try_it_opens_the_checker_with_that_code(site, served_site, code):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{served_site}/codes/{code}/", wait_until="load")
+            page.click("a.tc-try")
+            page.wait_for_url("**/checker/?*")
+            result = page.locator('[data-testid="result"]')
+            result.and_(page.locator('[data-state="ready"]')).wait_for(timeout=180_000)
+            assert code in (result.get_attribute("data-codes") or "").split()
+        finally:
+            browser.close()
