@@ -6,7 +6,8 @@ Steps (codebook/README.md and issue 3):
 3. take the first matching route (bundle order) or answer "not covered";
 4. select the code(s) of each family of the route (engine.selection);
 5. check that the payer pays each selected code on the date (else: codebook inconsistency);
-6. apply the rules in bundle order (deny / not_covered / drop / warn / info / checklist);
+6. apply the rules, whatever the order of their files: deny / not_covered first (a denied
+   encounter gets only those warnings), then drop, then warn / info / checklist;
 7. answer the requested code, if any.
 
 Speed: whatever depends only on (payer, modality, clinician, stretch of dates) — the routes to
@@ -32,7 +33,15 @@ from engine.codebook import NO_RECORD, NOT_VALID_ON_DATE, PAYABLE_STATUSES, Code
 from engine.codebook import load_codebook as _load
 from engine.encounter import validate
 from engine.lines import format_line, format_lines
-from engine.plan import DERIVED_FIELDS, NO_FLEXIBILITY, Compiled, RoutePlan, compiled, source_ids
+from engine.plan import (
+    DERIVED_FIELDS,
+    NO_FLEXIBILITY,
+    Compiled,
+    RoutePlan,
+    RulePhases,
+    compiled,
+    source_ids,
+)
 from engine.plan import _merge as _merge
 from engine.selection import Selection, select, time_value
 from engine.templates import is_strict, render
@@ -103,7 +112,6 @@ def report_phrase(lines: list[dict[str, Any]]) -> str:
 
 
 FLEXIBILITY_STATES = ("extended", "lapse_restored", "lapse", "none")
-DENYING = ("deny", "not_covered")
 _SECTIONS = ("route", "rules", "selection", "requested")
 
 _DEFAULT: Codebook | None = None
@@ -303,6 +311,69 @@ class _Run:
                            f"{code} differs from {expected}", self.comp.source_ids(version))
 
 
+def _apply_rules(run: _Run, rules: RulePhases, selections: list[Selection],
+                 route_families: list[str]) -> bool:
+    """Apply the rules in scope in three phases (RulePhases); True when the encounter is
+    denied or not covered. The effect of a rule never depends on its file's name."""
+    ctx = run.ctx
+    rule_warnings = run.warnings["rules"]
+    rule_trace = run.trace["rules"]
+
+    # deny / not_covered: every one that holds on the selection says why
+    denied = False
+    for e in rules.denying:
+        if e.codes is not None and e.codes.isdisjoint(ctx["selected_codes"]):
+            continue
+        if e.when is not None and not e.when(ctx):
+            continue
+        denied = True
+        for sel in selections:
+            sel.lines.clear()
+        ctx["selected_codes"] = ctx["codes"] = []
+        text = e.text if e.text is not None else render(e.message, ctx, e.extra)
+        rule_warnings.append({"id": e.id, "severity": e.severity, "message": text,
+                              "sources": list(e.sources)})
+        rule_trace.append({"rule": e.id, "outcome": e.outcome, "sources": list(e.sources)})
+    if denied:
+        return True
+
+    # drop: the lines of the rule's families (a drop with nothing to drop says nothing)
+    for e in rules.drops:
+        fams = e.drop_families or route_families
+        dropped = [sel for sel in selections if sel.family_id in fams and sel.lines]
+        if not dropped:
+            continue
+        if e.codes is not None and e.codes.isdisjoint(ctx["selected_codes"]):
+            continue
+        if e.when is not None and not e.when(ctx):
+            continue
+        for sel in dropped:
+            sel.lines.clear()
+        ctx["selected_codes"] = ctx["codes"] = _selected(selections)
+        text = e.text if e.text is not None else render(e.message, ctx, e.extra)
+        rule_warnings.append({"id": e.id, "severity": e.severity, "message": text,
+                              "sources": list(e.sources)})
+        outcome = e.outcome.replace("{families}", ", ".join(s.family_id for s in dropped))
+        rule_trace.append({"rule": e.id, "outcome": outcome, "sources": list(e.sources)})
+
+    # warn / info / checklist, on the lines that are left
+    checklist = run.checklist
+    for e in rules.notes:
+        if e.codes is not None and e.codes.isdisjoint(ctx["selected_codes"]):
+            continue
+        if e.when is not None and not e.when(ctx):
+            continue
+        text = e.text if e.text is not None else render(e.message, ctx, e.extra)
+        if e.effect == "checklist":
+            if text and text not in checklist:
+                checklist.append(text)
+        else:
+            rule_warnings.append({"id": e.id, "severity": e.severity, "message": text,
+                                  "sources": list(e.sources)})
+        rule_trace.append({"rule": e.id, "outcome": e.outcome, "sources": list(e.sources)})
+    return False
+
+
 def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[str, Any]:
     """What to report for `encounter` (issue-3 contract). Raises EncounterError if invalid."""
     cb = codebook if codebook is not None else default_codebook()
@@ -337,7 +408,6 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
 
     # 2. selection of each family of the route
     billable = True
-    denied = False
     if route is None:
         billable = False
         run.no_route()
@@ -351,42 +421,11 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
     if selections:
         ctx["selected_codes"] = ctx["codes"] = _selected(selections)
 
-    # 3. rules in bundle order
-    rule_warnings = run.warnings["rules"]
-    rule_trace = run.trace["rules"]
-    checklist = run.checklist
-    for e in rules:
-        if e.codes is not None and e.codes.isdisjoint(ctx["selected_codes"]):
-            continue
-        effect = e.effect
-        if effect == "drop":
-            # a drop with nothing to drop says nothing
-            fams = e.drop_families or route_families
-            dropped = [sel for sel in selections if sel.family_id in fams and sel.lines]
-            if not dropped:
-                continue
-        if e.when is not None and not e.when(ctx):
-            continue
-        text = e.text if e.text is not None else render(e.message, ctx, e.extra)
-        outcome = e.outcome
-        if effect == "checklist":
-            if text and text not in checklist:
-                checklist.append(text)
-        else:
-            if effect in DENYING:
-                billable = False
-                denied = True
-                for sel in selections:
-                    sel.lines.clear()
-                ctx["selected_codes"] = ctx["codes"] = []
-            elif effect == "drop":
-                for sel in dropped:
-                    sel.lines.clear()
-                outcome = outcome.replace("{families}", ", ".join(s.family_id for s in dropped))
-                ctx["selected_codes"] = ctx["codes"] = _selected(selections)
-            rule_warnings.append({"id": e.id, "severity": e.severity, "message": text,
-                                  "sources": list(e.sources)})
-        rule_trace.append({"rule": e.id, "outcome": outcome, "sources": list(e.sources)})
+    # 3. rules, whatever their files' order: deny / not_covered first; a denied encounter
+    #    gets only those warnings. Then drop, then warn / info / checklist on what is left.
+    denied = _apply_rules(run, rules, selections, route_families)
+    if denied:
+        billable = False
 
     # 4. lines, selection warnings and trace
     lines: list[dict[str, Any]] = []
@@ -426,7 +465,7 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
         "billable": billable,
         "lines": lines,
         "warnings": warnings,
-        "checklist": checklist,
+        "checklist": run.checklist,
         "trace": trace,
         "as_of": day,
         "codebook": cb.version,

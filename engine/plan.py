@@ -20,7 +20,7 @@ and writes every warning and trace entry for each encounter.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from engine.codebook import PAYABLE_STATUSES, Codebook, CodebookError, in_range
@@ -29,8 +29,8 @@ from engine.encounter import FIELDS, LOCATIONS, PATIENT_STATUSES
 from engine.selection import Candidates, static_candidates
 from engine.templates import is_strict, placeholders
 
-__all__ = ["Compiled", "Plan", "RoutePlan", "RuleEntry", "Segments", "compiled", "source_ids",
-           "DERIVED_FIELDS"]
+__all__ = ["Compiled", "Plan", "RoutePlan", "RuleEntry", "RulePhases", "Segments", "compiled",
+           "source_ids", "DERIVED_FIELDS", "DENYING"]
 
 DERIVED_FIELDS = ("discussion_share", "flexibility_state", "selected_codes", "time_minutes")
 # The evaluation context always holds every contract key and derived fact (None when not
@@ -39,6 +39,8 @@ _CTX_BASE: dict[str, Any] = dict.fromkeys((*FIELDS, *DERIVED_FIELDS))
 # {flexibility.*} on a date no period covers
 NO_FLEXIBILITY: dict[str, Any] = {"id": None, "state": "none", "law": None, "from": None,
                                   "to": None, "restored_by": None, "restored_by_id": None}
+# effects that make the whole encounter not billable (evaluated before every other rule)
+DENYING = ("deny", "not_covered")
 _EFFECT_SEVERITY = {
     "deny": "error",
     "not_covered": "warning",
@@ -143,6 +145,23 @@ class RuleEntry:
         return self.frm <= day and (self.to is None or day <= self.to)
 
 
+class RulePhases:
+    """Rules in scope, split by the order engine.check applies them, whatever their files:
+    `denying` (deny / not_covered) first, then `drops`, then `notes` (warn / info / checklist)
+    for what is left. Each phase keeps bundle order; `all` is every rule in bundle order."""
+
+    __slots__ = ("all", "denying", "drops", "notes")
+
+    def __init__(self, rules: tuple[RuleEntry, ...]) -> None:
+        self.all = rules
+        self.denying = tuple(e for e in rules if e.effect in DENYING)
+        self.drops = tuple(e for e in rules if e.effect == "drop")
+        self.notes = tuple(e for e in rules if e.effect not in DENYING and e.effect != "drop")
+
+    def __iter__(self) -> Iterator[RuleEntry]:
+        return iter(self.all)
+
+
 class FamilyPlan:
     """One family of a route on a segment: candidates per patient status, and the payer
     statuses (code -> status record) that forbid reporting a candidate."""
@@ -165,7 +184,7 @@ class RoutePlan:
 
     def __init__(self, route: dict[str, Any], when: Callable[[dict[str, Any]], bool] | None,
                  first_family: dict[str, Any] | None, families: tuple[FamilyPlan, ...],
-                 sources: list[str], rules: tuple[RuleEntry, ...]) -> None:
+                 sources: list[str], rules: RulePhases) -> None:
         self.route = route
         self.id: str = route["id"]
         self.when = when
@@ -197,7 +216,7 @@ class Plan:
 
     __slots__ = ("routes", "no_route_rules", "flex_state", "flex", "ctx")
 
-    def __init__(self, routes: tuple[RoutePlan, ...], no_route_rules: tuple[RuleEntry, ...],
+    def __init__(self, routes: tuple[RoutePlan, ...], no_route_rules: RulePhases,
                  flex_state: str, flex: dict[str, Any], ctx: dict[str, Any]) -> None:
         self.routes = routes
         self.no_route_rules = no_route_rules
@@ -285,9 +304,9 @@ class Compiled:
         return found
 
     def _rules(self, payer: str, modality: str, route: dict[str, Any] | None, clinician: str,
-               day: str) -> tuple[RuleEntry, ...]:
+               day: str) -> RulePhases:
         """Rules in force on `day` whose payer/modality/route/family/clinician scope admits
-        the encounter (bundle order)."""
+        the encounter, split into the phases engine.check applies."""
         families = set(route.get("families") or ()) if route else set()
         found = []
         for rule in self.cb.rules_for(payer, modality):
@@ -304,7 +323,7 @@ class Compiled:
             entry = self.entries[id(rule)]
             if entry.in_force(day):
                 found.append(entry)
-        return tuple(found)
+        return RulePhases(tuple(found))
 
     def _candidates_for(self, family: dict[str, Any], route: dict[str, Any], status: str,
                         modality: str, day: str, seg: int) -> Candidates:
