@@ -144,7 +144,8 @@ class _Run:
     """One evaluation. The common path (route, selection, rules) is `run`; rarer steps
     (no route, unpayable codes, requested code, missing time) are methods."""
 
-    __slots__ = ("cb", "comp", "enc", "day", "ctx", "warnings", "trace", "checklist")
+    __slots__ = ("cb", "comp", "enc", "day", "ctx", "warnings", "trace", "checklist",
+                 "warned_families")
 
     def __init__(self, cb: Codebook, comp: Compiled, enc: dict[str, Any],
                  ctx: dict[str, Any]) -> None:
@@ -157,6 +158,8 @@ class _Run:
         self.warnings: dict[str, list[dict[str, Any]]] = {k: [] for k in _SECTIONS}
         self.trace: dict[str, list[dict[str, Any]]] = {k: [] for k in _SECTIONS}
         self.checklist: list[str] = []
+        # families that a fired rule scoped to them already warned about (None: none)
+        self.warned_families: set[str] | None = None
 
     # ---- messages -----------------------------------------------------------------------
     def message(self, section: str, mid: str, extra: dict[str, Any] | None = None,
@@ -370,6 +373,10 @@ def _apply_rules(run: _Run, rules: RulePhases, selections: list[Selection],
         else:
             rule_warnings.append({"id": e.id, "severity": e.severity, "message": text,
                                   "sources": list(e.sources)})
+            if e.families is not None:
+                if run.warned_families is None:
+                    run.warned_families = set()
+                run.warned_families.update(e.families)
         rule_trace.append({"rule": e.id, "outcome": e.outcome, "sources": list(e.sources)})
     return False
 
@@ -441,9 +448,11 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
                 sel_warnings += sel.warnings
     if not lines:
         if route is not None and billable and not said_why:
-            # nothing said why: the families had no time to select on
+            # nothing said why: the families had no time to select on (unless a rule scoped
+            # to the family already said so)
+            warned = run.warned_families or ()
             for sel in selections:
-                if sel.missing_time:
+                if sel.missing_time and sel.family_id not in warned:
                     run.no_time_warning(sel)
         billable = False
 

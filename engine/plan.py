@@ -108,7 +108,7 @@ class Segments:
 class RuleEntry:
     """A rule with its scope pre-digested for the per-encounter loop."""
 
-    __slots__ = ("rule", "id", "frm", "to", "codes", "when", "effect", "drop_families",
+    __slots__ = ("rule", "id", "frm", "to", "codes", "when", "effect", "families", "drop_families",
                  "sources", "conflict", "extra", "title", "message", "text", "severity",
                  "outcome")
 
@@ -122,8 +122,10 @@ class RuleEntry:
         self.codes = frozenset(scope["codes"]) if scope.get("codes") else None
         self.when = None if when is _always else when  # None: no condition
         self.effect: str = str(rule.get("effect"))
-        self.drop_families: tuple[str, ...] | None = (
+        # scope.families (None: not scoped to families); a drop without it drops the route's
+        self.families: tuple[str, ...] | None = (
             tuple(scope["families"]) if scope.get("families") else None)
+        self.drop_families = self.families
         self.sources = sources
         self.conflict = conflict
         self.extra = {"conflict": conflict} if conflict else None

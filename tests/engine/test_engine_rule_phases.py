@@ -102,3 +102,38 @@ def test_notes_see_the_lines_left_after_a_later_drop(make_cb, enc):
     res = engine.check(enc(modality="remote_monitoring", device_days=20, management_minutes=45,
                            interactive_communication=True), make_cb(edit))
     assert "x-about-99457" in ids(res)
+
+
+# ---- one "no time" warning per family ------------------------------------------------------
+def _time_message(b):
+    b["messages"].append({"id": "time-not-given", "severity": "warning",
+                          "text": "{family} needs its time.", "sources": [{"id": "src-a"}]})
+
+
+def test_no_engine_time_warning_for_a_family_a_scoped_rule_warned_about(make_cb, enc):
+    def scoped(families):
+        def edit(b):
+            _time_message(b)
+            b["rules"].append(_rule("x-no-days", "warn", "rules/monitoring.yaml",
+                                    {"families": families},
+                                    {"field": "device_days", "present": False}))
+        return edit
+
+    e = enc(modality="remote_monitoring", management_minutes=45)  # no device_days
+    plain = engine.check(e, make_cb(_time_message))
+    assert ids(plain) == ["rpm-management-needs-interaction", "time-not-given"]
+    own = engine.check(e, make_cb(scoped(["rpm-device-supply"])))
+    assert ids(own) == ["rpm-management-needs-interaction", "x-no-days"]
+    assert own["billable"] is False
+    # a rule scoped to another family does not speak for this one
+    other = engine.check(e, make_cb(scoped(["rpm-management"])))
+    assert ids(other) == ["rpm-management-needs-interaction", "x-no-days", "time-not-given"]
+
+
+def test_real_bundle_rpm_without_days_warns_once(real_cb):
+    res = engine.check({"date_of_service": "2026-06-03", "payer": "medicare",
+                        "modality": "remote_monitoring", "patient_status": "established",
+                        "management_minutes": 30, "interactive_communication": False}, real_cb)
+    assert res["billable"] is False and res["lines"] == []
+    assert "rpm-device-days-not-given" in ids(res)
+    assert "time-not-given" not in ids(res)
