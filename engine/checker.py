@@ -74,6 +74,11 @@ PHRASES = {
     "valid_open": "valid from {start} with no end date",
     "valid_closed": "valid {start} to {end}",
     "replaced_by": "It was replaced by {codes}.",
+    # some or all of the replacement codes are not paid by the encounter's payer on the date
+    "replaced_by_unpaid": "It was replaced by {codes} (not paid by {payer} on this date).",
+    "replaced_by_some_unpaid": "It was replaced by {codes} ({unpaid} not paid by {payer} on "
+                               "this date).",
+    "this_payer": "this payer",
     "replaces": "It replaces {codes} from {start}.",
     "report": "For this encounter report {lines}.",
     "report_nothing": "Nothing is separately reportable for this encounter (see the warnings).",
@@ -94,14 +99,47 @@ def validity_phrase(versions: list[dict[str, Any]]) -> str:
     return PHRASES["valid_closed"].format(start=start, end=end)
 
 
-def replacement_phrase(version: dict[str, Any], day: str) -> str:
-    """What took a deleted code's place, or what a not-yet-valid code will replace; ""."""
+def codes_phrase(codes: list[str]) -> str:
+    """Codes in words: runs of three or more consecutive numeric codes as a range.
+    ["98008", ..., "98015"] -> "98008–98015"; ["G2012", "98016"] -> "G2012 and 98016"."""
+    parts: list[str] = []
+    i = 0
+    while i < len(codes):
+        j = i
+        while (j + 1 < len(codes) and codes[j].isdigit() and codes[j + 1].isdigit()
+               and len(codes[j + 1]) == len(codes[j])
+               and int(codes[j + 1]) == int(codes[j]) + 1):
+            j += 1
+        if j - i >= 2:
+            parts.append(f"{codes[i]}–{codes[j]}")
+        else:
+            parts += codes[i:j + 1]
+        i = j + 1
+    return _and(parts)
+
+
+def replacement_phrase(version: dict[str, Any], day: str, cb: Codebook | None = None,
+                       payer: str | None = None, payer_word: str | None = None) -> str:
+    """What took a deleted code's place, or what a not-yet-valid code will replace; "".
+    With `cb` and `payer`, replacement codes the payer does not pay on `day` are flagged
+    (named `payer_word`, default "this payer")."""
     replaced_by = [c for c in version.get("replaced_by") or () if c]
     if replaced_by and (version.get("to") or "9999") < day:
-        return PHRASES["replaced_by"].format(codes=_and(replaced_by))
+        codes = codes_phrase(replaced_by)
+        if cb is None or payer is None:
+            return PHRASES["replaced_by"].format(codes=codes)
+        unpaid = [c for c in replaced_by if not cb.is_payable(c, payer, day)]
+        who = payer_word or PHRASES["this_payer"]
+        if not unpaid:
+            return PHRASES["replaced_by"].format(codes=codes)
+        if len(unpaid) == len(replaced_by):
+            return PHRASES["replaced_by_unpaid"].format(codes=codes, payer=who)
+        return PHRASES["replaced_by_some_unpaid"].format(codes=codes, payer=who,
+                                                         unpaid=codes_phrase(unpaid))
     replaces = [c for c in version.get("replaces") or () if c]
     if replaces and day < (version.get("from") or ""):
-        return PHRASES["replaces"].format(codes=_and(replaces), start=version.get("from"))
+        return PHRASES["replaces"].format(codes=codes_phrase(replaces),
+                                          start=version.get("from"))
     return ""
 
 
@@ -281,7 +319,7 @@ class _Run:
             replaced = near.get("replaced_by") or []
             extra.update(valid_from=versions[0].get("from"), valid_to=versions[-1].get("to"),
                          replaced_by=replaced, validity=validity_phrase(versions),
-                         replacement=replacement_phrase(near, self.day),
+                         replacement=replacement_phrase(near, self.day, cb, enc["payer"]),
                          report=report_phrase(lines))
             srcs = self.comp.source_ids(near)
             self.required_message("requested", "requested-code-not-valid-on-date", extra, srcs)
