@@ -22,7 +22,8 @@ data. Python otherwise holds contract words and short generic trace outcomes.
 
 Message ids the engine itself looks up in messages.yaml, with the placeholders it fills
 (besides the common ones: date_of_service, payer, payer_name, modality, clinician,
-patient_status, codes, flexibility.*):
+patient_status, codes, flexibility.*, and the words payer_label, modality_label, clinician_label,
+patient_status_label from messages.yaml `labels:`):
 """
 
 from __future__ import annotations
@@ -55,13 +56,14 @@ ENGINE_MESSAGES: dict[str, tuple[str, ...]] = {
     "requested-code-not-valid-on-date": (
         "requested_code", "validity", "replacement", "report",
         "valid_from", "valid_to", "replaced_by", "expected"),
-    "requested-code-not-payable": ("requested_code", "status", "instead", "report", "expected"),
+    "requested-code-not-payable": ("requested_code", "status", "status_label", "instead", "report",
+                                   "expected"),
     "requested-code-differs": ("requested_code", "expected"),
     "requested-code-matches": ("requested_code", "expected"),
     # optional: when absent, the engine falls back as documented in _fallback_message
-    "status-not-payable": ("expected", "code", "status", "instead"),
+    "status-not-payable": ("expected", "code", "status", "status_label", "instead"),
     "no-code-for-encounter": ("family", "family_id"),
-    "time-not-given": ("family", "family_id", "time_basis"),
+    "time-not-given": ("family", "family_id", "time_basis", "time_basis_label"),
 }
 __doc__ = (__doc__ or "") + "".join(
     f"\n    {k}: {', '.join('{' + p + '}' for p in v) or '(common only)'}"
@@ -274,7 +276,8 @@ class _Run:
             return
         for line, status in bad:
             extra = {"code": line["code"], "expected": format_line(line),
-                     "status": status.get("status"), "instead": status.get("instead")}
+                     "status": status.get("status"), "instead": status.get("instead"),
+                     "status_label": self.cb.label("status", status.get("status"))}
             srcs = self.comp.source_ids(status)
             if not self.message("selection", "status-not-payable", extra, srcs, severity="error"):
                 if is_strict():
@@ -291,7 +294,8 @@ class _Run:
     def no_time_warning(self, sel: Selection) -> None:
         family = sel.family
         extra = {"family": family.get("title") or sel.family_id, "family_id": sel.family_id,
-                 "time_basis": family.get("time_basis")}
+                 "time_basis": family.get("time_basis"),
+                 "time_basis_label": self.cb.label("time_basis", family.get("time_basis"))}
         if self.message("selection", "time-not-given", extra, self.comp.source_ids(family)):
             return
         text = (family.get("messages") or {}).get("below_minimum")
@@ -319,7 +323,9 @@ class _Run:
             replaced = near.get("replaced_by") or []
             extra.update(valid_from=versions[0].get("from"), valid_to=versions[-1].get("to"),
                          replaced_by=replaced, validity=validity_phrase(versions),
-                         replacement=replacement_phrase(near, self.day, cb, enc["payer"]),
+                         replacement=replacement_phrase(
+                             near, self.day, cb, enc["payer"],
+                             (cb.labels.get("payer") or {}).get(enc["payer"])),
                          report=report_phrase(lines))
             srcs = self.comp.source_ids(near)
             self.required_message("requested", "requested-code-not-valid-on-date", extra, srcs)
@@ -329,6 +335,7 @@ class _Run:
         status = cb.status_of(code, enc["payer"], self.day)
         if isinstance(status, dict) and status.get("status") not in PAYABLE_STATUSES:
             extra.update(status=status.get("status"), instead=status.get("instead"),
+                         status_label=cb.label("status", status.get("status")),
                          report=report_phrase(lines))
             srcs = self.comp.source_ids(status)
             self.required_message("requested", "requested-code-not-payable", extra, srcs)
@@ -432,6 +439,7 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
     # the evaluation context: every contract key and derived fact (None = not given)
     ctx = plan.ctx.copy()
     ctx.update(enc)
+    ctx["patient_status_label"] = comp.patient_status_labels.get(enc["patient_status"])
     ctx["selected_codes"] = ctx["codes"] = []
     minutes = enc.get("minutes")
     if minutes:

@@ -30,9 +30,12 @@ from engine.selection import Candidates, static_candidates
 from engine.templates import is_strict, placeholders
 
 __all__ = ["Compiled", "Plan", "RoutePlan", "RuleEntry", "RulePhases", "Segments", "compiled",
-           "source_ids", "DERIVED_FIELDS", "DENYING"]
+           "source_ids", "DERIVED_FIELDS", "DENYING", "LABELS"]
 
 DERIVED_FIELDS = ("discussion_share", "flexibility_state", "selected_codes", "time_minutes")
+# {<kind>_label}: words for enum values (messages.yaml `labels:`, Codebook.label); the first
+# four are in every context, status and time_basis only where the engine fills those
+LABELS = ("payer", "modality", "clinician", "patient_status", "status", "time_basis")
 # The evaluation context always holds every contract key and derived fact (None when not
 # given), so conditions see "absent" and templates render an absent value as "".
 _CTX_BASE: dict[str, Any] = dict.fromkeys((*FIELDS, *DERIVED_FIELDS))
@@ -273,6 +276,9 @@ class Compiled:
         self.plans: dict[tuple[str, str, str, int], Plan] = {}
         self._candidates: dict[tuple[Any, ...], Candidates] = {}
         self._source_ids: dict[int, list[str]] = {}  # id(bundle record) -> its source ids
+        # {patient_status_label} per patient status (the other labels are in each plan's ctx)
+        self.patient_status_labels = {s: cb.label("patient_status", s)
+                                      for s in PATIENT_STATUSES}
 
     def source_ids(self, record: dict[str, Any] | None) -> list[str]:
         """source_ids(record), computed once per bundle record. Do not modify the list."""
@@ -375,6 +381,9 @@ class Compiled:
         payer_record = cb.payer(payer) or {}
         ctx = dict(_CTX_BASE)
         ctx["payer_name"] = payer_record.get("name") or payer
+        ctx["payer_label"] = cb.label("payer", payer)
+        ctx["modality_label"] = cb.label("modality", modality)
+        ctx["clinician_label"] = cb.label("clinician", clinician)
         ctx["flexibility_state"] = state
         ctx["flexibility"] = flex
         return Plan(tuple(routes), self._rules(payer, modality, None, clinician, day),

@@ -58,7 +58,7 @@ def test_real_bundle_99442_for_medicare_flags_98008_98015(real_cb):
          "patient_status": "established", "minutes": 20, "patient_video_unavailable": True,
          "requested_code": "99442"}
     text = requested(engine.check(e, real_cb))
-    assert "It was replaced by 98008–98015 (not paid by this payer on this date)." in text
+    assert "It was replaced by 98008–98015 (not paid by Medicare on this date)." in text
     assert "For this encounter report 99213-93@10." in text
     commercial = requested(engine.check({**e, "payer": "commercial"}, real_cb))
     assert "It was replaced by 98008–98015. For this encounter report 98013@10." in commercial
