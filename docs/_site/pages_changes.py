@@ -69,13 +69,13 @@ def year_page(codebook: Codebook, year: int) -> str:
             lines += ["Nothing changed on this day.", ""]
             continue
         grouped = _diff.grouped_lines(changes)
-        for kind in _diff.KINDS:
+        for kind in _diff.SECTIONS:
             if kind not in grouped:
                 continue
             lines += [f"### {_diff.SECTION_TITLES[kind]}", ""]
             for text, line_codes in grouped[kind]:
                 item = esc(text)
-                if kind in SOURCE_KINDS:
+                if kind in SOURCE_KINDS or kind == "citations":
                     links = [link(src, code_src(c), esc(c)) for c in line_codes if c in known]
                     if links:
                         item += " — " + ", ".join(links)

@@ -40,11 +40,15 @@ def run(argv: list[str]) -> int:
     parser.add_argument("file", metavar="FILE", help="the PPRRVU CSV file")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--write", action="store_true", help="apply the differences as records")
-    parser.add_argument("--codebook", metavar="DIR", default="codebook",
-                        help="codebook folder (default: ./codebook)")
+    parser.add_argument("--codebook", metavar="DIR", default=None,
+                        help="codebook folder (default: codebook/ of this clone)")
     parser.add_argument("--release", metavar="YYYY-MM-DD",
                         help="release date, when the file has no RELEASED line")
     args = parser.parse_args(argv)
+    if args.codebook is None:
+        from engine.tooling.paths import CODEBOOK_DIR
+
+        args.codebook = str(CODEBOOK_DIR)
 
     from engine.tooling import rvu
     from engine.tooling.diff import DiffError, LoadError, load_bundle, parse_when

@@ -22,9 +22,13 @@ def run(argv: list[str]) -> int:
     parser.add_argument("year", metavar="YEAR", help="the year to prepare, e.g. 2027")
     parser.add_argument("-o", "--output", metavar="DIR",
                         help="folder for the worksheet (default: review-YEAR)")
-    parser.add_argument("--codebook", metavar="DIR", default="codebook",
-                        help="codebook folder (default: ./codebook)")
+    parser.add_argument("--codebook", metavar="DIR", default=None,
+                        help="codebook folder (default: codebook/ of this clone)")
     args = parser.parse_args(argv)
+    if args.codebook is None:
+        from engine.tooling.paths import CODEBOOK_DIR
+
+        args.codebook = str(CODEBOOK_DIR)
 
     from engine.tooling import new_year
     from engine.tooling.diff import LoadError, load_bundle
