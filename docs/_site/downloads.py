@@ -51,11 +51,14 @@ def _cell(value: Any) -> str:
 
 
 def to_csv(records: list[dict[str, Any]]) -> bytes:
+    """One row per record; columns: `id` and `code` first when present, then the other keys
+    in first-seen order."""
     columns: list[str] = []
     for rec in records:
         for key in rec:
             if key not in columns:
                 columns.append(key)
+    columns.sort(key=lambda c: {"id": 0, "code": 1}.get(c, 2))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(columns)

@@ -25,6 +25,11 @@ Optionally a module also defines
                                [{"What changed": [{"2025": "changes/2025.md"}]}]
     NAV_PARENT = "Reference"   append those items inside this top-level nav section
                                (default: the top level, before "About").
+    code_page_links(codebook, code) -> list[tuple[str, str]]
+                               (page source path, plain-text title) pairs listed under
+                               "See also" on /codes/<CODE>/, e.g.
+                               [("changes/2025.md", "What changed in 2025")]; the titles
+                               are escaped by the code page, pages must exist in the build.
 Pages not in the nav are still built (code pages are reached from /codes/ and search).
 
 Render helpers other modules may use: `_site.text` (esc, link, badge), `_site.render`
@@ -37,7 +42,7 @@ is the codebook's meta.released, so two builds of the same codebook give identic
 
 from __future__ import annotations
 
-import importlib
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -49,21 +54,14 @@ DOCS = Path(__file__).resolve().parents[1]
 if str(DOCS) not in sys.path:
     sys.path.insert(0, str(DOCS))
 
-from _site import source, state, views  # noqa: E402
+from _site import extensions, source, state, views  # noqa: E402
 
 
 def _generators() -> list[ModuleType]:
-    mods = []
-    for path in sorted((DOCS / "_site").glob("pages_*.py")):
-        name = f"_site.{path.stem}"
-        try:
-            mod = importlib.import_module(name)
-        except Exception as exc:  # a broken extension names itself, not a traceback
-            raise PluginError(f"{path}: cannot import page generator: {exc}") from None
-        if not callable(getattr(mod, "pages", None)):
-            raise PluginError(f"{path}: a page generator must define pages(codebook) -> dict")
-        mods.append(mod)
-    return mods
+    try:
+        return extensions.generators()
+    except extensions.ExtensionError as exc:
+        raise PluginError(str(exc)) from None
 
 
 def _codebook():
@@ -86,8 +84,25 @@ def _src_path(key: str) -> str:
     return key + ".md"
 
 
+def _stale_before(config, cb) -> str | None:
+    """meta.released minus `extra.stale_after` (mkdocs.yml, e.g. "12m"): the "needs review"
+    cut-off. Relative to the release date, not today, so builds stay reproducible."""
+    limit = (config.get("extra") or {}).get("stale_after")
+    released = cb.meta.get("released")
+    if not limit or not released:
+        return None
+    import datetime as dt
+
+    from engine.tooling.validate import parse_duration
+    try:
+        return (dt.date.fromisoformat(str(released)) - parse_duration(str(limit))).isoformat()
+    except ValueError as exc:
+        raise PluginError(f"mkdocs.yml extra.stale_after: {exc}") from None
+
+
 def on_config(config, **kwargs):
     cb = _codebook()
+    state.set_stale_before(_stale_before(config, cb))
     nav = config.get("nav")
     if nav is None:
         return config
@@ -142,3 +157,16 @@ def on_files(files: Files, config, **kwargs) -> Files:
 def on_pre_page(page, config, files, **kwargs):
     page.update_date = str(_codebook().meta.get("released") or page.update_date)
     return page
+
+
+def on_page_context(context, page, config, nav, **kwargs):
+    """Give every page an explicit, HTML-escaped title.
+
+    A title taken from a page's first heading is HTML (codebook text in it is escaped), but
+    the theme writes it into <title> through Jinja's `striptags`, which also *unescapes* it.
+    The theme writes `page.meta.title` as is, so setting it to the escaped heading text keeps
+    codebook text inert in <title> and in the header.
+    """
+    if page.meta.get("title") is None and page.title:
+        page.meta["title"] = re.sub(r"<[^>]+>", "", str(page.title))
+    return context

@@ -135,12 +135,16 @@ def _read_encounter(file: str | None, stdin: TextIO) -> dict[str, Any] | Any:
     except json.JSONDecodeError as exc:
         raise _Problem([{"field": name, "message": f"line {exc.lineno}, column {exc.colno}: "
                          f"not valid JSON ({exc.msg}); an encounter is one JSON object"}]) from None
+    except RecursionError:
+        raise _Problem([{"field": name, "message": "the JSON is nested too deeply; an "
+                         "encounter is one flat JSON object"}]) from None
 
 
-def _stale_warning(path: str) -> str | None:
+def _stale_warning(path: str, sources: str | None = None) -> str | None:
     """A note when the default bundle is older than the YAML sources of a source checkout."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    sources = os.path.join(root, "codebook")
+    if sources is None:
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        sources = os.path.join(root, "codebook")
     if not os.path.isdir(sources):
         return None
     try:

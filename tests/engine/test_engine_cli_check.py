@@ -163,3 +163,25 @@ def test_codebook_defect_exit_1(tmp_path, mini_bundle):
                       "--modality", "audio_video"], stdout=out, stderr=err)
     assert status == 1
     assert "telecode validate" in json.loads(out.getvalue())["errors"][0]["message"]
+
+
+def test_deeply_nested_json_file(enc_file):
+    status, out, err = run([enc_file("[" * 100000 + "]" * 100000)])
+    assert status == 2 and "nested too deeply" in err and "Traceback" not in err
+
+
+def test_stale_bundle_note(tmp_path):
+    import os
+
+    src = tmp_path / "codebook"
+    src.mkdir()
+    (src / "a.yaml").write_text("x: 1\n")
+    bundle = tmp_path / "codebook.json"
+    bundle.write_text("{}")
+    os.utime(src / "a.yaml", (1000, 1000))
+    os.utime(bundle, (2000, 2000))
+    assert cli._stale_warning(str(bundle), str(src)) is None
+    os.utime(src / "a.yaml", (3000, 3000))
+    note = cli._stale_warning(str(bundle), str(src))
+    assert note and "telecode compile" in note
+    assert cli._stale_warning(str(bundle), str(tmp_path / "none")) is None

@@ -156,3 +156,12 @@ def test_python_date_object_accepted_but_not_datetime():
     assert validate({**BASE, "date_of_service": dt.date(2025, 3, 10)})["date_of_service"] == (
         "2025-03-10")
     assert "date_of_service" in errors_of({**BASE, "date_of_service": dt.datetime(2025, 3, 10)})
+
+
+def test_deeply_nested_junk_is_reported_not_crashing():
+    deep: list = []
+    for _ in range(50000):
+        deep = [deep]
+    errs = errors_of({**BASE, "payer": deep, "minutes": deep, "evisit_minutes_by_day": {"0": deep}})
+    assert set(errs) == {"payer", "minutes", "evisit_minutes_by_day"}
+    assert len(errs["payer"][0]) < 200
