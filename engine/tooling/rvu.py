@@ -37,7 +37,7 @@ NOT_YET_VALID = "not_yet_valid"
 NO_RECORD = "no_record"
 PAYER = "medicare"
 CODE_RE = re.compile(r"^[0-9A-Z]{5}$")
-RELEASED_RE = re.compile(r"RELEASED\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
+RELEASED_RE = re.compile(r"RELEASED:?\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
 HEADER_SCAN_ROWS = 40
 
 

@@ -213,3 +213,22 @@ def test_description_is_never_kept(tmp_path, rvu_fixture):
     f = write_rows(tmp_path / "desc.csv", rows)
     data = rvu.read_pprrvu(f)
     assert "SECRET" not in repr(data)
+
+
+def test_header_rows_above_hcpcs_shuffled(cli, rvu_fixture, mini_dir, tmp_path):
+    rows = rows_of(rvu_fixture)
+    h = header_index(rows)
+    block = rows[5:h]
+    assert any("STATUS" in c for r in block for c in r)
+    shuffled = rows[:5] + block[::-1] + rows[h:]
+    f = write_rows(tmp_path / "shuffled.csv", shuffled)
+    assert rvu.read_pprrvu(f).statuses == rvu.read_pprrvu(rvu_fixture).statuses
+    code, out, _ = cli("import-rvu", f, "--codebook", mini_dir, "--format", "json")
+    assert code == 0 and json.loads(out)["differences"] == []
+
+
+def test_released_line_variants(tmp_path, rvu_fixture):
+    rows = rows_of(rvu_fixture)
+    for r in rows:
+        r[:] = [c.replace("RELEASED 09/11/2025", "Released: 9/1/2025") for c in r]
+    assert rvu.read_pprrvu(write_rows(tmp_path / "r.csv", rows)).release == "2025-09-01"
