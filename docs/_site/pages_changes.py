@@ -18,7 +18,8 @@ from engine.tooling import diff as _diff
 
 from .text import code_src, esc, link
 
-SOURCE_KINDS = ("code", "status", "route")  # changes whose codes get links to code pages
+# changes whose codes get links to code pages
+SOURCE_KINDS = ("code", "status", "route", "telehealth_list")
 
 
 def _bundle(codebook: Codebook | dict[str, Any]) -> dict[str, Any]:

@@ -301,3 +301,78 @@ def compile_folder(root: str | Path) -> dict[str, Any]:
             + (f"\n  ... and {more} more" if more > 0 else "")
         )
     return build_bundle(report.index)
+
+
+# ----------------------------------------------------------------- telehealth list
+TELEHEALTH_LIST_FILE = "policies/medicare-telehealth-list.yaml"
+TELEHEALTH_LIST_HEADER = """\
+# Codes of the codebook on the CMS List of Medicare Telehealth Services, by date (written by
+# `telecode import-cms-list --write`; edit like any other file). Codes the codebook does not
+# hold are never recorded here. CMS short descriptors are never copied.
+"""
+
+
+def add_telehealth_list_entries(
+    root: Path,
+    groups: dict[str | None, list[str]],
+    start: str,
+    end: str,
+    source: dict[str, Any],
+    *,
+    verified: str | None = None,
+) -> list[str]:
+    """Record the list's codes (grouped by list status) from `start` to `end`. Entries in
+    force on `start` that began earlier end the day before; entries that begin on `start`
+    already are refused (WriteError) so nothing is recorded twice."""
+    path = root / TELEHEALTH_LIST_FILE
+    if path.exists():
+        doc = load_rt(path)
+    else:
+        doc = rt_yaml().load(TELEHEALTH_LIST_HEADER + "entries: []\n")
+    entries = doc.get("entries")
+    if entries is None:
+        entries = CommentedSeq()
+        doc["entries"] = entries
+    if not isinstance(entries, CommentedSeq) or (len(entries) == 0 and entries.fa.flow_style()):
+        entries = CommentedSeq(list(entries or []))
+        doc["entries"] = entries
+    ids = {str(e.get("id")) for e in entries if isinstance(e, dict)}
+    before = (to_date(start) - _dt.timedelta(days=1)).isoformat()
+    for e in entries:
+        if not isinstance(e, dict):
+            continue
+        f, t = str(e.get("from")), e.get("to")
+        t = None if t is None else str(t)
+        if f <= start and (t is None or start <= t):
+            if f == start:
+                raise WriteError(
+                    f"{path}: {e.get('id')} already records the list from {start} — edit it "
+                    "by hand, or give --from DATE for a mid-year revision"
+                )
+            e["to"] = to_date(before)
+    new_ids = []
+    verified = verified or today()
+    year = start[:4]
+    for status in sorted(groups, key=lambda s: s or ""):
+        codes = sorted(groups[status])
+        if not codes:
+            continue
+        rec = CommentedMap()
+        base = f"medicare-telehealth-list-{year}" + (f"-{status}" if status else "")
+        if start != f"{year}-01-01":
+            base += f"-from-{start}"
+        rec["id"] = _new_id(ids, base)
+        rec["codes"] = quoted_codes(codes)
+        rec["list_status"] = status
+        rec["from"] = to_date(start)
+        rec["to"] = to_date(end)
+        srcs = CommentedSeq()
+        srcs.append(flow(source))
+        rec["sources"] = srcs
+        rec["last_verified"] = to_date(verified)
+        rec["evidence"] = "verified"
+        entries.append(rec)
+        new_ids.append(rec["id"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dump_rt(doc, path)
+    return new_ids

@@ -39,8 +39,10 @@ FILE_KINDS: list[tuple[str, str]] = [
     ("rules/*.yaml", "rules"),
     ("policies/medicare-telehealth-flexibilities.yaml", "flexibilities"),
     ("policies/source-conflicts.yaml", "conflicts"),
+    ("policies/medicare-telehealth-list.yaml", "telehealth-list"),
     ("messages.yaml", "messages"),
     ("faq.yaml", "faq"),
+    ("lint-exceptions.yaml", "lint-exceptions"),  # optional: accepted lint problems
 ]
 
 # What a codebook must contain: files, and folders that must hold at least one file.

@@ -130,7 +130,7 @@ def test_cli_json_contract(cli, mini_dir):
     assert doc["counts"]["code.added"] == 4 and doc["counts"]["code.ended"] == 4
     kinds = [c["kind"] for c in doc["changes"]]
     order = ["code", "status", "route", "rule", "modifier", "place_of_service", "flexibility",
-             "conflict"]
+             "conflict", "telehealth_list"]
     assert kinds == sorted(kinds, key=order.index)
 
 

@@ -1,22 +1,26 @@
 #!/usr/bin/env node
 // Run real pytest INSIDE Pyodide (Node), against the engine as the browser gets it: the wheel.
 //
-//   node tests/pyodide/run_pytest.mjs [--wheel PATH] [--with PKG==VER ...] [--] PYTEST_ARGS...
+//   node tests/pyodide/run_pytest.mjs [--wheel PATH] [--with PKG ...] [--] PYTEST_ARGS...
 //
 // 1. Loads Pyodide from node_modules/pyodide (the same core files the site ships).
 // 2. Engine: the wheel given with --wheel, else one built now with `python -m build --wheel`.
-// 3. pytest and its pure-Python dependencies: wheels downloaded from PyPI at test time with
+// 3. pytest and its pure-Python dependencies (+ --with NAME, e.g. ruamel.yaml for the scenario
+//    files): wheels downloaded from PyPI at test time with
 //    `pip download --only-binary=:all: --no-deps --python-version 3.14` into .cache/pyodide-wheels/
 //    (versions = the ones installed in the CPython environment, so both sides run the same pytest).
 // 4. Every wheel is unpacked into Pyodide's site-packages (pyodide.unpackArchive, extractDir).
 // 5. tests/ is mounted read-only-in-spirit at /repo/tests (NODEFS), pyproject.toml is copied to
 //    /repo so pytest reads the project's [tool.pytest.ini_options]; the source tree's engine/ is
-//    NOT mounted, so `import engine` can only find the wheel.
+//    NOT mounted, so `import engine` can only find the wheel (checked before pytest starts).
+//    codebook/ (YAML data) is mounted at /repo/codebook; /repo/engine/data/codebook.json is a
+//    copy of the bundle inside the wheel.
 // 6. pytest.main(PYTEST_ARGS) runs in Pyodide; its output is printed; its exit code is ours.
 //
 // Why not pytest-pyodide: it breaks pytest 9 runs and its --run-in-pyodide reports tests it never
 // ran as passed. Here pytest itself runs inside the wasm interpreter and prints its own summary.
 import { execFileSync } from "node:child_process";
+import { isMainThread, Worker } from "node:worker_threads";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +30,10 @@ const ROOT = path.resolve(HERE, "..", "..");
 const PYODIDE_DIR = path.join(ROOT, "node_modules", "pyodide");
 const CACHE = path.join(ROOT, ".cache", "pyodide-wheels");
 const PYTEST_PACKAGES = ["pytest", "pluggy", "iniconfig", "packaging", "pygments"];
+// Pyodide runs in a worker thread with a large stack: CPython-in-wasm frames live on the native
+// stack, and the engine's tests feed it deeply nested values on purpose (node's default ~1 MB
+// ends in "Maximum call stack size exceeded").
+const STACK_MB = 256;
 
 function fail(message) {
   process.stderr.write(`run_pytest: ${message}\n`);
@@ -112,7 +120,7 @@ async function main() {
   const engineWheel = opts.wheel ? path.resolve(opts.wheel) : buildEngineWheel(python);
   const wheels = [
     engineWheel,
-    ...downloadWheels(python, [...pinnedRequirements(python, PYTEST_PACKAGES), ...opts.extra]),
+    ...downloadWheels(python, pinnedRequirements(python, [...PYTEST_PACKAGES, ...opts.extra])),
   ];
 
   const { loadPyodide } = await import(path.join(PYODIDE_DIR, "pyodide.mjs"));
@@ -133,6 +141,17 @@ async function main() {
   pyodide.FS.mkdirTree("/repo/tests");
   pyodide.mountNodeFS("/repo/tests", path.join(ROOT, "tests"));
   pyodide.FS.writeFile("/repo/pyproject.toml", readFileSync(path.join(ROOT, "pyproject.toml")));
+  // The codebook sources (YAML data, e.g. the FAQs the scenario runner checks) at /repo/codebook.
+  pyodide.FS.mkdirTree("/repo/codebook");
+  pyodide.mountNodeFS("/repo/codebook", path.join(ROOT, "codebook"));
+  // Tests that look for the compiled bundle at <repo>/engine/data/codebook.json find a copy of
+  // the one the wheel ships, written now (so it is newer than the codebook sources). The source
+  // tree's engine/ package itself is not there to import.
+  pyodide.FS.mkdirTree("/repo/engine/data");
+  pyodide.FS.writeFile(
+    "/repo/engine/data/codebook.json",
+    pyodide.FS.readFile(`${sitePackages}/engine/data/codebook.json`),
+  );
 
   pyodide.globals.set("PYTEST_ARGS", pyodide.toPy(opts.pytest));
   const code = pyodide.runPython(`
@@ -144,13 +163,31 @@ where = os.path.dirname(engine.__file__)
 assert where.startswith(${JSON.stringify(sitePackages)}), f"engine imported from {where}, not the wheel"
 print(f"run_pytest: Python {sys.version.split()[0]} on {sys.platform}; engine from {where}")
 import pytest
-code = int(pytest.main(["-p", "no:cacheprovider", *PYTEST_ARGS]))
+# fd-level capture (dup2 on stdio) is not meaningful in wasm; sys-level capture is.
+code = int(pytest.main(["-p", "no:cacheprovider", "--capture=sys", *PYTEST_ARGS]))
 code
 `);
   process.exitCode = code;
 }
 
-main().catch((err) => {
-  process.stderr.write(`run_pytest: ${err && err.stack ? err.stack : err}\n`);
-  process.exit(3);
-});
+if (isMainThread) {
+  const worker = new Worker(new URL(import.meta.url), {
+    argv: process.argv.slice(2),
+    resourceLimits: { stackSizeMb: STACK_MB },
+  });
+  worker.on("error", (err) => {
+    process.stderr.write(`run_pytest: ${err && err.stack ? err.stack : err}\n`);
+    process.exitCode = 3;
+  });
+  worker.on("exit", (code) => {
+    if (!process.exitCode) process.exitCode = code;
+  });
+} else {
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (err) => {
+      process.stderr.write(`run_pytest: ${err && err.stack ? err.stack : err}\n`);
+      process.exit(3);
+    },
+  );
+}

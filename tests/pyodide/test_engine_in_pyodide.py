@@ -22,11 +22,15 @@ ROOT = Path(__file__).resolve().parents[2]
 RUNNER = ROOT / "tests" / "pyodide" / "run_pytest.mjs"
 ENGINE_TESTS = ROOT / "tests" / "engine"
 
-# What a test file may import to be run inside Pyodide: the standard library, pytest and the
-# engine core. Files that need anything else (hypothesis, subprocess, engine.tooling) stay in
-# CPython only.
-ALLOWED_TOP_LEVEL = {"pytest", "engine"}
+# What a test file may import to be run inside Pyodide: the standard library, pytest, the engine
+# core and the pure-Python packages below (installed into Pyodide from PyPI wheels). Files that
+# need anything else (hypothesis, engine.tooling, the CLI, subprocess) stay in CPython only.
+PURE_PYTHON_EXTRAS = {"ruamel": "ruamel.yaml"}  # top-level module -> distribution
+ALLOWED_TOP_LEVEL = {"pytest", "engine", *PURE_PYTHON_EXTRAS}
 FORBIDDEN_MODULES = {"subprocess", "multiprocessing", "engine.tooling", "engine.cli"}
+# The scenario runner imports subprocess only to compile a stale bundle; in Pyodide the bundle
+# is the wheel's own copy, always fresh, so that branch never runs there.
+SUBPROCESS_ONLY_WHEN_STALE = {"test_scenarios_run.py"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -42,14 +46,22 @@ def _imports(path: Path) -> set[str]:
 
 
 def runs_in_pyodide(path: Path) -> bool:
-    """True when every import of the file is stdlib, pytest or the engine core."""
+    """True when every import of the file is available inside Pyodide."""
+    forbidden = set(FORBIDDEN_MODULES)
+    if path.name in SUBPROCESS_ONLY_WHEN_STALE:
+        forbidden.discard("subprocess")
     for name in _imports(path):
         top = name.split(".")[0]
         if top not in ALLOWED_TOP_LEVEL and top not in sys.stdlib_module_names:
             return False
-        if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN_MODULES):
+        if any(name == bad or name.startswith(bad + ".") for bad in forbidden):
             return False
     return True
+
+
+def extras_needed(files: list[str]) -> list[str]:
+    tops = {name.split(".")[0] for f in files for name in _imports(ROOT / f)}
+    return sorted(dist for top, dist in PURE_PYTHON_EXTRAS.items() if top in tops)
 
 
 def pyodide_test_files() -> list[str]:
@@ -73,6 +85,10 @@ def test_selection_rule_knows_what_pyodide_lacks(tmp_path: Path) -> None:
     assert not runs_in_pyodide(bad_third_party)
     assert not runs_in_pyodide(bad_subprocess)
     assert not runs_in_pyodide(bad_tooling)
+    yaml_user = tmp_path / "test_y.py"
+    yaml_user.write_text("from ruamel.yaml import YAML\n")
+    assert runs_in_pyodide(yaml_user)
+    assert extras_needed([]) == []
 
 
 def _cpython_collected(files: list[str]) -> int:
@@ -106,8 +122,9 @@ def test_engine_suite_passes_inside_pyodide(engine_wheel: Path) -> None:
     expected = _cpython_collected(files)
     assert expected > 0
 
+    extras = [arg for dist in extras_needed(files) for arg in ("--with", dist)]
     proc = subprocess.run(
-        [node, str(RUNNER), "--wheel", str(engine_wheel), "--", "-q", *files],
+        [node, str(RUNNER), "--wheel", str(engine_wheel), *extras, "--", "-q", *files],
         cwd=ROOT, capture_output=True, text=True, check=False,
         env={**os.environ, "TELECODE_PYTHON": sys.executable},
     )

@@ -173,6 +173,7 @@ def test_changing_a_field_changes_the_answer_and_the_url(page: Any, base_url: st
         " return r.dataset.state === 'ready' && r.dataset.codes === want; }",
         arg=want,
     )
+    page.wait_for_function("() => location.search.includes('mdm=high')")  # follows the answer
     query = parse_qs(urlsplit(page.url).query)
     assert query["mdm"] == ["high"]
     assert query["minutes"] == ["25"]
@@ -186,6 +187,7 @@ def test_fields_irrelevant_to_the_modality_are_hidden(page: Any, base_url: str) 
     assert page.is_visible("input[name=device_days]")
     assert not page.is_visible("select[name=mdm]")
     page.wait_for_selector(ANSWERED)
+    page.wait_for_function("() => location.search.includes('modality=remote_monitoring')")
     assert "mdm" not in parse_qs(urlsplit(page.url).query)
 
 

@@ -17,6 +17,7 @@ const PAYERS = [
   ["medicaid", "Medicaid (default)"],
 ];
 const TYPING_DELAY_MS = 200;
+const URL_DELAY_MS = 150;
 const TRUE_WORDS = new Set(["true", "1", "yes", "on"]);
 const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
 
@@ -217,10 +218,12 @@ function renderLines(lines) {
           "tr",
           { "data-code": line.code },
           h("td", { class: "tc-code" }, codeLink(line.code)),
-          h("td", {}, line.label || ""),
-          h("td", { class: "tc-mods", "data-modifiers": line.modifiers.join(" ") }, line.modifiers.length ? line.modifiers.join(", ") : "none"),
-          h("td", { class: "tc-pos", "data-pos": line.pos ?? "" }, line.pos ?? "your usual place of service"),
-          h("td", { class: "tc-units" }, String(line.units)),
+          h("td", { "data-label": "What it is" }, line.label || ""),
+          h("td", { class: "tc-mods", "data-label": "Modifiers", "data-modifiers": line.modifiers.join(" ") },
+            line.modifiers.length ? line.modifiers.join(", ") : "none"),
+          h("td", { class: "tc-pos", "data-label": "Place of service", "data-pos": line.pos ?? "" },
+            line.pos ?? "your usual place of service"),
+          h("td", { class: "tc-units", "data-label": "Units" }, String(line.units)),
         ),
       ),
     ),
@@ -250,11 +253,17 @@ function renderWarnings(warnings) {
   ];
 }
 
+function shortAnswer(result) {
+  // "99213-93 · POS 10" (codes with modifiers, then the place of service when there is one)
+  if (!result.billable) return "nothing to report separately";
+  const pos = result.lines.map((l) => l.pos).filter(Boolean)[0];
+  const codes = result.lines.map((l) => [l.code, ...l.modifiers].join("-")).join(" + ");
+  return pos ? `${codes} · POS ${pos}` : codes;
+}
+
 function renderResult(result) {
   const verdict = result.billable
-    ? h("p", { class: "tc-verdict tc-billable" }, h("strong", {}, "Report:"), " ",
-        result.lines.map((l) => [l.code, ...l.modifiers].join("-")).join(" + "),
-        result.lines.some((l) => l.pos) ? ` · POS ${result.lines.map((l) => l.pos).filter(Boolean)[0]}` : "")
+    ? h("p", { class: "tc-verdict tc-billable" }, h("strong", {}, "Report:"), " ", shortAnswer(result))
     : h("p", { class: "tc-verdict tc-not-billable" }, h("strong", {}, "Nothing to report separately."), " The warnings below say why.");
   return [
     verdict,
@@ -326,12 +335,15 @@ function initChecker(root) {
   const compareToggle = root.querySelector("#tc-compare-toggle");
   const copyButton = root.querySelector("#tc-copy");
   const copyStatus = root.querySelector("#tc-copy-status");
+  const peek = root.querySelector("#tc-peek");
   const knownNames = new Set(fieldElements(form).map((el) => el.name));
 
   let extra = {};
   let inFlight = false;
   let queued = false;
   let typingTimer = null;
+  let urlTimer = null;
+  let pendingQuery = null;
 
   function updateVisibility() {
     const modality = form.elements.modality.value;
@@ -418,8 +430,7 @@ function initChecker(root) {
       return;
     }
     const encounter = encounterFrom(form, extra);
-    const query = queryFrom(encounter);
-    history.replaceState(history.state, "", `${location.pathname}${query ? "?" + query : ""}${location.hash}`);
+    pendingQuery = queryFrom(encounter);
     setState("loading");
     inFlight = true;
     const msg = await check(encounter);
@@ -434,16 +445,38 @@ function initChecker(root) {
     if (msg.result) {
       resultBody.replaceChildren(...renderResult(msg.result).flat(2).filter(Boolean));
       setState("ready", msg.result.lines.map((l) => l.code).join(" "));
+      peek.textContent = `Answer: ${shortAnswer(msg.result)}`;
     } else if (msg.errors) {
       showFieldErrors(msg.errors);
       resultBody.replaceChildren(...renderErrors(form, msg.errors));
       setState("error");
+      peek.textContent = "Answer: please fix the encounter";
     } else {
       resultBody.replaceChildren(...renderFailure(msg).filter(Boolean));
       setState("error");
+      peek.textContent = "Answer: the checker stopped";
     }
     performance.mark("telecode-answer");
+    scheduleUrlUpdate();
     runCompare(encounter);
+  }
+
+  // The URL follows the form, off the answer's critical path: history.replaceState is a
+  // synchronous round trip to the browser process (tens of ms on a busy machine).
+  function flushUrl() {
+    clearTimeout(urlTimer);
+    if (pendingQuery === null || !root.isConnected) return;
+    const query = pendingQuery;
+    pendingQuery = null;
+    const href = `${location.pathname}${query ? "?" + query : ""}${location.hash}`;
+    if (href !== `${location.pathname}${location.search}${location.hash}`) {
+      history.replaceState(history.state, "", href);
+    }
+  }
+
+  function scheduleUrlUpdate() {
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(flushUrl, URL_DELAY_MS);
   }
 
   function onEdit(event) {
@@ -481,6 +514,7 @@ function initChecker(root) {
   });
 
   copyButton.addEventListener("click", async () => {
+    flushUrl();
     const url = location.href;
     try {
       await navigator.clipboard.writeText(url);
@@ -492,6 +526,8 @@ function initChecker(root) {
 
   function loadFromUrl() {
     clearTimeout(typingTimer);
+    clearTimeout(urlTimer);
+    pendingQuery = null;
     extra = location.search ? applyQuery(form, location.search, knownNames) : {};
     updateVisibility();
     runNow();
@@ -500,6 +536,15 @@ function initChecker(root) {
   if (location.search) extra = applyQuery(form, location.search, knownNames);
   updateVisibility();
   current = { root, loadFromUrl };
+
+  // On narrow screens the answer sits below the form; a bar at the bottom shows it in short
+  // while the answer itself is out of view.
+  if ("IntersectionObserver" in window) {
+    new IntersectionObserver(([entry]) => {
+      // Only while the answer is below the screen (not once the reader has scrolled past it).
+      peek.dataset.away = !entry.isIntersecting && entry.boundingClientRect.top > 0 ? "true" : "false";
+    }).observe(resultBox);
+  }
 
   const listener = (s) => {
     if (!root.isConnected) {
