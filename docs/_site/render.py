@@ -395,16 +395,18 @@ def code_page(cb: Codebook, code: str) -> str:
             segs = views.status_segments(cb, code, payer, start, end)
             cells.append(segments_text(segs, (start, end)))
             for s in segs:
-                if s.record and s.record.get("instead"):
-                    note = (f"{payer_name(cb, payer)}, {esc(s.start)} → {esc(s.end)}: "
-                            f"{esc(s.record['instead'])}")
+                rec = s.record
+                if rec and rec.get("instead"):
+                    note = (f"<strong>Instead, for {payer_name(cb, payer)}</strong> "
+                            f"({esc(rec.get('from'))} → {esc(rec.get('to') or 'open')}): "
+                            f"{esc(rec['instead'])}")
                     if note not in notes:
                         notes.append(note)
         rows.append(cells)
     out.append(table(["Payer", *[str(y) for y in ys]], rows, cls="tc-status-table"))
     out.append("")
     for note in notes:
-        out.append(f"- Instead: {note}")
+        out.append(f"- {note}")
     if notes:
         out.append("")
     status_records = [s for p in views.payer_ids(cb) for s in cb.status_index.get((p, code), ())]
