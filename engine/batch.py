@@ -429,6 +429,7 @@ class BatchChecker:
         self.memo: dict[tuple[int, str, tuple[Any, ...]], Outcome] = {}
         self.memo_size = cache_size
         self.memo_misses = 0
+        self._payer_names: dict[str, str] = {}
         # memo level 2 (normalised encounter -> engine answer): a bounded LRU
         self.answer = lru_cache(
             maxsize=cache_size if answer_cache_size is None else answer_cache_size
@@ -572,9 +573,8 @@ class BatchChecker:
         items: list[tuple[str, Any]] = []
         day = day.strip()
         rep = self.reps.get(day, day)
-        for name in fields:
-            value = _decode(name, values[name], errors)
-            if value is not None:
+        for name, text in zip(fields, cells, strict=False):
+            if text and (value := _decode(name, text, errors)) is not None:
                 items.append((name, value))
         billed_lines, cmp_mods, cmp_pos, cmp_units = _billed(values, errors)
         # memo level 2: the engine's answer per normalised encounter ("yes" and "true" alike)
@@ -728,9 +728,13 @@ class BatchChecker:
 
     def _payer_name(self, encounter: dict[str, Any]) -> str:
         payer = encounter.get("payer") or ""
-        record = self.codebook.payer(payer) if self.codebook else None
-        name = str((record or {}).get("name") or payer)
-        return name.split(" (")[0]  # "Medicare (traditional fee-for-service, Part B)"
+        name = self._payer_names.get(payer)
+        if name is None:
+            record = self.codebook.payer(payer) if self.codebook else None
+            name = str((record or {}).get("name") or payer)
+            name = name.split(" (")[0]  # "Medicare (traditional fee-for-service, Part B)"
+            self._payer_names[payer] = name
+        return name
 
     def _message(self, mid: str, ctx: dict[str, Any]) -> str:
         record = self.codebook.message(mid) if self.codebook else None
