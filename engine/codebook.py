@@ -62,7 +62,7 @@ def _by_id(items: Iterable[dict[str, Any]], key: str = "id") -> dict[str, dict[s
     return out
 
 
-@dataclass
+@dataclass(repr=False)
 class Codebook:
     """A loaded bundle plus lookup indexes. Build it with `load_codebook` or `Codebook(bundle)`."""
 
@@ -124,6 +124,12 @@ class Codebook:
         # (payer, modality) -> rules whose payer/modality scope admits them, bundle order.
         # Built lazily per key (payers x modalities is small; only used pairs are built).
         self._rule_cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+    def __repr__(self) -> str:
+        return f"Codebook(version={self.version!r}, path={self.path!r})"
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # hypothesis / IPython printers
+        p.text(repr(self))
 
     # ---- codes ---------------------------------------------------------------------------
     def code_versions(self, code: str) -> list[dict[str, Any]]:

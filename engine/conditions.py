@@ -6,7 +6,9 @@ A condition is compiled once per codebook and then called with the evaluation co
 - `{field: F, is: V}`: F equals V (for a list field such as `selected_codes`: V is in it);
 - `{field: F, in: [...]}`: F is one of them (list field: any element is one of them);
 - `{field: F, not: V}`: F is present and differs from V (list field: V is not in it);
-- `{field: F, present: true|false}`;
+- `{field: F, present: true|false}`: F is given (not null; for a list field such as
+  `selected_codes`: not empty, so `{field: selected_codes, present: true}` = "a code was
+  selected");
 - `{field: F, min|max|above|below: N}`: numeric >=, <=, >, <; several keys must all hold;
 - `{all: [...]}`, `{any: [...]}`, `{none: [...]}`; a null condition is true.
 
@@ -42,6 +44,41 @@ def _always(_: Context) -> bool:
     return True
 
 
+def _matcher(expected: Any) -> Callable[[Any], bool]:
+    """A fast equality test against one expected value (true is not 1)."""
+    if isinstance(expected, bool):
+        return lambda v: v is expected
+    if isinstance(expected, str):
+        return lambda v: v == expected
+    if _number(expected):
+        return lambda v: v == expected and not isinstance(v, bool)
+    return lambda v: _same(v, expected)
+
+
+def _combine(kind: str, subs: tuple[Predicate, ...]) -> Predicate:
+    if kind == "all":
+        def all_(ctx: Context) -> bool:
+            for p in subs:
+                if not p(ctx):
+                    return False
+            return True
+        return all_
+    if kind == "any":
+        def any_(ctx: Context) -> bool:
+            for p in subs:
+                if p(ctx):
+                    return True
+            return False
+        return any_
+
+    def none_(ctx: Context) -> bool:
+        for p in subs:
+            if p(ctx):
+                return False
+        return True
+    return none_
+
+
 def compile_condition(cond: Any) -> Predicate:
     """Compile a condition; an ill-formed one raises CodebookError (the validator lints them)."""
     if cond is None:
@@ -53,12 +90,7 @@ def compile_condition(cond: Any) -> Predicate:
             parts = cond[combinator]
             if not isinstance(parts, list) or len(cond) != 1:
                 raise CodebookError(f"`{combinator}` takes a list of conditions: {cond!r}")
-            subs = tuple(compile_condition(p) for p in parts)
-            if combinator == "all":
-                return lambda ctx: all(p(ctx) for p in subs)
-            if combinator == "any":
-                return lambda ctx: any(p(ctx) for p in subs)
-            return lambda ctx: not any(p(ctx) for p in subs)
+            return _combine(combinator, tuple(compile_condition(p) for p in parts))
     field = cond.get("field")
     if not isinstance(field, str):
         raise CodebookError(f"condition needs `field` (or all/any/none): {cond!r}")
@@ -69,42 +101,73 @@ def compile_condition(cond: Any) -> Predicate:
 
     if "present" in cond:
         want = bool(cond["present"])
-        tests.append(lambda ctx: (ctx.get(field) is not None) is want)
-    if "is" in cond:
+
+        def present(ctx: Context) -> bool:
+            v = ctx.get(field)
+            # an empty list is absent: {field: selected_codes, present: false} = no code
+            return (v is not None and v != []) is want
+
+        tests.append(present)
+    if "is" in cond and isinstance(cond["is"], (str, bool)):
+        # the common cases in one closure: a word or a boolean (true is not 1)
         expected = cond["is"]
+        if isinstance(expected, bool):
+            def is_(ctx: Context) -> bool:
+                v = ctx.get(field)
+                return v is expected or (type(v) is list and any(x is expected for x in v))
+        else:
+            def is_(ctx: Context) -> bool:
+                v = ctx.get(field)
+                return v == expected or (type(v) is list and expected in v)
+
+        tests.append(is_)
+    elif "is" in cond:
+        match = _matcher(cond["is"])
 
         def is_(ctx: Context) -> bool:
             v = ctx.get(field)
             if v is None:
                 return False
-            if isinstance(v, list):
-                return any(_same(x, expected) for x in v)
-            return _same(v, expected)
+            if type(v) is list:
+                return any(match(x) for x in v)
+            return match(v)
 
         tests.append(is_)
     if "in" in cond:
         options = cond["in"]
         if not isinstance(options, list):
             raise CodebookError(f"`in` takes a list: {cond!r}")
+        if all(isinstance(o, str) for o in options):
+            choices = frozenset(options)
 
-        def in_(ctx: Context) -> bool:
-            v = ctx.get(field)
-            if v is None:
+            def in_(ctx: Context) -> bool:
+                v = ctx.get(field)
+                if type(v) is str:
+                    return v in choices
+                if type(v) is list:
+                    return any(type(x) is str and x in choices for x in v)
                 return False
-            values = v if isinstance(v, list) else [v]
-            return any(_same(x, o) for x in values for o in options)
+        else:
+            matchers = tuple(_matcher(o) for o in options)
+
+            def in_(ctx: Context) -> bool:
+                v = ctx.get(field)
+                if v is None:
+                    return False
+                values = v if type(v) is list else (v,)
+                return any(m(x) for x in values for m in matchers)
 
         tests.append(in_)
     if "not" in cond:
-        rejected = cond["not"]
+        reject = _matcher(cond["not"])
 
         def not_(ctx: Context) -> bool:
             v = ctx.get(field)
             if v is None:
                 return False
-            if isinstance(v, list):
-                return not any(_same(x, rejected) for x in v)
-            return not _same(v, rejected)
+            if type(v) is list:
+                return not any(reject(x) for x in v)
+            return not reject(v)
 
         tests.append(not_)
     for key, op in (
@@ -125,8 +188,7 @@ def compile_condition(cond: Any) -> Predicate:
             tests.append(compare)
     if len(tests) == 1:
         return tests[0]
-    frozen = tuple(tests)
-    return lambda ctx: all(t(ctx) for t in frozen)
+    return _combine("all", tuple(tests))
 
 
 def evaluate(cond: Any, ctx: Context) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+import reprlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +88,10 @@ FIELDS: dict[str, Field] = {
 }
 
 
+_DEFAULTS: dict[str, Any] = {n: f.default for n, f in FIELDS.items() if f.default is not None}
+_REQUIRED: tuple[str, ...] = tuple(n for n, f in FIELDS.items() if f.required)
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return "null"
@@ -105,8 +110,15 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 2
+_REPR.maxstring = 40
+_REPR.maxother = 40
+
+
 def _short(value: Any) -> str:
-    text = repr(value)
+    """A short, safe repr (bounded depth and length, whatever the value)."""
+    text = _REPR.repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -115,7 +127,9 @@ def _is_int(value: Any) -> bool:
 
 
 def _check_date(value: Any) -> tuple[str | None, str | None]:
-    """(normalised date, error message)."""
+    """(normalised date, error message). Python callers may pass a datetime.date."""
+    if type(value) is _dt.date:
+        return value.isoformat(), None
     if not isinstance(value, str):
         return None, f"must be a date written YYYY-MM-DD, got {_type_name(value)}"
     if not _DATE_RE.match(value):
@@ -137,15 +151,15 @@ def _check_minutes_by_day(value: Any, name: str) -> tuple[dict[str, int] | None,
     out: dict[int, int] = {}
     for key, minutes in value.items():
         if _is_int(key):
-            day = key if key >= 0 else None
+            day = key if 0 <= key <= 999999 else None
         elif isinstance(key, str) and _DAY_RE.match(key) and len(key) <= 6:
             day = int(key)
         else:
             day = None
         if day is None:
             problems.append(
-                f"day {_short(key)} must be a day offset: a whole number 0 or more (\"0\" is "
-                "the day of the first review)"
+                f"day {_short(key)} must be a day offset: a whole number from 0 to 999999 "
+                "(\"0\" is the day of the first review)"
             )
             continue
         if day in out:
@@ -172,12 +186,68 @@ def _suggest(key: str) -> str:
     return "; allowed keys: " + ", ".join(FIELDS)
 
 
+# name -> how the fast path checks a value: a frozenset of choices (enum), or a kind word
+_FAST_KIND: dict[str, Any] = {
+    n: frozenset(f.choices) if f.kind == "enum" else f.kind for n, f in FIELDS.items()
+}
+_DATES_SEEN: dict[str, None] = {}  # date strings that passed _check_date (bounded)
+
+
+def _fast(raw: dict[Any, Any]) -> dict[str, Any] | None:
+    """The normalised encounter when every value is plainly valid (the common case), else
+    None: `validate` then runs the full checks, which collect every problem."""
+    out = dict(_DEFAULTS)
+    for name, value in raw.items():
+        kind = _FAST_KIND.get(name) if type(name) is str else None
+        if kind is None:
+            return None
+        if value is None:
+            continue
+        if kind == "bool":
+            if value is not True and value is not False:
+                return None
+        elif kind == "int":
+            if type(value) is not int or value < 0:
+                return None
+        elif kind == "date":
+            if type(value) is not str:
+                return None
+            if value not in _DATES_SEEN:
+                if _check_date(value)[1] is not None:
+                    return None
+                if len(_DATES_SEEN) >= 4096:
+                    _DATES_SEEN.clear()
+                _DATES_SEEN[value] = None
+        elif type(kind) is frozenset:
+            if type(value) is not str or value not in kind:
+                return None
+        elif kind == "code":
+            if type(value) is not str or not _CODE_RE.match(value):
+                return None
+        else:  # minutes_by_day, state: normalised by the full path
+            return None
+        out[name] = value
+    for name in _REQUIRED:
+        if out.get(name) is None:
+            return None
+    return out
+
+
 def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
     """Check `raw` against the contract; return the normalised encounter.
 
     `codebook` (an engine.Codebook) adds the covered-date guard: a date outside
     meta.covers is an error (the engine never extrapolates).
     """
+    if type(raw) is dict:
+        out = _fast(raw)
+        if out is not None:
+            day = out["date_of_service"]
+            if codebook is None:
+                return out
+            start, end = codebook.covers_from, codebook.covers_to
+            if not ((start and day < start) or (end and day > end)):
+                return out
     if not isinstance(raw, dict):
         raise EncounterError(
             [{"field": "encounter", "message": f"must be a JSON object, got {_type_name(raw)}"}]
@@ -192,17 +262,28 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
             err(str(key), "keys must be text")
         elif key not in FIELDS:
             err(key, "unknown key" + _suggest(key))
+    for name in _REQUIRED:
+        if raw.get(name) is None:
+            f = FIELDS[name]
+            what = f" ({f.help})" if f.help else ""
+            choices = f"; one of: {', '.join(f.choices)}" if f.choices else ""
+            err(name, f"required{what}{choices}")
 
-    out: dict[str, Any] = {}
-    for name, f in FIELDS.items():
-        value = raw.get(name)
-        if value is None:
-            if f.required:
-                what = f" ({f.help})" if f.help else ""
-                choices = f"; one of: {', '.join(f.choices)}" if f.choices else ""
-                err(name, f"required{what}{choices}")
-            elif f.default is not None:
-                out[name] = f.default
+    out: dict[str, Any] = dict(_DEFAULTS)
+    for name, value in raw.items():
+        f = FIELDS.get(name) if isinstance(name, str) else None
+        if f is None or value is None:
+            continue
+        kind = f.kind
+        # fast paths for the common, valid cases
+        if kind == "bool" and (value is True or value is False):
+            out[name] = value
+            continue
+        if kind == "enum" and type(value) is str and value in f.choices:
+            out[name] = value
+            continue
+        if kind == "int" and type(value) is int and value >= 0:
+            out[name] = value
             continue
         if f.kind == "date":
             day, problem = _check_date(value)

@@ -33,16 +33,6 @@ def is_strict() -> bool:
 _MISSING = object()
 
 
-def _lookup(ctx: dict[str, Any], dotted: str) -> Any:
-    value: Any = ctx
-    for part in dotted.split("."):
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        else:
-            return _MISSING
-    return value
-
-
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -53,22 +43,55 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def render(template: Any, ctx: dict[str, Any]) -> str:
-    """Fill the placeholders of `template` from `ctx`."""
+_PARSED: dict[str, tuple[tuple[str, tuple[str, ...] | None, str], ...]] = {}
+
+
+def _parse(template: str) -> tuple[tuple[str, tuple[str, ...] | None, str], ...]:
+    """(literal, placeholder path or None, placeholder text) pieces, cached per template."""
+    parts = _PARSED.get(template)
+    if parts is None:
+        out = []
+        pos = 0
+        for m in _PLACEHOLDER.finditer(template):
+            out.append((template[pos:m.start()], tuple(m.group(1).split(".")), m.group(0)))
+            pos = m.end()
+        out.append((template[pos:], None, ""))
+        parts = _PARSED[template] = tuple(out)
+    return parts
+
+
+def render(
+    template: Any, ctx: dict[str, Any], extra: dict[str, Any] | None = None
+) -> str:
+    """Fill the placeholders of `template` from `extra` (first) and `ctx`."""
     if not isinstance(template, str):
         return "" if template is None else str(template)
     if "{" not in template:
         return template
-
-    def fill(m: re.Match[str]) -> str:
-        value = _lookup(ctx, m.group(1))
+    pieces: list[str] = []
+    for literal, path, raw in _parse(template):
+        pieces.append(literal)
+        if path is None:
+            continue
+        head = path[0]
+        if extra is not None and head in extra:
+            value: Any = extra[head]
+        elif head in ctx:
+            value = ctx[head]
+        else:
+            value = _MISSING
+        for part in path[1:]:
+            if value is not _MISSING and isinstance(value, dict) and part in value:
+                value = value[part]
+            else:
+                value = _MISSING
         if value is _MISSING:
             if _STRICT:
-                raise CodebookError(f"unknown placeholder {m.group(0)} in message {template!r}")
-            return m.group(0)
-        return _text(value)
-
-    return _PLACEHOLDER.sub(fill, template)
+                raise CodebookError(f"unknown placeholder {raw} in message {template!r}")
+            pieces.append(raw)
+        else:
+            pieces.append(_text(value))
+    return "".join(pieces)
 
 
 def placeholders(template: str) -> list[str]:

@@ -135,12 +135,16 @@ def _read_encounter(file: str | None, stdin: TextIO) -> dict[str, Any] | Any:
     except json.JSONDecodeError as exc:
         raise _Problem([{"field": name, "message": f"line {exc.lineno}, column {exc.colno}: "
                          f"not valid JSON ({exc.msg}); an encounter is one JSON object"}]) from None
+    except RecursionError:
+        raise _Problem([{"field": name, "message": "the JSON is nested too deeply; an "
+                         "encounter is one flat JSON object"}]) from None
 
 
-def _stale_warning(path: str) -> str | None:
+def _stale_warning(path: str, sources: str | None = None) -> str | None:
     """A note when the default bundle is older than the YAML sources of a source checkout."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    sources = os.path.join(root, "codebook")
+    if sources is None:
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        sources = os.path.join(root, "codebook")
     if not os.path.isdir(sources):
         return None
     try:
@@ -247,12 +251,15 @@ def run(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = No
             raise _Problem([{"field": "encounter",
                              "message": "the FILE must hold a JSON object to combine with flags"}])
         cb = _load(bundle, stderr)
-        from engine import EncounterError, check
+        from engine import CodebookError, EncounterError, check
 
         try:
             result = check(raw, cb)
         except EncounterError as exc:
             raise _Problem(exc.errors) from None
+        except CodebookError as exc:  # a defect in the compiled codebook, not in the input
+            raise _Problem([{"field": "codebook", "message": f"{exc}; run `telecode validate`"}],
+                           status=1) from None
     except _Problem as problem:
         if fmt == "json":
             print(json.dumps({"errors": problem.errors}, indent=2), file=stdout)

@@ -28,6 +28,7 @@ RECORD_LAYOUT: dict[str, list[tuple[str, bool, str]]] = {
     "rules": [("rules", True, "rule")],
     "flexibilities": [("periods", True, "period")],
     "conflicts": [("conflicts", True, "conflict")],
+    "telehealth-list": [("entries", True, "telehealth_list_entry")],
     "messages": [("messages", True, "message")],
     "faq": [("faqs", True, "faq")],
 }
@@ -105,8 +106,20 @@ class Index:
     def ids(self, kind: str) -> set[str]:
         return {r.id for r in self.records if r.kind == kind}
 
-    def codes(self) -> set[str]:
-        return {r.get("code") for r in self.of("code") if isinstance(r.get("code"), str)}
+    def codes(self, kind: str = "code") -> set[str]:
+        """The code strings of the records of ``kind`` (code, modifier or pos).
+
+        A code written as a number (a schema error) still counts, so that one unquoted code
+        does not also make every reference to it "unknown".
+        """
+        out = set()
+        for r in self.of(kind):
+            code = r.get("code")
+            if isinstance(code, str):
+                out.add(code)
+            elif isinstance(code, int) and not isinstance(code, bool):
+                out.add(str(code).zfill(2 if kind == "pos" else 1))
+        return out
 
     def knows(self, record_kind: str) -> bool:
         """False when a file of that kind failed to load (lookups into it are unreliable)."""

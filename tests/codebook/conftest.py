@@ -25,3 +25,33 @@ def minimal_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def fixture_today() -> dt.date:
     return FIXTURE_TODAY
+
+
+@pytest.fixture
+def edit():
+    """edit(root, file, old, new): replace one occurrence of ``old`` in a codebook file."""
+
+    def do(root: Path, file: str, old: str, new: str, count: int = 1) -> None:
+        path = root / file
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) >= count, f"{file}: {old!r} not found"
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+    return do
+
+
+@pytest.fixture
+def run_rule():
+    """run_rule(module, root, today=None) -> the rule's problems as printed, sorted."""
+    from engine.tooling.lint import LintContext
+    from engine.tooling.problems import sort_problems
+    from engine.tooling.records import build_index
+    from engine.tooling.yaml_load import load_codebook_files
+
+    def run(module, root: Path, today: dt.date | None = None) -> list[str]:
+        index = build_index(load_codebook_files(root))
+        problems = list(module.check(LintContext(index, today or FIXTURE_TODAY)))
+        assert all(p.rule == module.RULE for p in problems)
+        return [str(p) for p in sort_problems(problems)]
+
+    return run

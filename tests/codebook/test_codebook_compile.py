@@ -63,8 +63,11 @@ def test_order_and_parents(tmp_path: Path) -> None:
     assert [m["code"] for m in bundle["modifiers"]] == ["93", "95"]
     assert [p["code"] for p in bundle["places_of_service"]] == ["02", "10"]
     assert [s["id"] for s in bundle["sources"]] == ["src-primary", "src-secondary"]
-    assert [s["payer"] for s in bundle["statuses"]] == ["medicare"] * 3
+    assert [p["id"] for p in bundle["payers"]] == ["commercial", "medicare"]
+    # payers sorted, then file order
+    assert [s["payer"] for s in bundle["statuses"]] == ["commercial"] + ["medicare"] * 3
     assert [s["id"] for s in bundle["statuses"]] == [
+        "commercial-status-office-em",
         "medicare-status-office-em", "medicare-status-g2012", "medicare-status-98016"]
     assert [r["id"] for r in bundle["routes"]] == ["medicare-audio-video", "medicare-checkin"]
     assert [r["file"] for r in bundle["rules"]] == ["rules/checkins.yaml"] * 2
@@ -101,7 +104,8 @@ def test_defaults_are_filled_from_the_schema(tmp_path: Path) -> None:
     mod93 = {m["code"]: m for m in bundle["modifiers"]}["93"]
     assert mod93["scope"] == []
     assert {m["code"]: m for m in bundle["modifiers"]}["95"]["scope"][0]["note"] is None
-    assert bundle["payers"][0]["defaults_only"] is False
+    assert {p["id"]: p["defaults_only"] for p in bundle["payers"]} == {
+        "commercial": True, "medicare": False}
     assert bundle["messages"][0]["placeholders"] == []
 
 
@@ -139,3 +143,13 @@ def test_compile_is_independent_of_file_system_order(minimal_copy: Path, tmp_pat
         path.unlink()
         path.write_bytes(data)
     assert compile_to(tmp_path, "b.json", minimal_copy) == first
+
+
+def test_output_to_a_device_writes_through(tmp_path: Path) -> None:
+    """-o /dev/null must not replace the device with a regular file."""
+    import os
+    import stat
+
+    assert main(["compile", str(MINIMAL), "-o", os.devnull]) == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    assert not Path(os.devnull + ".tmp").exists()

@@ -150,3 +150,38 @@ def test_subprocess_no_traceback(tmp_path):
     assert proc.returncode == 2
     assert json.loads(proc.stdout)["errors"][0]["field"] == "minutes"
     assert "Traceback" not in proc.stderr
+
+
+def test_codebook_defect_exit_1(tmp_path, mini_bundle):
+    bundle = json.loads(json.dumps(mini_bundle))
+    bundle["routes"][0]["when"] = {"field": "payer"}  # no comparison: a codebook defect
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bundle))
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.run(["--codebook", str(path), "--format", "json", "--date_of_service",
+                      "2025-03-10", "--payer", "medicare", "--patient_status", "established",
+                      "--modality", "audio_video"], stdout=out, stderr=err)
+    assert status == 1
+    assert "telecode validate" in json.loads(out.getvalue())["errors"][0]["message"]
+
+
+def test_deeply_nested_json_file(enc_file):
+    status, out, err = run([enc_file("[" * 100000 + "]" * 100000)])
+    assert status == 2 and "nested too deeply" in err and "Traceback" not in err
+
+
+def test_stale_bundle_note(tmp_path):
+    import os
+
+    src = tmp_path / "codebook"
+    src.mkdir()
+    (src / "a.yaml").write_text("x: 1\n")
+    bundle = tmp_path / "codebook.json"
+    bundle.write_text("{}")
+    os.utime(src / "a.yaml", (1000, 1000))
+    os.utime(bundle, (2000, 2000))
+    assert cli._stale_warning(str(bundle), str(src)) is None
+    os.utime(src / "a.yaml", (3000, 3000))
+    note = cli._stale_warning(str(bundle), str(src))
+    assert note and "telecode compile" in note
+    assert cli._stale_warning(str(bundle), str(tmp_path / "none")) is None

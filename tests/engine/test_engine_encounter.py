@@ -148,3 +148,20 @@ def test_error_is_valueerror_with_readable_text():
         validate({})
     assert "payer: required" in str(info.value)
     assert info.value.to_json()["errors"][0]["field"] == "date_of_service"
+
+
+def test_python_date_object_accepted_but_not_datetime():
+    import datetime as dt
+
+    assert validate({**BASE, "date_of_service": dt.date(2025, 3, 10)})["date_of_service"] == (
+        "2025-03-10")
+    assert "date_of_service" in errors_of({**BASE, "date_of_service": dt.datetime(2025, 3, 10)})
+
+
+def test_deeply_nested_junk_is_reported_not_crashing():
+    deep: list = []
+    for _ in range(50000):
+        deep = [deep]
+    errs = errors_of({**BASE, "payer": deep, "minutes": deep, "evisit_minutes_by_day": {"0": deep}})
+    assert set(errs) == {"payer", "minutes", "evisit_minutes_by_day"}
+    assert len(errs["payer"][0]) < 200

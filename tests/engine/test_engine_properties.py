@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import engine
 from engine.encounter import FIELDS
 
-SETTINGS = settings(max_examples=300, deadline=None,
+SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 CODE_RE = re.compile(r"^[0-9A-Z]{5}$")

@@ -237,6 +237,25 @@ def test_selected_codes_condition(make_cb, enc):
     assert "x-sel" not in ids(engine.check(enc(mdm="low"), cb))
 
 
+def test_selected_codes_present_condition(make_cb, enc):
+    """{field: selected_codes, present: true} holds only when a code was selected: a rule
+    can stay silent when nothing is reportable."""
+    def edit(b):
+        for rid, want in (("x-some", True), ("x-none", False)):
+            b["rules"].append({"id": rid, "title": "t", "scope": {}, "from": "2024-01-01",
+                               "to": None,
+                               "when": {"field": "selected_codes", "present": want},
+                               "effect": "warn", "message": rid, "conflict": None,
+                               "sources": []})
+    cb = make_cb(edit)
+    res = engine.check(enc(mdm="moderate"), cb)
+    assert res["billable"] is True
+    assert "x-some" in ids(res) and "x-none" not in ids(res)
+    res = engine.check(enc(), cb)  # neither MDM nor time: no code
+    assert res["lines"] == []
+    assert "x-none" in ids(res) and "x-some" not in ids(res)
+
+
 # ---- codebook inconsistency -------------------------------------------------------------------
 def test_selected_code_the_payer_does_not_pay(make_cb, enc):
     def edit(b):
@@ -283,3 +302,56 @@ def test_encounter_not_mutated(mini_cb, enc):
     copy = {**e, "evisit_minutes_by_day": dict(e["evisit_minutes_by_day"])}
     engine.check(e, mini_cb)
     assert e == copy
+
+
+def test_absent_fields_render_empty_not_literal(make_cb, enc):
+    def edit(b):
+        b["rules"].append({"id": "x-absent", "title": "t", "scope": {}, "from": "2024-01-01",
+                           "to": None, "when": None, "effect": "info",
+                           "message": "[{minutes}|{state}|{flexibility.law}|{time_minutes}]",
+                           "conflict": None, "sources": []})
+    res = engine.check(enc(date_of_service="2026-06-01", mdm="low"), make_cb(edit))
+    assert warning(res, "x-absent")["message"] == "[|||]"
+    res = engine.check(enc(date_of_service="2025-03-10", minutes=12, state="oh"), make_cb(edit))
+    assert warning(res, "x-absent")["message"] == "[12|OH|Law One|12]"
+
+
+def test_unknown_placeholder_in_rule_is_an_error_in_strict_mode(make_cb, enc):
+    def edit(b):
+        b["rules"].append({"id": "x-bad", "title": "t", "scope": {}, "from": "2024-01-01",
+                           "to": None, "when": None, "effect": "info", "message": "{nobody}",
+                           "conflict": None, "sources": []})
+    with pytest.raises(engine.CodebookError):
+        engine.check(enc(minutes=25), make_cb(edit))
+
+
+def test_codebook_defects_strict_and_production(make_cb, enc):
+    from engine.templates import set_strict
+
+    def edit(b):
+        fam = next(f for f in b["families"] if f["id"] == "office-em")
+        fam["messages"]["no_level"] = None
+        b["rules"].append({"id": "x-bad", "title": "t", "scope": {}, "from": "2024-01-01",
+                           "to": None, "when": None, "effect": "info", "message": "hi {nobody}",
+                           "conflict": None, "sources": []})
+    cb = make_cb(edit)
+    with pytest.raises(engine.CodebookError):
+        engine.check(enc(), cb)
+    set_strict(False)
+    res = engine.check(enc(), cb)
+    assert warning(res, "x-bad")["message"] == "hi {nobody}"  # rendered literally
+    assert res["billable"] is False
+    assert "no-code-for-encounter" in ids(res)  # the family had no message: generic one
+
+
+def test_evisit_without_period_days(make_cb, enc):
+    from engine.templates import set_strict
+
+    def edit(b):
+        next(f for f in b["families"] if f["id"] == "online-digital-em")["period_days"] = None
+    cb = make_cb(edit)
+    e = enc(modality="portal_evisit", evisit_minutes_by_day={"0": 4, "9": 3})
+    with pytest.raises(engine.CodebookError):
+        engine.check(e, cb)
+    set_strict(False)
+    assert [x["code"] for x in engine.check(e, cb)["lines"]] == ["99421"]  # one period

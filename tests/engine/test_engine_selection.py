@@ -231,3 +231,20 @@ def test_no_candidate_code_message(mini_cb, enc):
     assert "no-code-for-encounter" in ids(result)
     assert "Image review: no code fits this encounter." in [w["message"]
                                                             for w in result["warnings"]]
+
+
+def test_family_message_placeholders(make_cb, enc):
+    def edit(b):
+        fam = next(f for f in b["families"] if f["id"] == "office-em")
+        fam["messages"]["below_minimum"] = "{family} ({family_id}): {time_minutes} < {minimum}"
+        fam["messages"]["no_level"] = "[{minimum}|{period}|{time_basis}]"
+        ev = next(f for f in b["families"] if f["id"] == "online-digital-em")
+        ev["messages"]["below_minimum"] = ("{period}: days {period_start}-{period_end} of "
+                                           "{period_days}: {period_minutes} < {minimum}")
+    cb = make_cb(edit)
+    msgs = [w["message"] for w in engine.check(enc(minutes=7), cb)["warnings"]]
+    assert "Office E/M (office-em): 7 < 10" in msgs
+    msgs = [w["message"] for w in engine.check(enc(), cb)["warnings"]]
+    assert "[10||minutes]" in msgs
+    res = engine.check(enc(modality="portal_evisit", evisit_minutes_by_day={"2": 3}), cb)
+    assert [w["message"] for w in res["warnings"]] == ["1: days 2-8 of 7: 3 < 5"]

@@ -11,6 +11,7 @@ these fields). One pytest test per scenario; run with
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -65,7 +66,13 @@ def _bundle_is_fresh() -> bool:
 
 @pytest.fixture(scope="session")
 def real_codebook(tmp_path_factory: pytest.TempPathFactory) -> engine.Codebook:
-    """The real codebook, compiled by the project tooling unless a fresh bundle already exists."""
+    """The real codebook, compiled by the project tooling unless a fresh bundle already exists.
+
+    TELECODE_SCENARIO_BUNDLE=path runs the scenarios against another compiled bundle.
+    """
+    override = os.environ.get("TELECODE_SCENARIO_BUNDLE")
+    if override:
+        return engine.load_codebook(override)
     if _bundle_is_fresh():
         return engine.load_codebook(DEFAULT_BUNDLE)
     out = tmp_path_factory.mktemp("bundle") / "codebook.json"
@@ -129,3 +136,26 @@ def test_scenario(scenario: dict[str, Any], real_codebook: engine.Codebook) -> N
             f"checklist has no item containing {text!r}: {result['checklist']}"
         )
     assert result["as_of"] == encounter["date_of_service"]
+
+
+def _faqs() -> list[dict[str, Any]]:
+    yaml = YAML(typ="safe", pure=True)
+    data = yaml.load((CODEBOOK_DIR / "faq.yaml").read_text(encoding="utf-8"))
+    return list(data["faqs"])
+
+
+FAQS = _faqs()
+
+
+@pytest.mark.parametrize("faq", FAQS, ids=[f["id"] for f in FAQS])
+def test_faq_expected_result(faq: dict[str, Any], real_codebook: engine.Codebook) -> None:
+    """Every FAQ's encounter gives the result the FAQ states (the site build checks it too)."""
+    result = engine.check(_plain(faq["encounter"]), real_codebook)
+    expected = _plain(faq["expected"])
+    got = [{k: line[k] for k in ("code", "modifiers", "pos")} for line in result["lines"]]
+    want = [{"code": ln["code"], "modifiers": ln.get("modifiers", []), "pos": ln.get("pos")}
+            for ln in expected["lines"]]
+    assert got == want
+    assert result["billable"] is expected["billable"]
+    ids = [w["id"] for w in result["warnings"]]
+    assert [w for w in expected.get("warnings", []) if w not in ids] == []

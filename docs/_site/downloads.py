@@ -1,0 +1,96 @@
+"""The codebook as downloadable files, generated at build time into /downloads/.
+
+- `codebook.json`: the compiled bundle, byte for byte (what the engine loads).
+- one CSV per record kind: one row per record, one column per key (in first-seen order);
+  lists of plain values are joined with "; ", nested objects are compact JSON.
+
+Cells that a spreadsheet would run as a formula (starting with = + @ or a tab) get a leading
+apostrophe. Output is deterministic: same bundle, same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from typing import Any
+
+from engine.codebook import Codebook
+
+KINDS = [
+    ("codes", "codes"),
+    ("families", "families"),
+    ("statuses", "statuses"),
+    ("routes", "routes"),
+    ("rules", "rules"),
+    ("modifiers", "modifiers"),
+    ("places-of-service", "places_of_service"),
+    ("payers", "payers"),
+    ("flexibilities", "flexibilities"),
+    ("conflicts", "conflicts"),
+    ("messages", "messages"),
+    ("faqs", "faqs"),
+    ("sources", "sources"),
+]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = str(value)
+    if text[:1] in ("=", "+", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+def to_csv(records: list[dict[str, Any]]) -> bytes:
+    """One row per record; columns: `id` and `code` first when present, then the other keys
+    in first-seen order."""
+    columns: list[str] = []
+    for rec in records:
+        for key in rec:
+            if key not in columns:
+                columns.append(key)
+    columns.sort(key=lambda c: {"id": 0, "code": 1}.get(c, 2))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(columns)
+    for rec in records:
+        writer.writerow([_cell(rec.get(c)) for c in columns])
+    return buf.getvalue().encode("utf-8")
+
+
+_cache: dict[int, dict[str, bytes]] = {}
+
+
+def files(cb: Codebook) -> dict[str, bytes]:
+    """Site path -> bytes for every download (computed once per loaded codebook)."""
+    if id(cb) not in _cache:
+        _cache.clear()
+        _cache[id(cb)] = _files_for(cb)
+    return _cache[id(cb)]
+
+
+def _files_for(cb: Codebook) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    if cb.path:
+        with open(cb.path, "rb") as fh:
+            out["downloads/codebook.json"] = fh.read()
+    else:
+        out["downloads/codebook.json"] = (
+            json.dumps(cb.bundle, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        ).encode("utf-8")
+    for name, key in KINDS:
+        out[f"downloads/{name}.csv"] = to_csv(list(cb.bundle.get(key, [])))
+    return out
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,105 @@
+"""mkdocs-macros entry point (mkdocs.yml: plugins.macros.module_name = docs/_site/macros).
+
+Every macro renders one page section from the compiled codebook (see render.py) for the page
+it is called on. Macros never compute an answer themselves; unknown macros, undefined
+variables and failing macros fail the build (on_undefined: strict, on_error_fail: true).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parents[1]
+if str(DOCS) not in sys.path:
+    sys.path.insert(0, str(DOCS))
+
+from _site import downloads, render, source, views  # noqa: E402
+from _site.text import badge, esc, link  # noqa: E402
+
+log = logging.getLogger("mkdocs.plugins.telecode")
+
+
+def define_env(env) -> None:  # noqa: C901 - one registration per macro
+    def src() -> str:
+        return env.page.file.src_uri
+
+    real_macro = env.macro
+
+    def macro(fn):
+        """Register a macro whose failure is logged in plain words (then fails the build)."""
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:
+                call = ", ".join(repr(a) for a in args)
+                log.error(f"docs/{src()}: {fn.__name__}({call}) failed: {exc}")
+                raise
+        return real_macro(wrapper)
+
+    env.macro = macro  # the registrations below go through the wrapper
+
+    def cb():
+        return source.codebook()
+
+    def section(fn):
+        def macro(*args):
+            return fn(cb(), src(), *args)
+        macro.__name__ = fn.__name__
+        macro.__doc__ = fn.__doc__
+        env.macro(macro)
+        return macro
+
+    for fn in (render.home, render.change_pages, render.codes_by_year, render.families,
+               render.print_links, render.modifiers_page, render.pos_page, render.payer_matrix,
+               render.payer_list, render.flexibilities, render.faq_page, render.documentation,
+               render.sources_page, render.conflicts_page, render.rules_page,
+               render.status_vocabulary):
+        section(fn)
+
+    @env.macro
+    def code_page(code: str) -> str:
+        """The whole body of /codes/<CODE>/ (generated pages call this)."""
+        return render.code_page(cb(), str(code))
+
+    @env.macro
+    def print_year(year: int) -> str:
+        return render.print_year(cb(), int(year))
+
+    @env.macro
+    def badge_for(kind: str, text: str | None = None) -> str:
+        """A badge as shown on the site (used by the conventions page to explain them)."""
+        return badge(src(), kind, text)
+
+    @env.macro
+    def meta(key: str) -> str:
+        """A value of the codebook's meta (version, released, name), escaped."""
+        value = cb().meta[key]
+        return esc(value)
+
+    @env.macro
+    def covers(which: str) -> str:
+        return esc(cb().meta["covers"][which])
+
+    @env.macro
+    def year_in_force() -> int:
+        return views.current_year(cb())
+
+    @env.macro
+    def counts() -> str:
+        b = cb().bundle
+        return (f"{len(b['codes'])} code versions of {len(cb().code_index)} codes, "
+                f"{len(b['routes'])} payer routes, {len(b['rules'])} rules, "
+                f"{len(b['faqs'])} FAQs, {len(b['sources'])} sources")
+
+    @env.macro
+    def downloads_list() -> str:
+        rows = []
+        for path, data in downloads.files(cb()).items():
+            name = path.rsplit("/", 1)[-1]
+            rows.append(f"| {link(src(), path, esc(name))} | {len(data):,} bytes | "
+                        f"<code>{downloads.sha256(data)[:16]}…</code> |")
+        return "\n".join(["| File | Size | SHA-256 (first 16) |", "|---|---|---|", *rows])

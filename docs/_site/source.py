@@ -1,0 +1,63 @@
+"""Where the site's data comes from: the compiled codebook bundle, read through the engine.
+
+The bundle is `engine/data/codebook.json` (written by `telecode compile`, which scripts/build
+runs first). Set TELECODE_CODEBOOK to build the site from another compiled bundle (the tests
+build a fixture bundle this way).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # the engine package lives at the project root
+    sys.path.insert(0, str(ROOT))
+
+import engine  # noqa: E402  (needs ROOT on sys.path in a clone without an editable install)
+from engine.codebook import Codebook, CodebookError  # noqa: E402
+
+ENV_VAR = "TELECODE_CODEBOOK"
+
+
+class SiteDataError(Exception):
+    """The codebook lacks something a page needs. The message says what and how to fix it."""
+
+
+def bundle_path() -> Path:
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override).resolve()
+    return Path(engine.codebook.DEFAULT_PATH)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime_ns: int, size: int) -> Codebook:
+    return engine.load_codebook(path)
+
+
+def codebook() -> Codebook:
+    """The codebook for this build (re-read when the file changes, e.g. under mkdocs serve)."""
+    path = bundle_path()
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise SiteDataError(
+            f"{path}: compiled codebook not found. Run `telecode compile -o {path}` "
+            "(scripts/build does this) or point TELECODE_CODEBOOK at a compiled bundle."
+        ) from None
+    try:
+        return _load(str(path), st.st_mtime_ns, st.st_size)
+    except CodebookError as exc:
+        raise SiteDataError(str(exc)) from None
+
+
+def check(encounter: dict[str, Any], cb: Codebook) -> dict[str, Any]:
+    """The engine's answer for one encounter (the same call the CLI and the checker make)."""
+    return engine.check(encounter, cb)
+
+
+EncounterError = engine.EncounterError

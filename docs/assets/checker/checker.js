@@ -1,0 +1,607 @@
+// The encounter checker page (/checker/). Loaded only by that page, as a module script.
+//
+// - The form's input names are the encounter contract's keys (engine issue 3); the encounter is
+//   built from the visible fields only, and the page URL's query string always holds it
+//   (history.replaceState), so every state of the form is a permalink.
+// - A module Web Worker (worker.js) owns Pyodide and the engine. It is created once per browser
+//   tab and kept across mkdocs-material instant navigation (the module is evaluated once; the page
+//   is re-initialised through `document$`).
+// - Test hooks (a contract): #tc-result has data-testid="result", data-state =
+//   loading|ready|error and data-codes = the billed codes separated by spaces.
+// - Each rendered answer leaves a performance mark "telecode-answer" (used by the benchmark).
+
+const SITE_ROOT = new URL("../../", import.meta.url);
+const PAYERS = [
+  ["medicare", "Medicare"],
+  ["commercial", "Commercial (default)"],
+  ["medicaid", "Medicaid (default)"],
+];
+const TYPING_DELAY_MS = 200;
+const URL_DELAY_MS = 150;
+const TRUE_WORDS = new Set(["true", "1", "yes", "on"]);
+const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
+
+// ---------------------------------------------------------------------------------------------
+// The worker, shared by every visit of the checker page in this tab.
+
+let worker = null;
+let nextId = 1;
+const waiting = new Map(); // id -> resolve
+const listeners = new Set(); // progress/ready/failed listeners of the current page
+let engineState = { phase: "idle", message: "", codebook: "" };
+
+function ensureWorker() {
+  if (worker) return worker;
+  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  engineState = { phase: "loading", message: "Starting…", codebook: "" };
+  worker.onmessage = (event) => {
+    const msg = event.data || {};
+    if (msg.type === "progress") engineState = { ...engineState, phase: "loading", message: msg.message };
+    if (msg.type === "ready") engineState = { phase: "ready", message: "", codebook: msg.codebook };
+    if (msg.type === "failed" && msg.id === undefined) {
+      engineState = { phase: "failed", message: msg.message, details: msg.details };
+    }
+    if ((msg.type === "result" || msg.type === "failed") && waiting.has(msg.id)) {
+      const resolve = waiting.get(msg.id);
+      waiting.delete(msg.id);
+      if (msg.type === "failed") engineState = { ...engineState, phase: "failed", message: msg.message };
+      resolve(msg);
+    }
+    for (const listener of listeners) listener(engineState);
+  };
+  worker.onerror = (event) => {
+    engineState = {
+      phase: "failed",
+      message: "The checker could not start in this browser.",
+      details: String(event.message || event),
+    };
+    for (const listener of listeners) listener(engineState);
+    for (const [id, resolve] of waiting) {
+      waiting.delete(id);
+      resolve({ type: "failed", id, message: engineState.message, details: engineState.details });
+    }
+  };
+  worker.postMessage({ type: "boot" });
+  return worker;
+}
+
+function check(encounter) {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    waiting.set(id, resolve);
+    ensureWorker().postMessage({ type: "check", id, encounter });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small DOM helpers (all text goes through textContent: nothing from the engine becomes HTML).
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") el.className = value;
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+function codeLink(code) {
+  return h("a", { href: new URL(`codes/${encodeURIComponent(code)}/`, SITE_ROOT).href }, code);
+}
+
+function sourceLinks(ids) {
+  if (!ids || !ids.length) return null;
+  const links = [];
+  ids.forEach((id, i) => {
+    if (i) links.push(", ");
+    links.push(h("a", { href: new URL(`sources/#src-${encodeURIComponent(id)}`, SITE_ROOT).href }, id));
+  });
+  return h("span", { class: "tc-sources" }, " Sources: ", links);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Form <-> encounter <-> query string.
+
+function fieldElements(form) {
+  return Array.from(form.querySelectorAll("[name]"));
+}
+
+function isShown(el) {
+  return !el.closest("[hidden]");
+}
+
+function parseMinutesByDay(text) {
+  // "0:5, 2:3" -> {"0": 5, "2": 3}; anything else goes to the engine as text, so its message
+  // explains what is wrong.
+  const out = {};
+  const parts = text.split(/[,;\s]+/).filter(Boolean);
+  for (const part of parts) {
+    const m = /^(\d+):(\d+)$/.exec(part);
+    if (!m) return text;
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+function formatMinutesByDay(value) {
+  return Object.entries(value).map(([day, minutes]) => `${day}:${minutes}`).join(", ");
+}
+
+function valueOf(el) {
+  // The JSON value of one field, or undefined when the field is left out of the encounter.
+  if (el.type === "checkbox") {
+    const def = el.dataset.default === "true";
+    return el.checked === def ? undefined : el.checked;
+  }
+  const raw = el.value.trim();
+  if (raw === "") return undefined;
+  if (el.name === "consent_documented") return raw === "true";
+  if (el.inputMode === "numeric") return /^-?\d+$/.test(raw) ? Number(raw) : raw;
+  if (el.name === "evisit_minutes_by_day") return parseMinutesByDay(raw);
+  if (el.name === "requested_code" || el.name === "state") return raw.toUpperCase();
+  if (el.dataset.default !== undefined && raw === el.dataset.default) return undefined;
+  return raw;
+}
+
+function encounterFrom(form, extra) {
+  const encounter = {};
+  for (const el of fieldElements(form)) {
+    if (!isShown(el)) continue;
+    const value = valueOf(el);
+    if (value !== undefined) encounter[el.name] = value;
+  }
+  return { ...encounter, ...extra };
+}
+
+function queryFrom(encounter) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(encounter)) {
+    if (value && typeof value === "object") params.set(key, formatMinutesByDay(value));
+    else params.set(key, String(value));
+  }
+  return params.toString();
+}
+
+function setField(el, text) {
+  if (el.type === "checkbox") {
+    const word = (text ?? "").toLowerCase();
+    el.checked = TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : el.dataset.default === "true";
+    return;
+  }
+  if (el.tagName === "SELECT") {
+    el.querySelectorAll("option[data-from-link]").forEach((o) => o.remove());
+    if (text === null) {
+      const blank = el.querySelector('option[value=""]');
+      el.value = blank ? "" : el.dataset.default ?? el.options[0].value;
+      return;
+    }
+    if (!Array.from(el.options).some((o) => o.value === text)) {
+      // Keep an unknown value from a link so the engine can say what is wrong with it.
+      el.append(h("option", { value: text, "data-from-link": true }, `${text} (not a valid choice)`));
+    }
+    el.value = text;
+    return;
+  }
+  el.value = text ?? "";
+}
+
+function applyQuery(form, search, knownNames) {
+  // A permalink is a whole encounter: fields it does not mention are cleared to their defaults.
+  const params = new URLSearchParams(search);
+  const extra = {};
+  for (const [key, value] of params) {
+    if (!knownNames.has(key)) extra[key] = value;
+  }
+  for (const el of fieldElements(form)) setField(el, params.has(el.name) ? params.get(el.name) : null);
+  return extra;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering.
+
+function renderLines(lines) {
+  return h(
+    "table",
+    { class: "tc-lines" },
+    h("caption", { class: "tc-visually-hidden" }, "Code lines to report"),
+    h("thead", {}, h("tr", {}, ["Code", "What it is", "Modifiers", "Place of service", "Units"].map((t) => h("th", { scope: "col" }, t)))),
+    h(
+      "tbody",
+      {},
+      lines.map((line) =>
+        h(
+          "tr",
+          { "data-code": line.code },
+          h("td", { class: "tc-code" }, codeLink(line.code)),
+          h("td", { "data-label": "What it is" }, line.label || ""),
+          h("td", { class: "tc-mods", "data-label": "Modifiers", "data-modifiers": line.modifiers.join(" ") },
+            line.modifiers.length ? line.modifiers.join(", ") : "none"),
+          h("td", { class: "tc-pos", "data-label": "Place of service", "data-pos": line.pos ?? "" },
+            line.pos ?? "your usual place of service"),
+          h("td", { class: "tc-units", "data-label": "Units" }, String(line.units)),
+        ),
+      ),
+    ),
+  );
+}
+
+const SEVERITY_WORDS = { error: "Problem", warning: "Warning", info: "Note" };
+
+function renderWarnings(warnings) {
+  if (!warnings.length) return null;
+  return [
+    h("h3", {}, "Warnings and notes"),
+    h(
+      "ul",
+      { class: "tc-warnings" },
+      warnings.map((w) =>
+        h(
+          "li",
+          { class: `tc-sev-${w.severity}`, "data-warning": w.id },
+          h("span", { class: "tc-sev" }, SEVERITY_WORDS[w.severity] || w.severity),
+          " ",
+          w.message,
+          sourceLinks(w.sources),
+        ),
+      ),
+    ),
+  ];
+}
+
+function shortAnswer(result) {
+  // "99213-93 · POS 10" (codes with modifiers, then the place of service when there is one)
+  if (!result.billable) return "nothing to report separately";
+  const pos = result.lines.map((l) => l.pos).filter(Boolean)[0];
+  const codes = result.lines.map((l) => [l.code, ...l.modifiers].join("-")).join(" + ");
+  return pos ? `${codes} · POS ${pos}` : codes;
+}
+
+function renderResult(result) {
+  const verdict = result.billable
+    ? h("p", { class: "tc-verdict tc-billable" }, h("strong", {}, "Report:"), " ", shortAnswer(result))
+    : h("p", { class: "tc-verdict tc-not-billable" }, h("strong", {}, "Nothing to report separately."), " The warnings below say why.");
+  return [
+    verdict,
+    result.lines.length ? renderLines(result.lines) : null,
+    renderWarnings(result.warnings),
+    result.checklist.length
+      ? [h("h3", {}, "Document"), h("ul", { class: "tc-checklist" }, result.checklist.map((item) => h("li", {}, item)))]
+      : null,
+    h(
+      "details",
+      { class: "tc-trace" },
+      h("summary", {}, `Why: the ${result.trace.length} steps the engine took`),
+      h(
+        "ol",
+        {},
+        result.trace.map((step) =>
+          h("li", {}, h("code", {}, step.rule), " ", step.outcome, sourceLinks(step.sources)),
+        ),
+      ),
+    ),
+    h("p", { class: "tc-note" }, `Rules as of ${result.as_of} · codebook ${result.codebook}`),
+  ];
+}
+
+function labelFor(form, field) {
+  const el = form.querySelector(`[name="${CSS.escape(field)}"]`);
+  const label = el && form.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+  return label ? label.textContent.trim() : field;
+}
+
+function renderErrors(form, errors) {
+  return [
+    h("p", { class: "tc-verdict tc-not-billable" }, h("strong", {}, "The encounter is not complete or has a mistake.")),
+    h(
+      "ul",
+      { class: "tc-error-list" },
+      errors.map((e) => {
+        const el = form.querySelector(`[name="${CSS.escape(e.field)}"]`);
+        const name = labelFor(form, e.field);
+        const target = el && isShown(el) ? h("a", { href: `#${el.id}` }, name) : h("code", {}, e.field);
+        return h("li", { "data-field": e.field }, target, ": ", e.message);
+      }),
+    ),
+  ];
+}
+
+function renderFailure(msg) {
+  return [
+    h("p", { class: "tc-verdict tc-not-billable" }, h("strong", {}, msg.message)),
+    msg.details
+      ? h("details", { class: "tc-details" }, h("summary", {}, "Technical details"), h("pre", {}, msg.details))
+      : null,
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// One checker page.
+
+function initChecker(root) {
+  if (root.dataset.tcInit) return;
+  root.dataset.tcInit = "1";
+  const form = root.querySelector("#tc-form");
+  const resultBox = root.querySelector("#tc-result");
+  const resultBody = root.querySelector("#tc-result-body");
+  const progress = root.querySelector("#tc-progress");
+  const progressText = root.querySelector("#tc-progress-text");
+  const compareBox = root.querySelector("#tc-compare");
+  const compareGrid = root.querySelector("#tc-compare-grid");
+  const compareToggle = root.querySelector("#tc-compare-toggle");
+  const copyButton = root.querySelector("#tc-copy");
+  const copyStatus = root.querySelector("#tc-copy-status");
+  const peek = root.querySelector("#tc-peek");
+  const knownNames = new Set(fieldElements(form).map((el) => el.name));
+
+  let extra = {};
+  let inFlight = false;
+  let queued = false;
+  let typingTimer = null;
+  let urlTimer = null;
+  let pendingQuery = null;
+
+  function updateVisibility() {
+    const modality = form.elements.modality.value;
+    const role = form.elements.role.value;
+    root.querySelectorAll("[data-modalities]").forEach((el) => {
+      el.hidden = !el.dataset.modalities.split(" ").includes(modality);
+    });
+    root.querySelectorAll("[data-roles]").forEach((el) => {
+      if (!el.hidden) el.hidden = !el.dataset.roles.split(" ").includes(role);
+    });
+  }
+
+  function clearFieldErrors() {
+    root.querySelectorAll(".tc-error[id^='tc-err-']").forEach((p) => {
+      p.hidden = true;
+      p.textContent = "";
+    });
+    root.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+  }
+
+  function showFieldErrors(errors) {
+    for (const e of errors) {
+      const p = root.querySelector(`#tc-err-${CSS.escape(e.field)}`);
+      const el = form.querySelector(`[name="${CSS.escape(e.field)}"]`);
+      if (p && el && isShown(el)) {
+        p.textContent = e.message;
+        p.hidden = false;
+        el.setAttribute("aria-invalid", "true");
+      }
+    }
+  }
+
+  function setState(state, codes = "") {
+    resultBox.dataset.state = state;
+    resultBox.dataset.codes = codes;
+    resultBox.setAttribute("aria-busy", state === "loading" ? "true" : "false");
+  }
+
+  function showEngineState(s) {
+    if (!root.isConnected) return;
+    if (s.phase === "loading") {
+      progress.hidden = false;
+      progressText.textContent = `Loading the engine (Python in your browser, about 13 MB the first time): ${s.message}`;
+    } else if (s.phase === "ready") {
+      progress.hidden = true;
+    } else if (s.phase === "failed") {
+      progress.hidden = true;
+    }
+  }
+
+  async function runCompare(encounter) {
+    if (compareBox.hidden) return;
+    const answers = await Promise.all(PAYERS.map(([payer]) => check({ ...encounter, payer })));
+    if (!root.isConnected) return;
+    compareGrid.replaceChildren(
+      ...PAYERS.map(([payer, title], i) => {
+        const msg = answers[i];
+        const col = h("div", { class: "tc-compare-col", "data-testid": `compare-${payer}`, "data-payer": payer });
+        col.append(h("h3", {}, title));
+        if (msg.result) {
+          col.dataset.codes = msg.result.lines.map((l) => l.code).join(" ");
+          col.append(
+            msg.result.lines.length
+              ? renderLines(msg.result.lines)
+              : h("p", { class: "tc-not-billable" }, "Nothing to report separately."),
+            ...(renderWarnings(msg.result.warnings) || []),
+          );
+        } else if (msg.errors) {
+          col.dataset.codes = "";
+          col.append(h("p", { class: "tc-not-billable" }, "Fix the encounter above first."));
+        } else {
+          col.dataset.codes = "";
+          col.append(...renderFailure(msg));
+        }
+        return col;
+      }),
+    );
+  }
+
+  async function runNow() {
+    if (!root.isConnected) return;
+    if (inFlight) {
+      queued = true; // coalesce: only the latest form state is checked next
+      return;
+    }
+    const encounter = encounterFrom(form, extra);
+    pendingQuery = queryFrom(encounter);
+    setState("loading");
+    inFlight = true;
+    const msg = await check(encounter);
+    inFlight = false;
+    if (!root.isConnected) return;
+    if (queued) {
+      queued = false;
+      runNow();
+      return;
+    }
+    clearFieldErrors();
+    if (msg.result) {
+      resultBody.replaceChildren(...renderResult(msg.result).flat(2).filter(Boolean));
+      setState("ready", msg.result.lines.map((l) => l.code).join(" "));
+      peek.textContent = `Answer: ${shortAnswer(msg.result)}`;
+    } else if (msg.errors) {
+      showFieldErrors(msg.errors);
+      resultBody.replaceChildren(...renderErrors(form, msg.errors));
+      setState("error");
+      peek.textContent = "Answer: please fix the encounter";
+    } else {
+      resultBody.replaceChildren(...renderFailure(msg).filter(Boolean));
+      setState("error");
+      peek.textContent = "Answer: the checker stopped";
+    }
+    performance.mark("telecode-answer");
+    scheduleUrlUpdate();
+    runCompare(encounter);
+  }
+
+  // The URL follows the form, off the answer's critical path: history.replaceState is a
+  // synchronous round trip to the browser process (tens of ms on a busy machine).
+  function flushUrl() {
+    clearTimeout(urlTimer);
+    if (pendingQuery === null || !root.isConnected) return;
+    const query = pendingQuery;
+    pendingQuery = null;
+    const href = `${location.pathname}${query ? "?" + query : ""}${location.hash}`;
+    if (href !== `${location.pathname}${location.search}${location.hash}`) {
+      history.replaceState(history.state, "", href);
+    }
+  }
+
+  function scheduleUrlUpdate() {
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(flushUrl, URL_DELAY_MS);
+  }
+
+  function onEdit(event) {
+    extra = {}; // parameters from the link the form does not know are dropped at the first edit
+    if (event.target.name === "modality" || event.target.name === "role") updateVisibility();
+    clearTimeout(typingTimer);
+    setState("loading");
+    if (event.type === "input" && event.target.tagName === "INPUT" && event.target.type === "text") {
+      typingTimer = setTimeout(runNow, TYPING_DELAY_MS);
+    } else {
+      runNow();
+    }
+  }
+
+  form.addEventListener("input", onEdit);
+  form.addEventListener("change", (event) => {
+    if (event.target.tagName === "INPUT" && event.target.type === "text") {
+      // Leaving a text field (or pressing Enter) answers at once.
+      clearTimeout(typingTimer);
+      runNow();
+    } else {
+      onEdit(event);
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    runNow();
+  });
+
+  compareToggle.addEventListener("click", () => {
+    const on = compareToggle.getAttribute("aria-pressed") !== "true";
+    compareToggle.setAttribute("aria-pressed", String(on));
+    compareBox.hidden = !on;
+    if (on) runCompare(encounterFrom(form, extra));
+  });
+
+  copyButton.addEventListener("click", async () => {
+    flushUrl();
+    const url = location.href;
+    try {
+      await navigator.clipboard.writeText(url);
+      copyStatus.textContent = "Link copied.";
+    } catch {
+      copyStatus.textContent = `Copy this link: ${url}`;
+    }
+  });
+
+  function loadFromUrl() {
+    clearTimeout(typingTimer);
+    clearTimeout(urlTimer);
+    pendingQuery = null;
+    extra = location.search ? applyQuery(form, location.search, knownNames) : {};
+    updateVisibility();
+    runNow();
+  }
+
+  if (location.search) extra = applyQuery(form, location.search, knownNames);
+  updateVisibility();
+  current = { root, loadFromUrl };
+
+  // On narrow screens the answer sits below the form; a bar at the bottom shows it in short
+  // while the answer itself is out of view.
+  if ("IntersectionObserver" in window) {
+    new IntersectionObserver(([entry]) => {
+      // Only while the answer is below the screen (not once the reader has scrolled past it).
+      peek.dataset.away = !entry.isIntersecting && entry.boundingClientRect.top > 0 ? "true" : "false";
+    }).observe(resultBox);
+  }
+
+  const listener = (s) => {
+    if (!root.isConnected) {
+      listeners.delete(listener);
+      return;
+    }
+    showEngineState(s);
+  };
+  listeners.add(listener);
+  ensureWorker();
+  showEngineState(engineState);
+  setState("loading");
+  runNow();
+}
+
+// Links and history entries that only change the encounter (same page, another query string)
+// are answered in place: no reload, the worker keeps running. mkdocs-material's instant
+// navigation would change the URL without re-rendering such a page, so the checker takes them.
+let current = null; // {root, loadFromUrl} of the checker on screen
+
+function sameCheckerUrl(url) {
+  return Boolean(current && current.root.isConnected) && url.origin === location.origin &&
+    url.pathname === location.pathname;
+}
+
+document.addEventListener(
+  "click",
+  (event) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey ||
+        event.shiftKey || event.altKey) return;
+    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (!link || link.target || link.hasAttribute("download")) return;
+    const url = new URL(link.href);
+    if (!url.search || !sameCheckerUrl(url)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    history.pushState(null, "", url.href);
+    current.loadFromUrl();
+  },
+  true,
+);
+
+window.addEventListener("popstate", () => {
+  if (sameCheckerUrl(new URL(location.href))) current.loadFromUrl();
+});
+
+function initPage() {
+  const root = document.getElementById("telecode-checker");
+  if (root) initChecker(root);
+}
+
+// mkdocs-material's instant navigation swaps pages without reloading: re-initialise on each one.
+if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+  window.document$.subscribe(initPage);
+} else if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", initPage);
+} else {
+  initPage();
+}
+initPage();

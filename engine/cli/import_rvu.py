@@ -1,0 +1,134 @@
+"""`telecode import-rvu FILE`: compare a CMS PPRRVU file with the codebook's Medicare status."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+DESCRIPTION = """\
+Compare the STATUS CODE of a CMS National Physician Fee Schedule Relative Value File
+(PPRRVU*.csv, as CMS publishes it) with the codebook's Medicare payment status on the file's
+release date (the `RELEASED mm/dd/yyyy` title line), for every code the codebook holds.
+A code missing from the file counts as deleted. Letters map to the codebook's vocabulary:
+A/R/T payable, C contractor_priced, I not_valid, X statutory_exclusion, B bundled,
+N non_covered, E excluded, P bundled_or_excluded, M measurement, J anesthesia.
+The DESCRIPTION column (AMA text) is never read.
+"""
+
+EPILOG = """\
+JSON output (--format json):
+  {"release": "YYYY-MM-DD",
+   "differences": [{"code": "99454", "codebook": "payable", "file": "bundled"}, ...]}
+  `codebook` is a status word, or deleted / not_yet_valid (the code's dates) or no_record;
+  `file` is a status word, or deleted (not in the file).
+
+--write applies each status difference as dated records in payers/medicare.yaml: the record
+in force ends the day before the release date, a new record starts on it citing the file
+(added to sources.yaml with its sha256). Code dates (deleted / not yet valid) are never
+changed automatically: those are listed for a person to check.
+
+Exit status: 0 no differences (or all written), 1 differences found (or some left for a
+person), 2 unreadable file or codebook.
+"""
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="telecode import-rvu", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("file", metavar="FILE", help="the PPRRVU CSV file")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--write", action="store_true", help="apply the differences as records")
+    parser.add_argument("--codebook", metavar="DIR", default="codebook",
+                        help="codebook folder (default: ./codebook)")
+    parser.add_argument("--release", metavar="YYYY-MM-DD",
+                        help="release date, when the file has no RELEASED line")
+    args = parser.parse_args(argv)
+
+    from engine.tooling import rvu
+    from engine.tooling.diff import DiffError, LoadError, load_bundle, parse_when
+    from engine.tooling.write import WriteError
+
+    def fail(msg: str) -> int:
+        print(f"telecode import-rvu: {msg}", file=sys.stderr)
+        return 2
+
+    try:
+        data = rvu.read_pprrvu(args.file)
+    except rvu.RvuError as exc:
+        return fail(str(exc))
+    release = data.release
+    if args.release:
+        try:
+            release = parse_when(args.release, end=False)
+        except DiffError as exc:
+            return fail(f"--release: {exc}")
+    if release is None:
+        return fail(f"{args.file}: no 'RELEASED mm/dd/yyyy' line above the header — give the "
+                    "release date with --release YYYY-MM-DD")
+    try:
+        bundle = load_bundle(args.codebook)
+    except (LoadError, WriteError) as exc:
+        return fail(str(exc))
+    diffs = rvu.compare(bundle, data, release)
+    checked = len({c["code"] for c in bundle.get("codes", [])})
+
+    written: list[str] = []
+    manual: list[tuple[rvu.Difference, str]] = []
+    if args.write and diffs:
+        from pathlib import Path
+
+        from engine.tooling.write import (
+            StatusChange,
+            apply_status_changes,
+            ensure_source,
+            sha256_of,
+            today,
+        )
+
+        plan = rvu.plan_write(diffs)
+        manual = plan.manual
+        if plan.apply:
+            root = Path(args.codebook)
+            digest = sha256_of(args.file)
+            source_id = rvu.matching_source(bundle, release, digest)
+            try:
+                if source_id is None:
+                    entry = rvu.source_entry(args.file, release, digest, today())
+                    ensure_source(root, entry)
+                    source_id = entry["id"]
+                changes = [
+                    StatusChange(d.code, d.file, release,
+                                 {"id": source_id,
+                                  "locator": f"STATUS CODE column, {d.code}: {d.letter}"})
+                    for d in plan.apply
+                ]
+                written = apply_status_changes(root, rvu.PAYER, changes)
+            except WriteError as exc:
+                return fail(str(exc))
+
+    if args.format == "json":
+        doc = {"release": release, "differences": [d.as_dict() for d in diffs]}
+        sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    else:
+        print(f"{args.file}: released {release}; {checked} codes of the codebook checked "
+              f"against {len(data.statuses)} codes in the file.")
+        if not diffs:
+            print("No differences: the codebook's Medicare status agrees with the file.")
+        else:
+            print(f"{len(diffs)} difference(s) (code: codebook status -> file status):")
+            for d in diffs:
+                letter = f" ({d.letter})" if d.letter else ""
+                print(f"  {d.code}: {d.codebook} -> {d.file}{letter}")
+        if written:
+            print(f"Written: {len(written)} record(s) in payers/{rvu.PAYER}.yaml: "
+                  + ", ".join(written))
+            print("Next: telecode validate, then telecode diff to review the change.")
+    for d, why in manual:
+        print(f"telecode import-rvu: not written: {d.code}: {why}", file=sys.stderr)
+    if not diffs:
+        return 0
+    if args.write and not manual:
+        return 0
+    return 1

@@ -1,0 +1,27 @@
+"""Places of service named by routes exist in places-of-service.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from engine.tooling.lint import LintContext
+from engine.tooling.lint._refs import Ref, unknown
+from engine.tooling.problems import Problem
+
+RULE = "unknown-pos-ref"
+DESCRIPTION = "a route names a place of service that places-of-service.yaml does not define"
+
+
+def refs(ctx: LintContext) -> Iterator[Ref]:
+    for r in ctx.index.of("route"):
+        pos = r.get("pos")
+        if isinstance(pos, dict):
+            for key in sorted(pos):
+                if isinstance(pos[key], str):
+                    yield r, ("pos", key), pos[key]
+
+
+def check(ctx: LintContext) -> Iterator[Problem]:
+    if ctx.index.knows("pos"):
+        yield from unknown(RULE, "place of service", refs(ctx), ctx.index.codes("pos"),
+                           "places-of-service.yaml")

@@ -1,0 +1,49 @@
+from engine.tooling.lint import message_placeholders as rule
+
+
+def test_clean(minimal_copy, run_rule):
+    assert run_rule(rule, minimal_copy) == []
+
+
+def test_rule_message_placeholders(minimal_copy, edit, run_rule):
+    # conflict.* is allowed only in a rule that names a conflict
+    edit(minimal_copy, "rules/checkins.yaml", 'message: "Document the patient\'s consent."',
+         'message: "Document consent ({conflict.chosen})."')
+    problems = run_rule(rule, minimal_copy)
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "rules/checkins.yaml:21: checkin-consent: unknown placeholder {conflict.chosen} — use an "
+        "encounter key or one of: {codes}, {flexibility.from}, ")
+
+
+def test_messages_yaml_own_and_engine_placeholders(minimal_copy, edit, run_rule):
+    edit(minimal_copy, "messages.yaml", "{requested_code} is not valid",
+         "{requested_code} ({valid_from}) is not valid for {reason}")
+    edit(minimal_copy, "messages.yaml", "placeholders: [requested_code]",
+         "placeholders: [requested_code, reason]")
+    # valid_from is not in this message's list; the engine fills it only for
+    # requested-code-not-valid-on-date
+    problems = run_rule(rule, minimal_copy)
+    assert [p.split(" — ")[0] for p in problems] == [
+        "messages.yaml:11: requested-code-invalid: unknown placeholder {valid_from}"]
+    edit(minimal_copy, "messages.yaml", "id: requested-code-invalid",
+         "id: requested-code-not-valid-on-date")
+    assert run_rule(rule, minimal_copy) == []
+
+
+def test_family_messages(minimal_copy, edit, run_rule):
+    edit(minimal_copy, "codes/virtual-checkin.yaml", '"Under 5 minutes of discussion',
+         '"{family}: {discussion_minutes} of {minimum} minutes ({period}) of discussion')
+    problems = run_rule(rule, minimal_copy)
+    # {period} exists only for e-visit families (time_basis evisit_periods)
+    assert [p.split(" — ")[0] for p in problems] == [
+        "codes/virtual-checkin.yaml:9: virtual-checkin: unknown placeholder {period}"]
+    edit(minimal_copy, "codes/virtual-checkin.yaml", "time_basis: discussion_or_minutes",
+         "time_basis: evisit_periods\n  period_days: 7")
+    assert run_rule(rule, minimal_copy) == []
+
+
+def test_encounter_keys_are_placeholders(minimal_copy, edit, run_rule):
+    edit(minimal_copy, "rules/checkins.yaml", 'message: "Document the patient\'s consent."',
+         'message: "Document consent ({minutes} min, {patient_location}, {selected_codes})."')
+    assert run_rule(rule, minimal_copy) == []

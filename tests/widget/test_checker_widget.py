@@ -1,0 +1,305 @@
+"""The /checker/ widget in a real headless Chromium: the engine in Pyodide gives the same answers
+as the engine in CPython, the form behaves, nothing leaves 127.0.0.1, and axe finds nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from ruamel.yaml import YAML
+
+import engine
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO_DIR = ROOT / "tests" / "scenarios"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BOOT_TIMEOUT_MS = 180_000  # bounds waiting for Pyodide's first boot; asserts nothing
+ANSWERED = "[data-testid=result]:not([data-stale]):not([data-state=loading])"
+PYODIDE_PATHS = ("/assets/pyodide/", "/assets/checker/worker.js", ".whl")
+
+
+# ------------------------------------------------------------------------------------------------
+# Encounters and their CPython answers.
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _param(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return ", ".join(f"{day}:{minutes}" for day, minutes in value.items())
+    return str(value)
+
+
+def permalink(encounter: dict[str, Any]) -> str:
+    return "/checker/?" + urlencode({k: _param(v) for k, v in encounter.items()})
+
+
+def parity_scenarios() -> list[tuple[str, dict[str, Any]]]:
+    """Valid encounters from every scenario file: the first, middle and last of each (≥ 20)."""
+    yaml = YAML(typ="safe", pure=True)
+    picked: list[tuple[str, dict[str, Any]]] = []
+    for path in sorted(SCENARIO_DIR.glob("*.yaml")):
+        valid = [s for s in yaml.load(path.read_text(encoding="utf-8"))
+                 if "errors" not in s["expected"]]
+        for i in sorted({0, len(valid) // 2, len(valid) - 1} if valid else set()):
+            picked.append((f"{path.stem}/{valid[i]['name']}", _plain(valid[i]["encounter"])))
+    return picked
+
+
+SCENARIOS = parity_scenarios()
+
+
+def cpython_lines(encounter: dict[str, Any]) -> list[dict[str, Any]]:
+    result = engine.check(encounter)
+    return [{"code": ln["code"], "modifiers": ln["modifiers"], "pos": ln["pos"]}
+            for ln in result["lines"]]
+
+
+def widget_lines(page: Any) -> list[dict[str, Any]]:
+    return page.eval_on_selector_all(
+        "#tc-result .tc-lines tbody tr",
+        """rows => rows.map(tr => ({
+            code: tr.dataset.code,
+            modifiers: (tr.querySelector('.tc-mods').dataset.modifiers || '').split(' ')
+                .filter(Boolean),
+            pos: tr.querySelector('.tc-pos').dataset.pos || null,
+        }))""",
+    )
+
+
+def open_in_checker(page: Any, base_url: str, path: str) -> None:
+    """Open a permalink: a real page load the first time, then by clicking a link to it on the
+    checker page (the checker answers such links in place; the worker stays alive)."""
+    if "/checker/" not in page.url:
+        page.goto(base_url + path)
+    else:
+        page.evaluate(
+            """href => {
+                document.querySelector('[data-testid=result]').dataset.stale = '1';
+                const a = document.createElement('a');
+                a.href = href; a.textContent = 'try it'; a.id = 'tc-test-link';
+                document.querySelector('article, main, body').append(a);
+                a.click();
+                // Answered in place, the result box is already 'loading' again: not stale.
+                const box = document.querySelector('[data-testid=result]');
+                if (box.dataset.state === 'loading') delete box.dataset.stale;
+            }""",
+            base_url + path,
+        )
+    page.wait_for_selector(ANSWERED, timeout=BOOT_TIMEOUT_MS)
+
+
+def state(page: Any) -> tuple[str, str]:
+    box = page.locator("[data-testid=result]")
+    return box.get_attribute("data-state") or "", box.get_attribute("data-codes") or ""
+
+
+# ------------------------------------------------------------------------------------------------
+# One browser page shared by the parity checks (one Pyodide boot for all of them).
+
+@pytest.fixture(scope="module")
+def shared_recorder(make_recorder: Any) -> Any:
+    return make_recorder()
+
+
+@pytest.fixture(scope="module")
+def checker_page(browser: Any, shared_recorder: Any, page_factory: Any) -> Iterator[Any]:
+    context, page = page_factory(browser, shared_recorder)
+    yield page
+    context.close()
+
+
+def test_enough_parity_scenarios() -> None:
+    assert len(SCENARIOS) >= 20
+    assert len({enc["modality"] for _, enc in SCENARIOS}) >= 6
+
+
+@pytest.mark.parametrize("encounter", [e for _, e in SCENARIOS], ids=[n for n, _ in SCENARIOS])
+def test_permalink_gives_the_cpython_answer(
+    checker_page: Any, base_url: str, encounter: dict[str, Any]
+) -> None:
+    open_in_checker(checker_page, base_url, permalink(encounter))
+    want = cpython_lines(encounter)
+    got_state, got_codes = state(checker_page)
+    assert got_state == "ready", checker_page.inner_text("#tc-result")
+    assert got_codes == " ".join(line["code"] for line in want)
+    assert widget_lines(checker_page) == want
+
+
+def test_parity_run_stayed_on_127_0_0_1_without_console_errors(
+    checker_page: Any, shared_recorder: Any
+) -> None:
+    assert shared_recorder.requests, "the parity tests made no request at all"
+    assert shared_recorder.off_site() == []
+    assert shared_recorder.console_errors == []
+    # Pyodide booted once for all the permalinks: links were answered in place.
+    wasm = [u for u in shared_recorder.requests if u.endswith("pyodide.asm.wasm")]
+    assert len(wasm) == 1, wasm
+
+
+# ------------------------------------------------------------------------------------------------
+# Behaviour of the form.
+
+EXAMPLE = {
+    "date_of_service": "2025-03-10", "payer": "medicare", "patient_status": "established",
+    "modality": "audio_video", "minutes": 25, "mdm": "low",
+}
+
+
+def test_changing_a_field_changes_the_answer_and_the_url(page: Any, base_url: str) -> None:
+    page.goto(base_url + permalink(EXAMPLE))
+    page.wait_for_selector(ANSWERED)
+    before = state(page)
+    assert before == ("ready", " ".join(ln["code"] for ln in cpython_lines(EXAMPLE)))
+
+    page.select_option("select[name=mdm]", "high")
+    changed = {**EXAMPLE, "mdm": "high"}
+    want = " ".join(ln["code"] for ln in cpython_lines(changed))
+    assert want != before[1], "the example change must change the engine's answer"
+    page.wait_for_function(
+        "want => { const r = document.querySelector('[data-testid=result]');"
+        " return r.dataset.state === 'ready' && r.dataset.codes === want; }",
+        arg=want,
+    )
+    page.wait_for_function("() => location.search.includes('mdm=high')")  # follows the answer
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["mdm"] == ["high"]
+    assert query["minutes"] == ["25"]
+
+
+def test_fields_irrelevant_to_the_modality_are_hidden(page: Any, base_url: str) -> None:
+    page.goto(base_url + permalink(EXAMPLE))
+    assert page.is_visible("select[name=mdm]")
+    assert not page.is_visible("input[name=device_days]")
+    page.select_option("select[name=modality]", "remote_monitoring")
+    assert page.is_visible("input[name=device_days]")
+    assert not page.is_visible("select[name=mdm]")
+    page.wait_for_selector(ANSWERED)
+    page.wait_for_function("() => location.search.includes('modality=remote_monitoring')")
+    assert "mdm" not in parse_qs(urlsplit(page.url).query)
+
+
+def test_invalid_input_shows_a_plain_error_next_to_the_field(page: Any, base_url: str) -> None:
+    bad = {**EXAMPLE, "minutes": "-5"}
+    page.goto(base_url + permalink(bad))
+    page.wait_for_selector(ANSWERED)
+    assert state(page) == ("error", "")
+    with pytest.raises(engine.EncounterError) as info:
+        engine.check({**EXAMPLE, "minutes": -5})
+    (message,) = [e["message"] for e in info.value.errors if e["field"] == "minutes"]
+    error = page.locator("#tc-err-minutes")
+    assert error.is_visible()
+    assert error.inner_text() == message
+    assert page.get_attribute("input[name=minutes]", "aria-invalid") == "true"
+    assert "Traceback" not in page.inner_text("body")
+
+    page.fill("input[name=minutes]", "25")
+    page.press("input[name=minutes]", "Enter")
+    page.wait_for_function("() => document.querySelector('[data-testid=result]')"
+                           ".dataset.state === 'ready'")
+    assert not page.is_visible("#tc-err-minutes")
+
+
+def test_a_link_with_an_unknown_parameter_says_so(page: Any, base_url: str) -> None:
+    page.goto(base_url + permalink(EXAMPLE) + "&minuts=5")
+    page.wait_for_selector(ANSWERED)
+    assert state(page)[0] == "error"
+    assert "minutes" in page.inner_text("#tc-result li[data-field=minuts]")
+
+
+def test_compare_payers_shows_each_payers_answer(page: Any, base_url: str) -> None:
+    encounter = {**EXAMPLE, "date_of_service": "2025-06-02"}
+    page.goto(base_url + permalink(encounter))
+    page.wait_for_selector(ANSWERED)
+    page.click("#tc-compare-toggle")
+    for payer in ("medicare", "commercial", "medicaid"):
+        col = page.locator(f"[data-testid=compare-{payer}]")
+        col.wait_for()
+        want = " ".join(ln["code"] for ln in cpython_lines({**encounter, "payer": payer}))
+        assert col.get_attribute("data-codes") == want, payer
+
+
+def test_copy_link_copies_the_permalink(
+    browser: Any, base_url: str, recorder: Any, page_factory: Any
+) -> None:
+    context, page = page_factory(
+        browser, recorder, permissions=["clipboard-read", "clipboard-write"]
+    )
+    page.goto(base_url + permalink(EXAMPLE))
+    page.wait_for_selector(ANSWERED)
+    page.click("#tc-copy")
+    page.wait_for_selector("#tc-copy-status:has-text('copied')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    context.close()
+    assert copied.startswith(base_url + "/checker/?")
+    assert {k: v[0] for k, v in parse_qs(urlsplit(copied).query).items()} == {
+        k: _param(v) for k, v in EXAMPLE.items()
+    }
+    assert recorder.off_site() == []
+    assert recorder.console_errors == []
+
+
+def test_checker_page_has_no_axe_violations(page: Any, base_url: str) -> None:
+    page.goto(base_url + permalink(EXAMPLE))
+    page.wait_for_selector(ANSWERED)
+    page.click("#tc-compare-toggle")
+    page.locator("[data-testid=compare-medicaid]").wait_for()
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    summary = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert violations == [], json.dumps(summary, indent=1)
+
+
+def test_other_pages_load_no_pyodide_bytes(page: Any, base_url: str, recorder: Any) -> None:
+    page.goto(base_url + "/")
+    page.wait_for_load_state("networkidle")
+    links = page.eval_on_selector_all(
+        "a[href]", "els => els.map(a => a.href).filter(h => h.startsWith(location.origin))"
+    )
+    others = sorted({h.split("#")[0] for h in links if "/checker/" not in h})[:8]
+    for href in others:
+        page.goto(href)
+        page.wait_for_load_state("networkidle")
+    assert len(recorder.requests) > len(others)
+    assert [u for u in recorder.requests if any(p in u for p in PYODIDE_PATHS)] == []
+
+
+def test_checker_survives_navigation_away_and_back(page: Any, base_url: str) -> None:
+    page.goto(base_url + permalink(EXAMPLE))
+    page.wait_for_selector(ANSWERED)
+    first = state(page)
+    page.click("a.md-logo")  # to the home page (instant navigation where the site enables it)
+    page.wait_for_function("() => !document.querySelector('[data-testid=result]')")
+    page.go_back()
+    page.wait_for_selector(ANSWERED)
+    assert state(page) == first
+
+
+def test_back_and_forward_between_permalinks(page: Any, base_url: str) -> None:
+    page.goto(base_url + permalink(EXAMPLE))
+    page.wait_for_selector(ANSWERED)
+    first = state(page)
+    high = {**EXAMPLE, "mdm": "high"}
+    open_in_checker(page, base_url, permalink(high))
+    second = state(page)
+    assert second != first
+    page.evaluate("document.querySelector('[data-testid=result]').dataset.stale = '1'")
+    page.go_back()
+    page.wait_for_function(
+        "want => document.querySelector('[data-testid=result]').dataset.codes === want"
+        " && document.querySelector('[data-testid=result]').dataset.state === 'ready'",
+        arg=first[1],
+    )
+    assert page.input_value("select[name=mdm]") == "low"
