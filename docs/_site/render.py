@@ -180,6 +180,8 @@ def code_badges(cb: Codebook, src: str, code: str, year: int | None = None) -> s
         out.append(badge(src, "unverified", title=v.get("note")))
     elif v.get("evidence") == "secondary":
         out.append(badge(src, "secondary"))
+    if state.is_stale(v):
+        out.append(badge(src, "needs-review", title=f"last verified {v.get('last_verified')}"))
     if v.get("selectable") is False:
         out.append(badge(src, "not-selected"))
     if (v.get("add_on") or {}).get("primary"):
@@ -964,7 +966,7 @@ def status_vocabulary(cb: Codebook, src: str) -> str:
 def badge_examples(src: str) -> dict[str, str]:
     return {kind: badge(src, kind) for kind in
             ("new", "ended", "verified", "secondary", "unverified", "conflict", "not-selected",
-             "add-on", "defaults")}
+             "add-on", "defaults", "needs-review")}
 
 
 # ---- /print/<YEAR>/ ------------------------------------------------------------------------
