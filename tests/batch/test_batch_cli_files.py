@@ -244,3 +244,54 @@ def test_rows_with_too_many_or_too_few_cells(batch, write):
     assert rows["b"]["expected"] == "99214-95@10"
     assert rows["b"]["note"] == ""
     assert "verdict" not in rows["b"]  # no billed columns: no verdict columns
+
+
+def test_progress_bar_only_when_stderr_is_a_terminal(real_cb, write):
+    import os
+    import pty
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    path = write("c.csv", mixed_csv())
+    cmd = [sys.executable, "-c", "import sys; from engine.cli import main; sys.exit(main())",
+           "batch", path, "-o", os.devnull]
+    leader, follower = pty.openpty()
+    import fcntl
+    import struct
+    import termios
+
+    # a terminal 100 columns wide (a fresh pty has no size, so a bar would have no width)
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    try:
+        proc = subprocess.run(cmd, stderr=follower, stdout=subprocess.DEVNULL, cwd=root,
+                              env={**os.environ, "PYTHONPATH": str(root)}, timeout=300)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0
+    tty_err = b"".join(chunks).decode("utf-8", "replace")
+    assert "rows/s]" in tty_err  # tqdm's bar, e.g. "16.0 rows [00:00, 1.2k rows/s]"
+    assert f"{len(MIXED)} rows:" in tty_err  # and the summary
+    piped = batch_quiet_stderr(cmd, root)
+    assert "\r" not in piped and "rows/s" not in piped
+    assert piped.startswith(f"{len(MIXED)} rows:")
+
+
+def batch_quiet_stderr(cmd, root):
+    import os
+    import subprocess
+
+    proc = subprocess.run(cmd, capture_output=True, cwd=root, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    return proc.stderr.decode()
