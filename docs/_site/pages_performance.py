@@ -41,10 +41,13 @@ def render(data: dict[str, Any] | None) -> str:
     out = ["# Performance", ""]
     out.append(
         "`telecode batch` checks a CSV or JSONL file of telehealth encounters and billed "
-        "lines with the same engine as this site. These are the numbers of the last benchmark "
-        "run, generated from its JSON output."
+        "lines with the same engine as this site: one output row per input row with the lines "
+        "to report, the warning ids and a verdict (`ok`, `mismatch`, `not_billable`, "
+        "`invalid`) with a short reason, then a summary. These are the numbers of the last "
+        "benchmark run, generated from its JSON output."
     )
-    out.append("")
+    out += ["", "```", "telecode batch claims.csv -o checked.csv --summary summary.json "
+            "--strict", "```", ""]
     if data is None:
         out.append(
             "No benchmark result is committed yet. Run `scripts/bench --json "

@@ -302,3 +302,22 @@ def batch_quiet_stderr(cmd, root):
     proc = subprocess.run(cmd, capture_output=True, cwd=root, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(root)})
     return proc.stderr.decode()
+
+
+def test_tricky_text_in_ids_and_extra_cells_survives_the_round_trip(batch, write):
+    import csv as _csv
+    import io
+
+    buf = io.StringIO()
+    w = _csv.writer(buf)
+    w.writerow(["id", "date_of_service", "payer", "patient_status", "modality", "mdm", "note"])
+    tricky = ['a,b', 'say "hi"', "two\nlines", "  spaced  ", "tab\there", "ünïcödé ✓", ""]
+    for i, text in enumerate(tricky):
+        w.writerow([f"id,{i}" if i % 2 else f'"q{i}"', "2025-03-10", "medicare", "established",
+                    "audio_video", "moderate", text])
+    res = batch(write("t.csv", buf.getvalue()))
+    assert res.status == 0, res.err
+    rows = res.csv_rows()
+    assert [r["note"] for r in rows] == tricky
+    assert [r["id"] for r in rows] == [f"id,{i}" if i % 2 else f'"q{i}"' for i in range(7)]
+    assert {r["expected"] for r in rows} == {"99214-95@10"}
