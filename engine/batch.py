@@ -107,6 +107,7 @@ _COMPACT = re.compile(r"[-@;]|X[0-9]+$")
 _TRUE = frozenset({"true", "yes", "1", "y", "t"})
 _FALSE = frozenset({"false", "no", "0", "n", "f"})
 _KIND = {name: f.kind for name, f in FIELDS.items()}
+_DAY = "\x00date\x00"  # a stand-in date of service in texts made once per date stretch
 
 
 # ---- dates: one representative day per stretch of days the codebook treats alike ------------
@@ -186,7 +187,7 @@ class Outcome:
 
     __slots__ = (
         "billable", "lines", "expected", "warnings", "billed", "verdict", "reason", "reason_id",
-        "errors", "cells", "short_cells", "sensitive", "skey",
+        "errors", "cells", "short_cells", "sensitive", "skey", "day_template", "checked",
     )
 
     def __init__(self, billable: bool | None, lines: tuple[dict[str, Any], ...], expected: str,
@@ -207,6 +208,8 @@ class Outcome:
         self.cells = (bill, expected, ";".join(warnings), billed, verdict, reason, err)
         self.short_cells = (bill, expected, self.cells[2], err)  # input without billed columns
         self.sensitive = False
+        self.day_template: str | None = None  # the reason with _DAY for the date of service
+        self.checked = checked
         # what the summary counts (bounded: no free text in it)
         self.skey = (
             verdict if checked else ("invalid" if errors else ""),
@@ -215,6 +218,15 @@ class Outcome:
             billable,
             tuple(sorted({e["field"] for e in errors})),
         )
+
+    def on_day(self, day: str) -> Outcome:
+        """This outcome for another day of its date stretch (`day_template` is set)."""
+        assert self.day_template is not None
+        o = Outcome(self.billable, self.lines, self.expected, self.warnings, self.billed,
+                    self.verdict, self.day_template.replace(_DAY, day), self.reason_id,
+                    self.errors, self.checked)
+        o.sensitive = True
+        return o
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -566,13 +578,20 @@ class BatchChecker:
         stretch's first day (memo level 2, shared); texts are written for the key's date.
         """
         lid, day, cells = key
+        day = day.strip()
+        rep = self.reps.get(day, day)
+        if rep != day:
+            base = self.memo.get((lid, rep, cells))
+            if base is not None and base.day_template is not None:
+                return base.on_day(day)  # the stretch's outcome, its text re-dated
+        return self._compute_texts(lid, day, rep, cells)
+
+    def _compute_texts(self, lid: int, day: str, rep: str, cells: tuple[Any, ...]) -> Outcome:
         fields, billed_cols = self._layouts[lid]
         values = dict(zip(fields + billed_cols, cells, strict=True))
         has_billed = any(values.get(c) is not None for c in billed_cols)
         errors: list[dict[str, str]] = []
         items: list[tuple[str, Any]] = []
-        day = day.strip()
-        rep = self.reps.get(day, day)
         for name, text in zip(fields, cells, strict=False):
             if text and (value := _decode(name, text, errors)) is not None:
                 items.append((name, value))
@@ -588,6 +607,16 @@ class BatchChecker:
                           cmp_mods, cmp_pos, cmp_units)
         if day and (day in o.reason or any(day in e["message"] for e in o.errors)):
             o.sensitive = True
+            if day == rep and not o.errors:
+                # the same texts with a stand-in date, so other days of the stretch get theirs
+                # by a replace (when the date's every occurrence is the date of service)
+                safe = self._redated(answer, rep, _DAY, items, ask_engine=False)
+                if safe is not None:
+                    encounter["date_of_service"] = _DAY
+                    t = self._outcome(encounter, safe, [], has_billed, billed_lines,
+                                      cmp_mods, cmp_pos, cmp_units)
+                    if t.reason.replace(_DAY, day) == o.reason:
+                        o.day_template = t.reason
         return o
 
     def _answer_on(self, day: str, items: list[tuple[str, Any]]) -> Answer:
@@ -599,19 +628,19 @@ class BatchChecker:
         return self.answer(tuple(key))
 
     def _redated(self, answer: Answer, rep: str, day: str,
-                 items: list[tuple[str, Any]]) -> Answer:
+                 items: list[tuple[str, Any]], ask_engine: bool = True) -> Answer | None:
         """The stretch's answer for another day of the stretch. Lines, warning ids and
         billable are the same; a `why` text that quotes the date is rewritten when its
         template shows that every occurrence of the date is the date of service, else the
-        engine is asked about the day itself."""
+        engine is asked about the day itself (or None when `ask_engine` is false)."""
         if any(rep in e["message"] for e in answer.errors):
-            return self._answer_on(day, items)
+            return self._answer_on(day, items) if ask_engine else None
         if rep not in answer.why:
             return answer
         template = self._template(answer.why_id)
         if template is not None and answer.why.count(rep) == template.count("{date_of_service}"):
             return answer._replace(why=answer.why.replace(rep, day))
-        return self._answer_on(day, items)
+        return self._answer_on(day, items) if ask_engine else None
 
     def _template(self, wid: str) -> str | None:
         cb = self.codebook
