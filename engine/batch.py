@@ -23,11 +23,16 @@ Verdicts (only for rows that have billed columns):
 
 Speed. The engine's answer depends only on the encounter, and on the date of service only
 through the dates the codebook records (every `from`/`to`). So each date is mapped to the first
-day of its stretch of days between two such dates (precomputed once per codebook), and the
-outcome of a row is memoised in a bounded LRU keyed by the row's raw cells with that date.
-Texts that would quote the date (a reason or an error that names it) are recomputed for the
-real date, so the memo never changes an answer. Memory is bounded by the LRU size and by the
-summary, which counts bounded keys (verdict, reason id, warning ids, error fields).
+day of its stretch of days between two such dates (precomputed once per codebook), and:
+- memo level 1 (a dict, the cheapest lookup per row): the row's raw cells with that date ->
+  the row's Outcome (verdict, reason, cells to write);
+- memo level 2 (a bounded LRU keyed by the tuple of normalised contract fields, so "yes" and
+  "true" meet): the encounter -> the engine's answer, asked once per stretch.
+A text that quotes the date of service (a reason, an engine message) is written for the row's
+own date: re-dated from a stand-in when the template shows that is exact, else the engine is
+asked about that day. So the memo never changes an answer (tests compare with a day-by-day
+check). Memory is bounded by the memo sizes and by the summary, which counts bounded keys
+(verdict, reason id, warning ids, error fields).
 
 Standard library only (the engine core; the CLI adds a progress bar on top).
 """
@@ -75,7 +80,8 @@ DEFAULT_CACHE_SIZE = 1 << 15
 MAX_UNREADABLE_IN_A_ROW = 100  # check_table(skip=...): give up after this many in a row
 
 # Reason messages. The codebook may override each one with a messages.yaml record of the
-# same id (so wording can live with the data); these are the built-in texts. Placeholders:
+# same id (so wording can live with the data; the built-in texts below are the fallback until
+# messages.yaml carries them). Placeholders:
 # {code} {billed} {billed_modifiers} {billed_pos} {units} {expected} {payer} {payer_name}
 # {date_of_service} {why} {status}
 MESSAGES: dict[str, str] = {
