@@ -170,6 +170,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.input != "-":
         _open_input(args.input).close()  # a missing file is reported before its extension
     in_fmt = _format_of(args.input, args.input_format, "input")
+    if (args.input != "-" and args.output != "-" and os.path.exists(args.output)
+            and os.path.samefile(args.input, args.output)):
+        raise InputError(f"{args.output}: the output would overwrite the input; "
+                         "write it to another file")
     if args.format:
         out_fmt = args.format
     elif args.output != "-" and os.path.splitext(args.output)[1].lower() in FORMATS:

@@ -321,3 +321,12 @@ def test_tricky_text_in_ids_and_extra_cells_survives_the_round_trip(batch, write
     assert [r["note"] for r in rows] == tricky
     assert [r["id"] for r in rows] == [f"id,{i}" if i % 2 else f'"q{i}"' for i in range(7)]
     assert {r["expected"] for r in rows} == {"99214-95@10"}
+
+
+def test_output_never_overwrites_the_input(batch, write):
+    path = write("same.csv", mixed_csv())
+    res = batch(path, "-o", path)
+    assert res.status == 2
+    assert "would overwrite the input" in res.err
+    with open(path, encoding="utf-8", newline="") as fh:
+        assert fh.read() == mixed_csv()
