@@ -554,22 +554,45 @@ class BatchChecker:
 
     def mappings(self, rows: Iterable[Any], first_number: int = 1
                  ) -> Iterator[tuple[int, Any, Outcome, Any]]:
-        """check_mappings's fast path: plain (number, id, outcome, row) tuples."""
-        lid = self._full_layout
+        """check_mappings's fast path: plain (number, id, outcome, row) tuples.
+
+        Rows with the same keys (csv.DictReader rows, uniform JSON objects) share a layout
+        and are read with one itemgetter; rows whose values are not all text (JSON numbers,
+        booleans, objects, null) are first written as text the way a CSV cell would be.
+        """
+        full = self._full_layout
+        names = tuple(n for n in CONTRACT_COLUMNS if n != "date_of_service")
         outcome = self.outcome
+        memo_get = self.memo.get
         reps = self.reps
         number = first_number - 1
-        names = CONTRACT_COLUMNS[1:]
+        layouts: dict[tuple[Any, ...], tuple[int, Callable[[Any], tuple[Any, ...]]]] = {}
+        text_only = {str}
         for row in rows:
             number += 1
             if not isinstance(row, Mapping):
                 yield number, number, self._not_an_object(row), row
                 continue
-            cells = tuple(_text_value(row.get(n)) for n in names) + tuple(
-                None if n not in row else _text_value(row[n]) for n in BILLED_COLUMNS)
-            day = _text_value(row.get("date_of_service"))
+            keys = tuple(row)
+            lay = layouts.get(keys)
+            if lay is None:
+                if len(layouts) >= 64:
+                    layouts.clear()
+                fields = [n for n in keys if n in FIELDS and n != "date_of_service"]
+                billed = [n for n in keys if n in BILLED_COLUMNS]
+                lay = layouts[keys] = (self.layout(fields, billed),
+                                       _getter(fields + billed))
+            lid, get = lay
+            cells = get(row)
+            if not set(map(type, cells)) <= text_only:
+                lid = full
+                cells = tuple(_text_value(row.get(n)) for n in names) + tuple(
+                    None if n not in row else _text_value(row[n]) for n in BILLED_COLUMNS)
+            day = row.get("date_of_service")
+            if type(day) is not str:
+                day = _text_value(day)
             rep = reps.get(day, day)
-            o = outcome((lid, rep, cells))
+            o = memo_get((lid, rep, cells)) or outcome((lid, rep, cells))
             if o.sensitive and rep != day:
                 o = outcome((lid, day, cells))
             rid = row.get(ID_COLUMN)
@@ -805,7 +828,7 @@ def _invalid(errors: list[dict[str, str]], has_billed: bool) -> Outcome:
                    tuple(errors), has_billed)
 
 
-def _getter(idx: list[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+def _getter(idx: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
     if not idx:
         return lambda row: ()
     if len(idx) == 1:
