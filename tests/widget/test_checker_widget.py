@@ -303,3 +303,24 @@ def test_back_and_forward_between_permalinks(page: Any, base_url: str) -> None:
         arg=first[1],
     )
     assert page.input_value("select[name=mdm]") == "low"
+
+
+def test_repeat_visit_restores_the_saved_snapshot(page: Any, base_url: str) -> None:
+    page.goto(base_url + permalink(EXAMPLE))
+    page.wait_for_selector(ANSWERED)
+    first = state(page)
+    assert page.get_attribute("#telecode-checker", "data-engine-from") == "start"
+    page.wait_for_selector("#telecode-checker[data-snapshot-saved=true]", state="attached")
+
+    page.reload()
+    page.wait_for_selector(ANSWERED)
+    assert page.get_attribute("#telecode-checker", "data-engine-from") == "snapshot"
+    assert state(page) == first
+    assert widget_lines(page) == cpython_lines(EXAMPLE)
+    page.select_option("select[name=mdm]", "high")
+    want = " ".join(ln["code"] for ln in cpython_lines({**EXAMPLE, "mdm": "high"}))
+    page.wait_for_function(
+        "want => { const r = document.querySelector('[data-testid=result]');"
+        " return r.dataset.state === 'ready' && r.dataset.codes === want; }",
+        arg=want,
+    )

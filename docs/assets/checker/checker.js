@@ -37,7 +37,10 @@ function ensureWorker() {
   worker.onmessage = (event) => {
     const msg = event.data || {};
     if (msg.type === "progress") engineState = { ...engineState, phase: "loading", message: msg.message };
-    if (msg.type === "ready") engineState = { phase: "ready", message: "", codebook: msg.codebook };
+    if (msg.type === "ready") {
+      engineState = { phase: "ready", message: "", codebook: msg.codebook, from: msg.from };
+    }
+    if (msg.type === "snapshot-saved") engineState = { ...engineState, snapshotSaved: true };
     if (msg.type === "failed" && msg.id === undefined) {
       engineState = { phase: "failed", message: msg.message, details: msg.details };
     }
@@ -384,6 +387,10 @@ function initChecker(root) {
 
   function showEngineState(s) {
     if (!root.isConnected) return;
+    // How Python started ("start" or "snapshot") and whether a snapshot is saved for the next
+    // visit: for tests and curious readers (devtools).
+    root.dataset.engineFrom = s.from || "";
+    root.dataset.snapshotSaved = s.snapshotSaved ? "true" : "false";
     if (s.phase === "loading") {
       progress.hidden = false;
       progressText.textContent = `Loading the engine (Python in your browser, about 13 MB the first time): ${s.message}`;
