@@ -39,7 +39,8 @@ import datetime as _dt
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import islice
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -71,6 +72,7 @@ CONTRACT_COLUMNS = tuple(FIELDS)
 REQUIRED_COLUMNS = tuple(name for name, f in FIELDS.items() if f.required)
 VERDICTS = ("ok", "mismatch", "not_billable", "invalid")
 DEFAULT_CACHE_SIZE = 1 << 15
+MAX_UNREADABLE_IN_A_ROW = 100  # check_table(skip=...): give up after this many in a row
 
 # Reason messages. The codebook may override each one with a messages.yaml record of the
 # same id (so wording can live with the data); these are the built-in texts. Placeholders:
@@ -175,6 +177,7 @@ class Answer(NamedTuple):
     expected: str
     warnings: tuple[str, ...]
     why: str  # when nothing is billable: why (a rule title or the engine's message)
+    why_id: str  # the id of the warning `why` comes from
 
 
 # ------------------------------------------------------------------------------
@@ -266,31 +269,60 @@ class RowResult(NamedTuple):
         return {"id": self.id, **self.outcome.as_dict()}
 
 
-class BatchSummary:
-    """Counts over a batch, in memory bounded by the number of distinct summary keys."""
+_new_result = partial(tuple.__new__, RowResult)  # RowResult from a plain tuple, at C speed
 
-    def __init__(self, max_examples: int = 20) -> None:
+
+class BatchSummary:
+    """Counts over a batch, in memory bounded by the number of distinct summary keys.
+
+    Rows are first counted per Outcome object (an identity-hashed dict: the cheapest count
+    per row); every `fold_every` distinct outcomes, and before any report, those counts are
+    folded into counts per summary key, so evicted memo entries are never kept alive for long.
+    """
+
+    def __init__(self, max_examples: int = 20, fold_every: int = 4096) -> None:
         self.counts: dict[tuple[Any, ...], int] = {}
+        self.pending: dict[Outcome, int] = {}
         self.examples: list[dict[str, Any]] = []
         self.max_examples = max_examples
+        self.fold_every = fold_every
+
+    def fold(self) -> None:
+        counts = self.counts
+        for o, n in self.pending.items():
+            counts[o.skey] = counts.get(o.skey, 0) + n
+        self.pending.clear()
 
     @property
     def rows(self) -> int:
+        self.fold()
         return sum(self.counts.values())
 
-    def add(self, result: RowResult) -> None:
-        o = result.outcome
-        self.counts[o.skey] = self.counts.get(o.skey, 0) + 1
-        if o.errors:
-            self.example(result)
+    def count(self, o: Outcome) -> None:
+        """Count one row with outcome `o` (the hot path; see also `add`)."""
+        pending = self.pending
+        n = pending.get(o)
+        if n is None:
+            pending[o] = 1
+            if len(pending) >= self.fold_every:
+                self.fold()
+        else:
+            pending[o] = n + 1
 
-    def example(self, result: RowResult) -> None:
+    def add(self, result: RowResult) -> None:
+        """Count a row and keep its errors as an example when it is invalid."""
+        self.count(result.outcome)
+        if result.outcome.errors:
+            self.example(result.number, result.id, result.outcome)
+
+    def example(self, number: int, rid: Any, o: Outcome) -> None:
         """Keep an invalid row's errors (the first `max_examples` only)."""
         if len(self.examples) < self.max_examples:
-            self.examples.append({"row": result.number, "id": result.id,
-                                  "errors": [dict(e) for e in result.outcome.errors]})
+            self.examples.append({"row": number, "id": rid,
+                                  "errors": [dict(e) for e in o.errors]})
 
     def as_json(self) -> dict[str, Any]:
+        self.fold()
         verdicts = dict.fromkeys(VERDICTS, 0)
         reasons: dict[str, int] = {}
         warnings: dict[str, int] = {}
@@ -312,7 +344,7 @@ class BatchSummary:
             for w in warning_ids:
                 warnings[w] = warnings.get(w, 0) + n
         return {
-            "rows": self.rows,
+            "rows": sum(self.counts.values()),
             "billable": billable,
             "checked": checked,
             "ok": verdicts["ok"],
@@ -327,6 +359,7 @@ class BatchSummary:
 
     def failed(self) -> bool:
         """True when a row is invalid, mismatched or billed but not billable (--strict)."""
+        self.fold()
         return any(k[0] in ("mismatch", "not_billable", "invalid") or k[4] for k in self.counts)
 
     def text(self) -> str:
@@ -366,11 +399,16 @@ class BatchChecker:
 
     `check` replaces `engine.check` (a function `(encounter_dict) -> result dict` that raises
     EncounterError); with it, `codebook` may be None (no date stretches, no code lookups).
+
+    Two bounded memos: `memo` (row cells with the date stretch -> Outcome, at most
+    `cache_size` entries) and the LRU `answer` (normalised encounter -> the engine's answer,
+    at most `answer_cache_size`, default `cache_size`).
     """
 
     def __init__(self, codebook: Codebook | None = None, *,
                  check: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-                 cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+                 cache_size: int = DEFAULT_CACHE_SIZE,
+                 answer_cache_size: int | None = None) -> None:
         if check is None:
             from engine.checker import check as engine_check
             from engine.checker import default_codebook
@@ -386,9 +424,32 @@ class BatchChecker:
         self.reps: dict[str, str] = _representatives(codebook) if codebook is not None else {}
         self._layouts: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         self._layout_ids: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
-        self.outcome = lru_cache(maxsize=cache_size)(self._compute)
-        self.answer = lru_cache(maxsize=cache_size)(self._answer)
+        # memo level 1 (row cells -> Outcome): a plain dict, the cheapest lookup per row; when
+        # full, the older half is dropped (insertion order), so it stays bounded
+        self.memo: dict[tuple[int, str, tuple[Any, ...]], Outcome] = {}
+        self.memo_size = cache_size
+        self.memo_misses = 0
+        # memo level 2 (normalised encounter -> engine answer): a bounded LRU
+        self.answer = lru_cache(
+            maxsize=cache_size if answer_cache_size is None else answer_cache_size
+        )(self._answer)
         self._full_layout = self.layout(CONTRACT_COLUMNS, BILLED_COLUMNS)
+
+    def outcome(self, key: tuple[int, str, tuple[Any, ...]]) -> Outcome:
+        """The Outcome for a row key, from the memo or computed (and memoised)."""
+        memo = self.memo
+        o = memo.get(key)
+        if o is not None:
+            return o
+        o = self._compute(key)
+        self.memo_misses += 1
+        if self.memo_size > 0:
+            if len(memo) >= self.memo_size:
+                keep = list(islice(memo.items(), len(memo) // 2, None))
+                memo.clear()  # in place: hot loops hold memo.get
+                memo.update(keep)
+            memo[key] = o
+        return o
 
     # layouts: which contract and billed columns a row carries, and in which order
     def layout(self, fields: Sequence[str], billed: Sequence[str]) -> int:
@@ -402,50 +463,79 @@ class BatchChecker:
 
     # -- the hot paths ------------------------------------------------------------------------
     def check_table(self, header: Sequence[str], rows: Iterable[Sequence[str]],
-                    first_number: int = 1) -> Iterator[RowResult]:
+                    first_number: int = 1,
+                    skip: tuple[type[Exception], ...] = ()) -> Iterator[RowResult]:
         """Rows as lists of text cells under `header` (the csv.reader shape).
 
         A row with more cells than the header is invalid; a shorter one is padded with empty
-        cells (spreadsheets drop trailing empty cells).
+        cells (spreadsheets drop trailing empty cells); an empty row (blank line) is skipped.
+        An exception of a `skip` type raised while reading a row (e.g. csv.Error) makes that
+        row invalid and reading goes on.
         """
+        return map(_new_result, self.table(header, rows, first_number, skip))
+
+    def table(self, header: Sequence[str], rows: Iterable[Sequence[str]],
+              first_number: int = 1, skip: tuple[type[Exception], ...] = ()
+              ) -> Iterator[tuple[int, Any, Outcome, Any]]:
+        """check_table's fast path: plain (number, id, outcome, row) tuples."""
         names = [h.strip() for h in header]
         width = len(names)
         fields = [n for n in names if n in FIELDS and n != "date_of_service"]
         billed = [n for n in names if n in BILLED_COLUMNS]
         lid = self.layout(fields, billed)
-        idx = [names.index(n) for n in fields + billed]
-        get = _getter(idx)
+        get = _getter([names.index(n) for n in fields + billed])
         di = names.index("date_of_service") if "date_of_service" in names else None
         ii = names.index(ID_COLUMN) if ID_COLUMN in names else None
         outcome = self.outcome
+        memo_get = self.memo.get
         reps = self.reps
         number = first_number - 1
-        for row in rows:
-            number += 1
-            if len(row) != width:
-                if isinstance(row, BrokenRow):
-                    yield RowResult(number, number, self._not_an_object(row), row)
-                    continue
-                if not row:  # a blank line
-                    number -= 1
-                    continue
-                if len(row) > width:
-                    o = self._too_many_cells(len(row), width, bool(billed))
-                    rid = (row[ii] or number) if ii is not None else number
-                    yield RowResult(number, rid, o, row)
-                    continue
-                row = list(row) + [""] * (width - len(row))
-            day = row[di] if di is not None else ""
-            rep = reps.get(day, day)
-            cells = get(row)
-            o = outcome((lid, rep, cells))
-            if o.sensitive and rep != day:
-                o = outcome((lid, day, cells))
-            yield RowResult(number, row[ii] if ii is not None else number, o, row)
+        failures = 0
+        it = iter(rows)
+        while True:
+            try:
+                for row in it:
+                    number += 1
+                    failures = 0
+                    if len(row) != width:
+                        if isinstance(row, BrokenRow):
+                            yield number, number, self._not_an_object(row), row
+                            continue
+                        if not row:  # a blank line
+                            number -= 1
+                            continue
+                        if len(row) > width:
+                            o = self._too_many_cells(len(row), width, bool(billed))
+                            rid = (row[ii] or number) if ii is not None else number
+                            yield number, rid, o, row
+                            continue
+                        row = list(row) + [""] * (width - len(row))
+                    day = row[di] if di is not None else ""
+                    rep = reps.get(day, day)
+                    cells = get(row)
+                    o = memo_get((lid, rep, cells)) or outcome((lid, rep, cells))
+                    if o.sensitive and rep != day:
+                        o = outcome((lid, day, cells))
+                    yield number, (row[ii] or number) if ii is not None else number, o, row
+                return
+            except skip as exc:
+                failures += 1
+                if failures > MAX_UNREADABLE_IN_A_ROW:
+                    raise
+                number += 1
+                where = getattr(it, "line_num", None)
+                broken = BrokenRow((f"line {where}: " if where else "")
+                                   + f"not a readable record ({exc})")
+                yield number, number, self._not_an_object(broken), broken
 
     def check_mappings(self, rows: Iterable[Any], first_number: int = 1) -> Iterator[RowResult]:
         """Rows as mappings (JSON objects, csv.DictReader rows). A row that is not a mapping
         (e.g. a JSONL line that is not an object) is invalid; so is a `BrokenRow`."""
+        return map(_new_result, self.mappings(rows, first_number))
+
+    def mappings(self, rows: Iterable[Any], first_number: int = 1
+                 ) -> Iterator[tuple[int, Any, Outcome, Any]]:
+        """check_mappings's fast path: plain (number, id, outcome, row) tuples."""
         lid = self._full_layout
         outcome = self.outcome
         reps = self.reps
@@ -454,7 +544,7 @@ class BatchChecker:
         for row in rows:
             number += 1
             if not isinstance(row, Mapping):
-                yield RowResult(number, number, self._not_an_object(row), row)
+                yield number, number, self._not_an_object(row), row
                 continue
             cells = tuple(_text_value(row.get(n)) for n in names) + tuple(
                 None if n not in row else _text_value(row[n]) for n in BILLED_COLUMNS)
@@ -464,34 +554,74 @@ class BatchChecker:
             if o.sensitive and rep != day:
                 o = outcome((lid, day, cells))
             rid = row.get(ID_COLUMN)
-            yield RowResult(number, number if rid is None or rid == "" else rid, o, row)
+            yield number, number if rid is None or rid == "" else rid, o, row
 
     # -- computing one outcome ----------------------------------------------------------------
     def _compute(self, key: tuple[int, str, tuple[Any, ...]]) -> Outcome:
-        """The outcome of a row whose cells (with the date stretch) are `key` (memo level 1)."""
+        """The outcome of a row whose cells are `key` (memo level 1).
+
+        The key's date is either a stretch's first day (shared by the stretch) or a row's own
+        date (when the shared outcome's text quotes the date). The engine is asked about the
+        stretch's first day (memo level 2, shared); texts are written for the key's date.
+        """
         lid, day, cells = key
         fields, billed_cols = self._layouts[lid]
         values = dict(zip(fields + billed_cols, cells, strict=True))
         has_billed = any(values.get(c) is not None for c in billed_cols)
         errors: list[dict[str, str]] = []
         items: list[tuple[str, Any]] = []
-        if day.strip():
-            items.append(("date_of_service", day.strip()))
+        day = day.strip()
+        rep = self.reps.get(day, day)
         for name in fields:
             value = _decode(name, values[name], errors)
             if value is not None:
                 items.append((name, value))
         billed_lines, cmp_mods, cmp_pos, cmp_units = _billed(values, errors)
         # memo level 2: the engine's answer per normalised encounter ("yes" and "true" alike)
-        items.sort()
-        answer = self.answer(tuple(
-            (n, json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v)
-            for n, v in items))
-        o = self._outcome(dict(items), answer, errors, has_billed, billed_lines,
+        answer = self._answer_on(rep, items)
+        if rep != day:
+            answer = self._redated(answer, rep, day, items)
+        encounter = dict(items)
+        if day:
+            encounter["date_of_service"] = day
+        o = self._outcome(encounter, answer, errors, has_billed, billed_lines,
                           cmp_mods, cmp_pos, cmp_units)
         if day and (day in o.reason or any(day in e["message"] for e in o.errors)):
             o.sensitive = True
         return o
+
+    def _answer_on(self, day: str, items: list[tuple[str, Any]]) -> Answer:
+        key = [(n, json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v)
+               for n, v in items]
+        if day:
+            key.append(("date_of_service", day))
+        key.sort()
+        return self.answer(tuple(key))
+
+    def _redated(self, answer: Answer, rep: str, day: str,
+                 items: list[tuple[str, Any]]) -> Answer:
+        """The stretch's answer for another day of the stretch. Lines, warning ids and
+        billable are the same; a `why` text that quotes the date is rewritten when its
+        template shows that every occurrence of the date is the date of service, else the
+        engine is asked about the day itself."""
+        if any(rep in e["message"] for e in answer.errors):
+            return self._answer_on(day, items)
+        if rep not in answer.why:
+            return answer
+        template = self._template(answer.why_id)
+        if template is not None and answer.why.count(rep) == template.count("{date_of_service}"):
+            return answer._replace(why=answer.why.replace(rep, day))
+        return self._answer_on(day, items)
+
+    def _template(self, wid: str) -> str | None:
+        cb = self.codebook
+        if cb is None:
+            return None
+        rule = cb.rule(wid)
+        if rule is not None:
+            return str(rule.get("message") or "")
+        message = cb.message(wid)
+        return None if message is None else str(message.get("text") or "")
 
     def _answer(self, key: tuple[tuple[str, Any], ...]) -> Answer:
         """engine.check on one normalised encounter, reduced to what a batch row needs."""
@@ -500,18 +630,19 @@ class BatchChecker:
         try:
             result = self._check(encounter)
         except EncounterError as exc:
-            return Answer(tuple(dict(e) for e in exc.errors), None, (), "", (), "")
+            return Answer(tuple(dict(e) for e in exc.errors), None, (), "", (), "", "")
         except Exception as exc:  # noqa: BLE001 - a bad row never stops the batch
             return Answer(({"field": "engine",
                             "message": f"internal error ({type(exc).__name__}: {exc}); "
                                        "please report this row to the maintainers"},),
-                          None, (), "", (), "")
+                          None, (), "", (), "", "")
         lines = tuple(result.get("lines") or ())
         billable = bool(result.get("billable"))
+        why_id, why = ("", "") if billable else self._why(result)
         return Answer(
             (), billable, lines, format_lines(lines),
             tuple(dict.fromkeys(w.get("id") for w in result.get("warnings") or ())),
-            "" if billable else self._why(result),
+            why, why_id,
         )
 
     def _outcome(self, encounter: dict[str, Any], answer: Answer,
@@ -583,16 +714,17 @@ class BatchChecker:
             return "not-payable"
         return "wrong-code"
 
-    def _why(self, result: dict[str, Any]) -> str:
-        """Why nothing is billable: the first error (else warning) — its rule's title when
-        the warning comes from a rule, else the engine's message."""
+    def _why(self, result: dict[str, Any]) -> tuple[str, str]:
+        """(warning id, text): why nothing is billable — the first error (else warning), told
+        by its rule's title when it comes from a rule, else by the engine's message."""
         warnings = result.get("warnings") or ()
         for severity in ("error", "warning", "info"):
             for w in warnings:
                 if w.get("severity") == severity:
-                    rule = self.codebook.rule(w.get("id")) if self.codebook else None
-                    return str((rule or {}).get("title") or w.get("message") or w.get("id"))
-        return ""
+                    wid = str(w.get("id") or "")
+                    rule = self.codebook.rule(wid) if self.codebook else None
+                    return wid, str((rule or {}).get("title") or w.get("message") or wid)
+        return "", ""
 
     def _payer_name(self, encounter: dict[str, Any]) -> str:
         payer = encounter.get("payer") or ""

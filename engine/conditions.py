@@ -6,7 +6,9 @@ A condition is compiled once per codebook and then called with the evaluation co
 - `{field: F, is: V}`: F equals V (for a list field such as `selected_codes`: V is in it);
 - `{field: F, in: [...]}`: F is one of them (list field: any element is one of them);
 - `{field: F, not: V}`: F is present and differs from V (list field: V is not in it);
-- `{field: F, present: true|false}`;
+- `{field: F, present: true|false}`: F is given (not null; for a list field such as
+  `selected_codes`: not empty, so `{field: selected_codes, present: true}` = "a code was
+  selected");
 - `{field: F, min|max|above|below: N}`: numeric >=, <=, >, <; several keys must all hold;
 - `{all: [...]}`, `{any: [...]}`, `{none: [...]}`; a null condition is true.
 
@@ -99,8 +101,27 @@ def compile_condition(cond: Any) -> Predicate:
 
     if "present" in cond:
         want = bool(cond["present"])
-        tests.append(lambda ctx: (ctx.get(field) is not None) is want)
-    if "is" in cond:
+
+        def present(ctx: Context) -> bool:
+            v = ctx.get(field)
+            # an empty list is absent: {field: selected_codes, present: false} = no code
+            return (v is not None and v != []) is want
+
+        tests.append(present)
+    if "is" in cond and isinstance(cond["is"], (str, bool)):
+        # the common cases in one closure: a word or a boolean (true is not 1)
+        expected = cond["is"]
+        if isinstance(expected, bool):
+            def is_(ctx: Context) -> bool:
+                v = ctx.get(field)
+                return v is expected or (type(v) is list and any(x is expected for x in v))
+        else:
+            def is_(ctx: Context) -> bool:
+                v = ctx.get(field)
+                return v == expected or (type(v) is list and expected in v)
+
+        tests.append(is_)
+    elif "is" in cond:
         match = _matcher(cond["is"])
 
         def is_(ctx: Context) -> bool:

@@ -186,12 +186,68 @@ def _suggest(key: str) -> str:
     return "; allowed keys: " + ", ".join(FIELDS)
 
 
+# name -> how the fast path checks a value: a frozenset of choices (enum), or a kind word
+_FAST_KIND: dict[str, Any] = {
+    n: frozenset(f.choices) if f.kind == "enum" else f.kind for n, f in FIELDS.items()
+}
+_DATES_SEEN: dict[str, None] = {}  # date strings that passed _check_date (bounded)
+
+
+def _fast(raw: dict[Any, Any]) -> dict[str, Any] | None:
+    """The normalised encounter when every value is plainly valid (the common case), else
+    None: `validate` then runs the full checks, which collect every problem."""
+    out = dict(_DEFAULTS)
+    for name, value in raw.items():
+        kind = _FAST_KIND.get(name) if type(name) is str else None
+        if kind is None:
+            return None
+        if value is None:
+            continue
+        if kind == "bool":
+            if value is not True and value is not False:
+                return None
+        elif kind == "int":
+            if type(value) is not int or value < 0:
+                return None
+        elif kind == "date":
+            if type(value) is not str:
+                return None
+            if value not in _DATES_SEEN:
+                if _check_date(value)[1] is not None:
+                    return None
+                if len(_DATES_SEEN) >= 4096:
+                    _DATES_SEEN.clear()
+                _DATES_SEEN[value] = None
+        elif type(kind) is frozenset:
+            if type(value) is not str or value not in kind:
+                return None
+        elif kind == "code":
+            if type(value) is not str or not _CODE_RE.match(value):
+                return None
+        else:  # minutes_by_day, state: normalised by the full path
+            return None
+        out[name] = value
+    for name in _REQUIRED:
+        if out.get(name) is None:
+            return None
+    return out
+
+
 def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
     """Check `raw` against the contract; return the normalised encounter.
 
     `codebook` (an engine.Codebook) adds the covered-date guard: a date outside
     meta.covers is an error (the engine never extrapolates).
     """
+    if type(raw) is dict:
+        out = _fast(raw)
+        if out is not None:
+            day = out["date_of_service"]
+            if codebook is None:
+                return out
+            start, end = codebook.covers_from, codebook.covers_to
+            if not ((start and day < start) or (end and day > end)):
+                return out
     if not isinstance(raw, dict):
         raise EncounterError(
             [{"field": "encounter", "message": f"must be a JSON object, got {_type_name(raw)}"}]

@@ -12,6 +12,11 @@ Warnings for a family that finds no code use the family's messages (below_minimu
 above_maximum, no_level) with warning id "<family id>-below-minimum" etc.; the engine message
 "no-code-for-encounter" (messages.yaml) when no code of the family fits the patient status,
 modality or date at all.
+
+Speed: everything that does not depend on the encounter's own values (the candidate codes of a
+family for a route, patient status and stretch of dates, their levels, bands, add-ons and
+sources) is digested once into a `Candidates` object (engine.plan builds and caches them per
+codebook); `select` then only compares the encounter's MDM and time with it.
 """
 
 from __future__ import annotations
@@ -19,13 +24,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.codebook import Codebook, CodebookError
+from engine.codebook import Codebook, CodebookError, in_range
 from engine.templates import is_strict, render
 
-__all__ = ["Selection", "select_family", "time_value", "evisit_periods"]
+__all__ = ["Candidates", "Selection", "select", "select_family", "time_value",
+           "evisit_periods", "static_candidates"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Selection:
     family_id: str
     family: dict[str, Any]
@@ -103,8 +109,8 @@ def time_value(family: dict[str, Any] | None, enc: dict[str, Any]) -> int | None
     return enc.get("minutes")
 
 
-def _static_candidates(cb: Codebook, family_id: str, allowed: Any, status: str,
-                       modality: str) -> list[dict[str, Any]]:
+def static_candidates(cb: Codebook, family_id: str, allowed: Any, status: str,
+                      modality: str) -> list[dict[str, Any]]:
     """Selectable codes of a family for a patient status and modality (all dates)."""
     return [
         c for c in cb.codes_of_family(family_id)
@@ -115,79 +121,119 @@ def _static_candidates(cb: Codebook, family_id: str, allowed: Any, status: str,
     ]
 
 
-class _Selector:
-    def __init__(self, cb: Codebook, family: dict[str, Any], route: dict[str, Any],
-                 enc: dict[str, Any], ctx: dict[str, Any],
-                 cache: dict[Any, Any] | None = None) -> None:
-        self.cb = cb
+class Candidates:
+    """The selectable codes of one family for a route, patient status and modality on a
+    stretch of dates, with what the selection methods need precomputed."""
+
+    __slots__ = ("family", "fid", "method", "basis", "codes", "fsources", "code_sources",
+                 "labels", "mdm_levels", "time_levels", "by_level", "primaries", "addons",
+                 "lowest", "highest", "minimum")
+
+    def __init__(self, family: dict[str, Any], codes: list[dict[str, Any]]) -> None:
         self.family = family
-        self.fid = fid = family["id"]
+        self.fid: str = family["id"]
+        self.method = family.get("selection")
+        self.basis: str = family.get("time_basis") or "minutes"
+        self.codes = codes
+        self.fsources = _sources(family)
+        self.code_sources = {id(c): _sources(c) for c in codes}
+        self.labels = {id(c): c.get("label") or "" for c in codes}
+        # mdm_or_time: the highest level per MDM, (min_minutes, level) pairs, first code per level
+        self.mdm_levels: dict[Any, int] = {}
+        self.by_level: dict[int, dict[str, Any]] = {}
+        levels: list[tuple[Any, int]] = []
+        for c in codes:
+            level = c.get("level") or 0
+            mdm = c.get("mdm")
+            if isinstance(mdm, str):
+                self.mdm_levels[mdm] = max(level, self.mdm_levels.get(mdm, level))
+            if c.get("min_minutes") is not None:
+                levels.append((c["min_minutes"], level))
+            self.by_level.setdefault(level, c)
+        self.time_levels = tuple(levels)
+        # time_band: primaries by band start, add-ons; bounds for "below" / "above"
+        primaries = [c for c in codes if not c.get("add_on")]
+        primaries.sort(key=lambda c: c.get("min_minutes") or 0)
+        self.primaries = primaries
+        self.addons = [c for c in codes if c.get("add_on")]
+        self.lowest = min((c.get("min_minutes") or 0 for c in primaries), default=None)
+        closed = bool(primaries) and all(c.get("max_minutes") is not None for c in primaries)
+        self.highest = max(c["max_minutes"] for c in primaries) if closed else None
+        mins = [c["min_minutes"] for c in codes
+                if c.get("min_minutes") is not None and not c.get("add_on")]
+        self.minimum = min(mins) if mins else None
+
+    def pick_band(self, t: int) -> tuple[dict[str, Any] | None, str]:
+        for c in self.primaries:
+            lo = c.get("min_minutes") or 0
+            hi = c.get("max_minutes")
+            if lo <= t and (hi is None or t <= hi):
+                return c, ""
+        if self.lowest is None or t < self.lowest:
+            return None, "below_minimum"
+        if self.highest is not None and t > self.highest:
+            return None, "above_maximum"
+        return None, "below_minimum"  # a gap between bands: not reportable at this time
+
+
+class _Selector:
+    """One family's selection for one encounter."""
+
+    __slots__ = ("cb", "cands", "fid", "enc", "ctx", "sel", "mods", "pos")
+
+    def __init__(self, cb: Codebook, cands: Candidates, enc: dict[str, Any],
+                 ctx: dict[str, Any], mods: list[str], pos: str | None) -> None:
+        self.cb = cb
+        self.cands = cands
+        self.fid = cands.fid
         self.enc = enc
         self.ctx = ctx
-        self.day = day = enc["date_of_service"]
-        self.sel = Selection(fid, family)
-        status, modality = enc["patient_status"], enc["modality"]
-        if cache is None:
-            cache = {}
-        self.cache = cache
-        key = (fid, route.get("id"), status, modality)
-        static = cache.get(key)
-        if static is None:
-            static = cache[key] = (
-                _static_candidates(cb, fid, route.get("codes"), status, modality),
-                _sources(family),
-            )
-        codes, self.fsources = static
-        self.candidates = [
-            c for c in codes
-            if (c.get("from") or "") <= day and (c.get("to") is None or day <= c["to"])
-        ]
-
-    def code_sources(self, code: dict[str, Any]) -> list[str]:
-        key = ("sources", id(code))
-        found = self.cache.get(key)
-        if found is None:
-            found = self.cache[key] = _sources(code)
-        return found
+        self.mods = mods
+        self.pos = pos
+        self.sel = Selection(cands.fid, cands.family)
 
     # ---- output helpers ---------------------------------------------------------------
-    def trace(self, outcome: str, extra_sources: list[str] | None = None) -> None:
-        srcs = list(self.fsources)
-        for s in extra_sources or ():
-            if s not in srcs:
-                srcs.append(s)
+    def trace(self, outcome: str, code: dict[str, Any] | None = None) -> None:
+        srcs = list(self.cands.fsources)
+        if code is not None:
+            for s in self.cands.code_sources[id(code)]:
+                if s not in srcs:
+                    srcs.append(s)
         self.sel.trace.append({"rule": self.fid, "outcome": outcome, "sources": srcs})
 
+    def line(self, code: dict[str, Any], units: int = 1) -> None:
+        self.sel.lines.append({
+            "code": code["code"], "modifiers": list(self.mods), "pos": self.pos,
+            "units": units, "label": self.cands.labels[id(code)],
+        })
+
     def family_message(self, key: str, extra: dict[str, Any] | None = None) -> None:
-        text = (self.family.get("messages") or {}).get(key)
+        family = self.cands.family
+        text = (family.get("messages") or {}).get(key)
         if not text:
-            if key == "above_maximum":  # optional: fall back to the generic no-code message
-                self.no_code()
-                return
-            if is_strict():
+            if key != "above_maximum" and is_strict():  # above_maximum is optional
                 raise CodebookError(f"family {self.fid} has no messages.{key}")
             self.no_code()
             return
-        mins = [c["min_minutes"] for c in self.candidates
-                if c.get("min_minutes") is not None and not c.get("add_on")]
-        more = {"family": self.family.get("title") or self.fid, "family_id": self.fid,
-                "time_basis": self.family.get("time_basis"),
-                "minimum": min(mins) if mins else None, **_PERIOD_KEYS, **(extra or {})}
+        more = {"family": family.get("title") or self.fid, "family_id": self.fid,
+                "time_basis": family.get("time_basis"), "minimum": self.cands.minimum,
+                **_PERIOD_KEYS, **(extra or {})}
         self.sel.warnings.append({
             "id": f"{self.fid}-{key.replace('_', '-')}",
             "severity": "warning",
             "message": render(text, self.ctx, more),
-            "sources": list(self.fsources),
+            "sources": list(self.cands.fsources),
         })
 
     def no_code(self) -> None:
-        more = {"family": self.family.get("title") or self.fid, "family_id": self.fid,
-                "time_basis": self.family.get("time_basis")}
+        family = self.cands.family
+        more = {"family": family.get("title") or self.fid, "family_id": self.fid,
+                "time_basis": family.get("time_basis")}
         for mid in ("no-code-for-encounter", "not-covered-no-route"):
             msg = self.cb.message(mid)
             if msg is not None:
                 srcs = _sources(msg)
-                for s in self.fsources:
+                for s in self.cands.fsources:
                     if s not in srcs:
                         srcs.append(s)
                 self.sel.warnings.append({
@@ -198,21 +244,17 @@ class _Selector:
         if is_strict():
             raise CodebookError("messages.yaml has no message 'no-code-for-encounter'")
 
-    def line(self, code: dict[str, Any], units: int = 1) -> None:
-        self.sel.lines.append({
-            "code": code["code"], "modifiers": [], "pos": None, "units": units,
-            "label": code.get("label") or "",
-        })
-
     # ---- methods --------------------------------------------------------------------------
     def run(self) -> Selection:
-        method = self.family.get("selection")
+        cands = self.cands
+        method = cands.method
         if method == "none":
             self.trace("reference only, never selected")
             return self.sel
-        if not self.candidates:
-            self.trace(f"no selectable code fits a {self.enc['patient_status']} "
-                       f"patient, {self.enc['modality']}, on {self.day}")
+        if not cands.codes:
+            enc = self.enc
+            self.trace(f"no selectable code fits a {enc['patient_status']} "
+                       f"patient, {enc['modality']}, on {enc['date_of_service']}")
             self.no_code()
             return self.sel
         if method == "mdm_or_time":
@@ -220,92 +262,71 @@ class _Selector:
         elif method == "time_band":
             self.time_band()
         elif method == "fixed":
-            code = self.candidates[0]
+            code = cands.codes[0]
             self.line(code)
-            self.trace(f"{code['code']} (fixed code valid on {self.day})",
-                       self.code_sources(code))
+            self.trace(f"{code['code']} (fixed code valid on {self.enc['date_of_service']})",
+                       code)
         elif is_strict():
             raise CodebookError(f"family {self.fid}: unknown selection {method!r}")
         return self.sel
 
     def mdm_or_time(self) -> None:
+        cands = self.cands
         mdm = self.enc.get("mdm")
-        minutes = time_value(self.family, self.enc)
+        minutes = time_value(cands.family, self.enc)
         if mdm is None and minutes is None:
             self.trace("neither MDM nor time given")
             self.family_message("no_level")
             return
-        by_mdm = None
-        if mdm is not None:
-            levels = [c.get("level") or 0 for c in self.candidates if c.get("mdm") == mdm]
-            by_mdm = max(levels) if levels else None
+        by_mdm = cands.mdm_levels.get(mdm) if mdm is not None else None
         by_time = None
         if minutes is not None:
-            levels = [c.get("level") or 0 for c in self.candidates
-                      if c.get("min_minutes") is not None and c["min_minutes"] <= minutes]
-            by_time = max(levels) if levels else None
+            for start, level in cands.time_levels:
+                if start <= minutes and (by_time is None or level > by_time):
+                    by_time = level
         if by_mdm is None and by_time is None:
             self.trace(f"{minutes} minutes is below the lowest level"
                        + (f" and MDM {mdm} selects no code" if mdm else ""))
             self.family_message("below_minimum", {"time_minutes": minutes})
             return
-        level = max(x for x in (by_mdm, by_time) if x is not None)
-        code = next(c for c in self.candidates if (c.get("level") or 0) == level)
+        if by_mdm is None:
+            level = by_time
+        elif by_time is None or by_mdm >= by_time:
+            level = by_mdm
+        else:
+            level = by_time
+        code = cands.by_level[level]  # type: ignore[index]
         why = []
         if by_mdm is not None:
             why.append(f"MDM {mdm} supports level {by_mdm}")
         if by_time is not None:
             why.append(f"{minutes} minutes supports level {by_time}")
         self.line(code)
-        self.trace(f"{code['code']} (level {level}: {'; '.join(why)}; "
-                   "the higher wins)", self.code_sources(code))
-
-    def bands(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        primaries = [c for c in self.candidates if not c.get("add_on")]
-        addons = [c for c in self.candidates if c.get("add_on")]
-        primaries.sort(key=lambda c: c.get("min_minutes") or 0)
-        return primaries, addons
-
-    def pick_band(
-        self, primaries: list[dict[str, Any]], t: int
-    ) -> tuple[dict[str, Any] | None, str]:
-        for c in primaries:
-            lo = c.get("min_minutes") or 0
-            hi = c.get("max_minutes")
-            if lo <= t and (hi is None or t <= hi):
-                return c, ""
-        if not primaries or t < min(c.get("min_minutes") or 0 for c in primaries):
-            return None, "below_minimum"
-        if all(c.get("max_minutes") is not None for c in primaries) and t > max(
-            c["max_minutes"] for c in primaries
-        ):
-            return None, "above_maximum"
-        return None, "below_minimum"  # a gap between bands: not reportable at this time
+        self.trace(f"{code['code']} (level {level}: {'; '.join(why)}; the higher wins)", code)
 
     def time_band(self) -> None:
-        basis = self.family.get("time_basis") or "minutes"
-        primaries, addons = self.bands()
+        cands = self.cands
+        basis = cands.basis
         if basis == "evisit_periods":
-            self.evisit(primaries)
+            self.evisit()
             return
-        t = time_value(self.family, self.enc)
+        t = time_value(cands.family, self.enc)
         if t is None:
             self.sel.missing_time = True
             self.trace(f"no {basis} given: no line")
             return
-        code, why = self.pick_band(primaries, t)
+        code, why = cands.pick_band(t)
         if code is None:
             self.trace(f"{t} ({basis}) fits no band: {why.replace('_', ' ')}")
             extra = {"time_minutes": t}
-            if primaries:
-                extra["minimum"] = primaries[0].get("min_minutes")
+            if cands.primaries:
+                extra["minimum"] = cands.primaries[0].get("min_minutes")
             self.family_message(why, extra)
             return
         self.line(code)
         self.trace(f"{code['code']} ({t} {basis.replace('_', ' ')} in "
-                   f"{code.get('min_minutes')}-{code.get('max_minutes') or 'open'})",
-                   self.code_sources(code))
-        for add in addons:
+                   f"{code.get('min_minutes')}-{code.get('max_minutes') or 'open'})", code)
+        for add in cands.addons:
             spec = add.get("add_on") or {}
             if spec.get("primary") != code["code"]:
                 continue
@@ -316,15 +337,16 @@ class _Selector:
             if units >= 1:
                 self.line(add, units)
                 self.trace(f"{add['code']} x{units} (add-on: each {each} beyond "
-                           f"{code.get('min_minutes')} for {code['code']})", self.code_sources(add))
+                           f"{code.get('min_minutes')} for {code['code']})", add)
 
-    def evisit(self, primaries: list[dict[str, Any]]) -> None:
+    def evisit(self) -> None:
+        cands = self.cands
         days = _days(self.enc)
         if days is None:
             self.sel.missing_time = True
             self.trace("no e-visit minutes given: no line")
             return
-        period_days = _period_days(self.family)
+        period_days = _period_days(cands.family)
         periods = evisit_periods(days, period_days)
         if not periods:
             self.trace("no e-visit minutes on any day")
@@ -333,7 +355,7 @@ class _Selector:
                                                   "period_days": period_days})
             return
         for n, (start, total) in enumerate(periods, 1):
-            code, why = self.pick_band(primaries, total)
+            code, why = cands.pick_band(total)
             extra = {"time_minutes": total, "period": n, "period_start": start,
                      "period_end": start + period_days - 1, "period_minutes": total,
                      "period_days": period_days}
@@ -344,12 +366,22 @@ class _Selector:
                 continue
             self.line(code)
             self.trace(f"period {n} (days {start}-{start + period_days - 1}) "
-                       f"totals {total} minutes: {code['code']}", self.code_sources(code))
+                       f"totals {total} minutes: {code['code']}", code)
+
+
+def select(cb: Codebook, cands: Candidates, enc: dict[str, Any], ctx: dict[str, Any],
+           mods: list[str] | tuple[str, ...] = (), pos: str | None = None) -> Selection:
+    """Select the line(s) of one family; lines carry `mods` (copied) and `pos`."""
+    return _Selector(cb, cands, enc, ctx, list(mods), pos).run()
 
 
 def select_family(cb: Codebook, family: dict[str, Any], route: dict[str, Any],
                   enc: dict[str, Any], ctx: dict[str, Any],
                   cache: dict[Any, Any] | None = None) -> Selection:
-    """Select the line(s) of one family of the route. `cache` (one dict per codebook) keeps
-    the date-independent candidate lists between calls."""
-    return _Selector(cb, family, route, enc, ctx, cache).run()
+    """Select the line(s) of one family of the route on the encounter's date (no modifiers,
+    pos null). The engine itself uses `select` with candidates precomputed by engine.plan."""
+    day = enc["date_of_service"]
+    codes = [c for c in static_candidates(cb, family["id"], route.get("codes"),
+                                          enc["patient_status"], enc["modality"])
+             if in_range(c, day)]
+    return select(cb, Candidates(family, codes), enc, ctx)

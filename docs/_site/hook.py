@@ -25,6 +25,11 @@ Optionally a module also defines
                                [{"What changed": [{"2025": "changes/2025.md"}]}]
     NAV_PARENT = "Reference"   append those items inside this top-level nav section
                                (default: the top level, before "About").
+    code_page_links(codebook, code) -> list[tuple[str, str]]
+                               (page source path, plain-text title) pairs listed under
+                               "See also" on /codes/<CODE>/, e.g.
+                               [("changes/2025.md", "What changed in 2025")]; the titles
+                               are escaped by the code page, pages must exist in the build.
 Pages not in the nav are still built (code pages are reached from /codes/ and search).
 
 Render helpers other modules may use: `_site.text` (esc, link, badge), `_site.render`
@@ -37,7 +42,6 @@ is the codebook's meta.released, so two builds of the same codebook give identic
 
 from __future__ import annotations
 
-import importlib
 import re
 import sys
 from pathlib import Path
@@ -50,21 +54,14 @@ DOCS = Path(__file__).resolve().parents[1]
 if str(DOCS) not in sys.path:
     sys.path.insert(0, str(DOCS))
 
-from _site import source, state, views  # noqa: E402
+from _site import extensions, source, state, views  # noqa: E402
 
 
 def _generators() -> list[ModuleType]:
-    mods = []
-    for path in sorted((DOCS / "_site").glob("pages_*.py")):
-        name = f"_site.{path.stem}"
-        try:
-            mod = importlib.import_module(name)
-        except Exception as exc:  # a broken extension names itself, not a traceback
-            raise PluginError(f"{path}: cannot import page generator: {exc}") from None
-        if not callable(getattr(mod, "pages", None)):
-            raise PluginError(f"{path}: a page generator must define pages(codebook) -> dict")
-        mods.append(mod)
-    return mods
+    try:
+        return extensions.generators()
+    except extensions.ExtensionError as exc:
+        raise PluginError(str(exc)) from None
 
 
 def _codebook():

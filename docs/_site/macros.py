@@ -7,6 +7,8 @@ variables and failing macros fail the build (on_undefined: strict, on_error_fail
 
 from __future__ import annotations
 
+import functools
+import logging
 import sys
 from pathlib import Path
 
@@ -17,10 +19,28 @@ if str(DOCS) not in sys.path:
 from _site import downloads, render, source, views  # noqa: E402
 from _site.text import badge, esc, link  # noqa: E402
 
+log = logging.getLogger("mkdocs.plugins.telecode")
+
 
 def define_env(env) -> None:  # noqa: C901 - one registration per macro
     def src() -> str:
         return env.page.file.src_uri
+
+    real_macro = env.macro
+
+    def macro(fn):
+        """Register a macro whose failure is logged in plain words (then fails the build)."""
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:
+                call = ", ".join(repr(a) for a in args)
+                log.error(f"docs/{src()}: {fn.__name__}({call}) failed: {exc}")
+                raise
+        return real_macro(wrapper)
+
+    env.macro = macro  # the registrations below go through the wrapper
 
     def cb():
         return source.codebook()

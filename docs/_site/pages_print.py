@@ -8,7 +8,10 @@ from . import views
 
 
 def pages(codebook: Codebook) -> dict[str, str]:
-    return {f"print/{year}/": f"{{{{ print_year({year}) }}}}\n" for year in views.years(codebook)}
+    # Full width on screen too (no sidebars): the page is a table sheet.
+    front = "---\nhide:\n  - navigation\n  - toc\n---\n"
+    return {f"print/{year}/": f"{front}{{{{ print_year({year}) }}}}\n"
+            for year in views.years(codebook)}
 
 
 def nav(codebook: Codebook) -> list:

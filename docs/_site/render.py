@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.codebook import Codebook
 
-from . import state, views
+from . import extensions, state, views
 from .text import (
     badge,
     code_span,
@@ -257,10 +257,17 @@ def home(cb: Codebook, src: str) -> str:
     return "\n".join(lines)
 
 
+# Pages other parts of the project add; linked from the home page when the build has them.
+OPTIONAL_PAGES = [("maintainers.md", "Maintainer guide: the yearly update"),
+                  ("performance.md", "Batch checker performance")]
+
+
 def change_pages(cb: Codebook, src: str) -> str:
-    """Links to the yearly "what changed" pages when the build has them."""
+    """Links to the yearly "what changed" pages and other optional pages the build has."""
     links = [link(src, f"changes/{y}.md", f"What changed in {y}")
              for y in views.years(cb) if state.has_page(f"changes/{y}.md")]
+    links += [link(src, page, esc(title)) for page, title in OPTIONAL_PAGES
+              if state.has_page(page)]
     return " · ".join(links)
 
 
@@ -407,7 +414,7 @@ def code_page(cb: Codebook, code: str) -> str:
         out.append("What each payer wants reported when this code's family is used, from the "
                    "payer routes (the engine takes the first route that matches the encounter).")
         out.append("")
-        rows = [route_row(cb, src, r) for r in routes]
+        rows = [route_row(cb, src, r, span=(first, last)) for r in routes]
         out.append(table(ROUTE_HEADER, rows))
     else:
         out.append("No payer route reports this code: the engine never selects it for an "
@@ -451,6 +458,13 @@ def code_page(cb: Codebook, code: str) -> str:
         out.append("Same family: " + ", ".join(code_link(cb, src, c) for c in siblings))
         out.append("")
 
+    # links other generator modules add (e.g. the yearly "what changed" pages)
+    see_also = extensions.code_page_links(cb, code)
+    if see_also:
+        out += ["## See also", ""]
+        out += [f"- {link(src, target, esc(text))}" for target, text in see_also]
+        out.append("")
+
     # FAQs
     faqs = [f for f in cb.faqs if code in (f.get("codes") or [])]
     out += ["## Questions about this code", ""]
@@ -484,8 +498,16 @@ def code_page(cb: Codebook, code: str) -> str:
 ROUTE_HEADER = ["Payer", "Modality", "Dates", "When", "Modifiers", "POS"]
 
 
-def route_row(cb: Codebook, src: str, r: Record, anchor: bool = False) -> list[str]:
-    """A route as a table row; `anchor` gives the row the id route-<id> (one page only)."""
+def route_row(cb: Codebook, src: str, r: Record, anchor: bool = False,
+              span: tuple[str, str | None] | None = None) -> list[str]:
+    """A route as a table row; `anchor` gives the row the id route-<id> (one page only);
+    `span` (from, to) clips the dates shown to the days that matter on the page (a code's
+    validity)."""
+    start, end = r.get("from"), r.get("to")
+    if span is not None:
+        start = max(start or span[0], span[0])
+        if span[1] is not None:
+            end = min(end, span[1]) if end is not None else span[1]
     pos = r.get("pos") or {}
     pos_text = ", ".join(f"{esc(k)}: {code_span(v)}" for k, v in pos.items() if v) or \
         "the practitioner's usual POS (not a telehealth service)"
@@ -495,7 +517,7 @@ def route_row(cb: Codebook, src: str, r: Record, anchor: bool = False) -> list[s
         (f'<span id="route-{slug(r["id"])}"></span>' if anchor else "")
         + payer_name(cb, r.get("payer")),
         modality(r.get("modality")),
-        f"{esc(r.get('from'))} →<br>{esc(r.get('to') or 'open')}",
+        f"{esc(start)} →<br>{esc(end or 'open')}",
         esc(when),
         " ".join(code_span(m) for m in r.get("modifiers") or []) or "none",
         pos_text,
@@ -579,8 +601,9 @@ def _scoped_items(cb: Codebook, src: str, items: list[Record], prefix: str) -> s
         if rows:
             out.append(table(["Payer", "Use", "Dates", "Note"], rows))
             out.append("")
-        routes = [r for r in cb.routes if m.get("code") in (r.get("modifiers") or [])
-                  or m.get("code") in (r.get("pos") or {}).values()]
+        routes = views.by_payer(cb, [r for r in cb.routes
+                                     if m.get("code") in (r.get("modifiers") or [])
+                                     or m.get("code") in (r.get("pos") or {}).values()])
         if routes:
             out.append("Reported by these payer routes:")
             out.append("")
@@ -684,7 +707,12 @@ def flexibilities(cb: Codebook, src: str) -> str:
                    f'style="width:{width:.2f}%" '
                    f'title="{esc(lo)} → {esc(hi)}: {esc(p.get("state"))}"></span>')
     bar.append("</div>")
-    out = ["\n".join(bar), ""]
+    ticks = ['<div class="tc-timeline-axis" aria-hidden="true">']
+    for year in range(int(first[:4]) + 1, int(last[:4]) + 1):
+        left = (date(year, 1, 1) - date.fromisoformat(first)).days * 100 / total
+        ticks.append(f'<span style="left:{left:.2f}%">{year}</span>')
+    ticks.append("</div>")
+    out = ["\n".join(bar + ticks), ""]
     rows = []
     for p in periods:
         state_ = str(p.get("state"))
@@ -730,7 +758,7 @@ def result_lines(cb: Codebook, src: str, result: Record) -> str:
                  code_span(ln["pos"]) if ln.get("pos") else "usual POS",
                  esc(ln.get("units")), esc(ln.get("label"))] for ln in lines]
         out.append(table(["Code", "Modifiers", "POS", "Units", "What it is"], rows,
-                         cls="tc-result"))
+                         cls="tc-answer"))
     else:
         out.append('<p class="tc-notbillable"><strong>Nothing is separately reportable.'
                    '</strong></p>')
@@ -801,15 +829,16 @@ def documentation(cb: Codebook, src: str) -> str:
         if rs:
             groups.append((f"family:{fid}", rs))
             used.update(r["id"] for r in rs)
+    by_modality: list[tuple[str, list[Record]]] = []
     for mod in views.modalities(cb):
         rs = [r for r in checklist if r["id"] not in used
               and mod in ((r.get("scope") or {}).get("modalities") or [])]
         if rs:
-            groups.append((f"modality:{mod}", rs))
+            by_modality.append((f"modality:{mod}", rs))
     rest = [r for r in checklist if r["id"] not in used
             and not (r.get("scope") or {}).get("modalities")]
-    if rest:
-        groups.insert(0, ("all", rest))
+    # general items first, then by kind of service, then what a family adds
+    groups = ([("all", rest)] if rest else []) + by_modality + groups
     for key, rs in groups:
         kind, _, value = key.partition(":")
         if kind == "family":
@@ -968,8 +997,8 @@ def print_year(cb: Codebook, year: int) -> str:
         out.append(table(["Code", "What it is", "Patient", "MDM / time",
                           *[payer_name(cb, p) for p in payers]], rows, cls="tc-print-table"))
         out.append("")
-        routes = [r for r in cb.routes if fid in (r.get("families") or [])
-                  and views.overlaps(r, start, end)]
+        routes = views.by_payer(cb, [r for r in cb.routes if fid in (r.get("families") or [])
+                                     and views.overlaps(r, start, end)])
         if routes:
             out.append("**Report with:**")
             out.append("")

@@ -179,14 +179,21 @@ def route_allows(route: Record, version: Record) -> bool:
     return codes is None or version["code"] in codes
 
 
+def by_payer(cb: Codebook, routes: list[Record]) -> list[Record]:
+    """Routes in payer display order, file order within a payer (the engine's order)."""
+    order = payer_ids(cb)
+    return sorted(routes, key=lambda r: order.index(r["payer"]) if r.get("payer") in order
+                  else len(order))
+
+
 def routes_for_code(cb: Codebook, code: str) -> list[Record]:
-    """Routes (bundle order) that can report `code` on some day it exists."""
+    """Routes that can report `code` on some day it exists (payer display order)."""
     out = []
     for r in cb.routes:
         if any(route_allows(r, v) and overlaps(r, v["from"], v.get("to") or "9999-12-31")
                for v in cb.code_versions(code)):
             out.append(r)
-    return out
+    return by_payer(cb, out)
 
 
 def routes_in(cb: Codebook, payer: str, modality: str, start: str, end: str) -> list[Record]:
@@ -194,16 +201,21 @@ def routes_in(cb: Codebook, payer: str, modality: str, start: str, end: str) -> 
 
 
 def rules_for_code(cb: Codebook, code: str) -> list[Record]:
-    """Rules scoped to this code or to its family (bundle order)."""
+    """Rules scoped to this code, to its family, or to a route that reports it (bundle
+    order). Rules scoped only by payer or modality apply to every service of that kind and
+    are listed on the rules and documentation pages instead."""
     fams = {v.get("family") for v in cb.code_versions(code)}
+    route_ids = {r["id"] for r in routes_for_code(cb, code)}
     out = []
     for r in cb.rules:
         scope = r.get("scope") or {}
         codes = scope.get("codes")
-        families = scope.get("families")
-        if codes and code in codes:
-            out.append(r)
-        elif families and fams.intersection(families) and not codes:
+        if codes:
+            if code in codes:
+                out.append(r)
+            continue
+        if fams.intersection(scope.get("families") or ()) or route_ids.intersection(
+                scope.get("routes") or ()):
             out.append(r)
     return out
 
@@ -403,7 +415,9 @@ def _candidates(cb: Codebook, code: str):
         if version.get("selectable") is False:
             continue
         family = cb.family(version.get("family")) or {}
-        for route in cb.routes:
+        order = payer_ids(cb)
+        for route in sorted(cb.routes, key=lambda r: order.index(r["payer"])
+                            if r.get("payer") in order else len(order)):
             if not route_allows(route, version) or not overlaps(
                     route, version["from"], version.get("to") or "9999-12-31"):
                 continue

@@ -32,12 +32,11 @@ from engine.batch import (
     BatchChecker,
     BatchSummary,
     BrokenRow,
-    RowResult,
+    Outcome,
 )
 from engine.encounter import FIELDS
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": None}
-MAX_CSV_ERRORS_IN_A_ROW = 100
 
 
 class InputError(Exception):
@@ -121,25 +120,6 @@ def _missing_columns_message(path: str, names: list[str]) -> str | None:
     return text
 
 
-def _csv_rows(reader: Any, path: str) -> Iterator[Any]:
-    """csv.reader rows; a record the csv module rejects becomes a BrokenRow."""
-    errors_in_a_row = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            errors_in_a_row += 1
-            if errors_in_a_row > MAX_CSV_ERRORS_IN_A_ROW:
-                raise InputError(f"{path}: line {reader.line_num}: the CSV cannot be read "
-                                 f"past this point ({exc})") from None
-            yield BrokenRow(f"line {reader.line_num}: not a readable CSV record ({exc})")
-            continue
-        errors_in_a_row = 0
-        yield row
-
-
 def _jsonl_rows(fh: IO[str]) -> Iterator[Any]:
     for number, line in enumerate(fh, 1):
         text = line.strip()
@@ -155,7 +135,7 @@ def _jsonl_rows(fh: IO[str]) -> Iterator[Any]:
                             "one JSON object")
 
 
-def _progress(results: Iterator[RowResult], enabled: bool) -> Iterator[RowResult]:
+def _progress(results: Iterator[Any], enabled: bool) -> Iterator[Any]:
     if not enabled or not sys.stderr.isatty():
         return results
     try:
@@ -291,8 +271,9 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
                  if n not in FIELDS and n not in BILLED_COLUMNS and n != ID_COLUMN]
     extras = [names[i] for i in extra_idx]
     out_names = _out_names(names, extras, billed)
-    results = _progress(checker.check_table(header, _csv_rows(reader, name)), progress)
-    counts = summary.counts
+    results = _progress(checker.table(header, reader, skip=(csv.Error,)), progress)
+    pending = summary.pending
+    fold_at = summary.fold_every
     example = summary.example
     if out_fmt == "csv":
         if len(extra_idx) > 1:
@@ -310,19 +291,24 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
         width = len(names)
 
         def rows() -> Iterator[tuple[Any, ...]]:
-            for r in results:
-                o = r.outcome
-                k = o.skey
-                counts[k] = counts.get(k, 0) + 1
-                if o.errors:
-                    example(r)
-                row = r.row
-                if len(row) < width:  # broken record or too many cells: no extras to pass
-                    yield (r.id, *(o.cells if billed else o.short_cells))
-                elif billed:
-                    yield (r.id, *o.cells, *xget(row))
+            # the hot loop: summary.count(o) inlined
+            for number, rid, o, row in results:
+                n = pending.get(o)
+                if n is None:
+                    pending[o] = 1
+                    if len(pending) >= fold_at:
+                        summary.fold()
                 else:
-                    yield (r.id, *o.short_cells, *xget(row))
+                    pending[o] = n + 1
+                if o.errors:
+                    example(number, rid, o)
+                    if len(row) < width:  # an unreadable record: no extras to pass on
+                        yield (rid, *(o.cells if billed else o.short_cells))
+                        continue
+                if billed:
+                    yield (rid, *o.cells, *xget(row))
+                else:
+                    yield (rid, *o.short_cells, *xget(row))
 
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(out_names)
@@ -331,13 +317,11 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
         keys = out_names[len(OUTPUT_COLUMNS if billed else SHORT_COLUMNS):]
         dumps = json.dumps
         write = out.write
-        for r in results:
-            o = r.outcome
-            counts[o.skey] = counts.get(o.skey, 0) + 1
+        for number, rid, o, row in results:
+            summary.count(o)
             if o.errors:
-                example(r)
-            rec = _json_record(r, billed)
-            row = r.row
+                example(number, rid, o)
+            rec = _json_record(rid, o, billed)
             if len(row) >= len(names):
                 for k, i in zip(keys, extra_idx, strict=True):
                     rec[k] = row[i]
@@ -345,9 +329,8 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
             write("\n")
 
 
-def _json_record(r: RowResult, billed: bool) -> dict[str, Any]:
-    o = r.outcome
-    rec: dict[str, Any] = {"id": r.id, "billable": o.billable, "expected": o.expected,
+def _json_record(rid: Any, o: Outcome, billed: bool) -> dict[str, Any]:
+    rec: dict[str, Any] = {"id": rid, "billable": o.billable, "expected": o.expected,
                            "warnings": list(o.warnings)}
     if billed:
         rec["billed"] = o.billed
@@ -362,19 +345,16 @@ _NOT_EXTRA = frozenset(FIELDS) | frozenset(BILLED_COLUMNS) | {ID_COLUMN}
 
 def _jsonl_in(fh: IO[str], out: IO[str], out_fmt: str, checker: BatchChecker,
               summary: BatchSummary, progress: bool) -> None:
-    results = _progress(checker.check_mappings(_jsonl_rows(fh)), progress)
-    counts = summary.counts
+    results = _progress(checker.mappings(_jsonl_rows(fh)), progress)
     if out_fmt == "jsonl":
         dumps = json.dumps
         write = out.write
-        for r in results:
-            o = r.outcome
-            counts[o.skey] = counts.get(o.skey, 0) + 1
+        for number, rid, o, row in results:
+            summary.count(o)
             if o.errors:
-                summary.example(r)
-            row = r.row
+                summary.example(number, rid, o)
             billed = isinstance(row, dict) and any(c in row for c in BILLED_COLUMNS)
-            rec = _json_record(r, billed or isinstance(row, BrokenRow))
+            rec = _json_record(rid, o, billed or isinstance(row, BrokenRow))
             if isinstance(row, dict):
                 for k, v in row.items():
                     if k not in _NOT_EXTRA:
@@ -387,19 +367,18 @@ def _jsonl_in(fh: IO[str], out: IO[str], out_fmt: str, checker: BatchChecker,
     writer = csv.writer(out, lineterminator="\n")
     extras: list[str] | None = None
     dropped: set[str] = set()
-    for r in results:
-        o = r.outcome
-        counts[o.skey] = counts.get(o.skey, 0) + 1
+    for number, rid, o, raw in results:
+        summary.count(o)
         if o.errors:
-            summary.example(r)
-        row = r.row if isinstance(r.row, dict) else {}
+            summary.example(number, rid, o)
+        row = raw if isinstance(raw, dict) else {}
         if extras is None:
             extras = [k for k in row if k not in _NOT_EXTRA]
             writer.writerow(_out_names([], extras, True))
         for k in row:
             if k not in _NOT_EXTRA and k not in extras and len(dropped) < 100:
                 dropped.add(k)
-        writer.writerow((r.id, *o.cells, *(_cell(row.get(k)) for k in extras)))
+        writer.writerow((rid, *o.cells, *(_cell(row.get(k)) for k in extras)))
     if extras is None:
         writer.writerow(OUTPUT_COLUMNS)
     if dropped:

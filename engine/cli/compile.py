@@ -53,9 +53,14 @@ def _compile(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return 0
     out = Path(args.output) if args.output else DEFAULT_BUNDLE
+    data = text.encode("utf-8")
+    if out.exists() and not out.is_file():  # a device or pipe (e.g. /dev/null): write through
+        with out.open("wb") as handle:
+            handle.write(data)
+        return 0
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(text.encode("utf-8"))
+    tmp = out.with_name(out.name + ".tmp")  # write then rename: readers never see half a file
+    tmp.write_bytes(data)
     tmp.replace(out)
-    print(f"telecode compile: wrote {out} ({len(text.encode('utf-8'))} bytes)", file=sys.stderr)
+    print(f"telecode compile: wrote {out} ({len(data)} bytes)", file=sys.stderr)
     return 0

@@ -9,7 +9,8 @@ DESCRIPTION = """\
 Show every value that differs between the codebook in force on FROM and on TO: codes added
 and ended, changed code values (label, time band, ...), payment status per payer, routes
 (what a payer wants reported per modality: codes, modifiers, POS), rules and windows,
-modifier and POS use per payer, the Medicare flexibilities state, source conflicts.
+modifier and POS use per payer, the Medicare flexibilities state, source conflicts, and
+the CMS telehealth list where the codebook records it.
 
 FROM and TO are dates (2025-01-01) or years. A year as FROM means its last day, a year as
 TO its first day: `telecode diff 2024 2025` compares 2024-12-31 with 2025-01-01, i.e. the
@@ -22,7 +23,8 @@ JSON output (--format json), keys sorted:
   {"from": "YYYY-MM-DD", "to": "YYYY-MM-DD",
    "counts": {"<kind>.<change>": n, ...},
    "changes": [{"kind":   "code" | "status" | "route" | "rule" | "modifier" |
-                          "place_of_service" | "flexibility" | "conflict",
+                          "place_of_service" | "flexibility" | "conflict" |
+                          "telehealth_list",
                 "change": "added" | "ended" | "changed",
                 "key":    what changed ("98016", "medicare 98016", route key, rule id, ...),
                 "code":   the code (or modifier / POS code) or null,

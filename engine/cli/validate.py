@@ -1,4 +1,4 @@
-"""`telecode validate [PATH] [--stale-after N] [--today DATE] [--list-rules]`: check the codebook.
+"""`telecode validate [PATH] [--stale-after N] [--today DATE] [--format text|json] [--list-rules]`.
 
 Exit 0 with a one-line summary when valid; exit 1 listing every problem as
 ``file:line: entry-id: what is wrong — how to fix it`` (sorted by file and line). With
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
@@ -26,6 +27,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--stale-after", metavar="N",
         help="warn about records last verified more than N ago (e.g. 90d, 12m, 1y)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text",
+        help="text (default) or json: {ok, summary, counts, problems, warnings}",
     )
     parser.add_argument(
         "--list-rules", action="store_true", help="list the lint rules and exit"
@@ -76,6 +81,16 @@ def _validate(args: argparse.Namespace, stale: dt.timedelta | None, today: dt.da
 
     root = Path(args.path) if args.path else CODEBOOK_DIR
     report = validate_codebook(root, today=today, stale_after=stale)
+    if args.format == "json":
+        def rows(problems: list) -> list[dict[str, object]]:
+            return [{"file": p.file, "line": p.line, "entry": p.entry, "what": p.what,
+                     "fix": p.fix, "rule": p.rule, "text": str(p)} for p in problems]
+
+        out = {"ok": report.ok, "summary": report.summary() if report.ok else None,
+               "counts": report.counts(), "problems": rows(report.problems),
+               "warnings": rows(report.warnings)}
+        print(json.dumps(out, indent=2, sort_keys=True, ensure_ascii=False))
+        return 0 if report.ok else 1
     for warning in report.warnings:
         print(f"warning: {warning}")
     if report.problems:

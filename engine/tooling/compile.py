@@ -88,6 +88,9 @@ def build_bundle(index: Index) -> dict[str, Any]:
     conflicts: list[dict[str, Any]] = []
     for _, data in of_kind("conflicts"):
         conflicts.extend(data.get("conflicts", []))
+    telehealth_list: list[dict[str, Any]] = []
+    for _, data in of_kind("telehealth-list"):
+        telehealth_list.extend(data.get("entries", []))
     messages: list[dict[str, Any]] = []
     for _, data in of_kind("messages"):
         messages.extend(data.get("messages", []))
@@ -112,6 +115,8 @@ def build_bundle(index: Index) -> dict[str, Any]:
         "messages": sorted(messages, key=lambda m: m["id"]),
         "faqs": faqs,
     }
+    if telehealth_list:  # optional file (written by import-cms-list --write)
+        bundle["telehealth_list"] = sorted(telehealth_list, key=lambda e: (_from_key(e), e["id"]))
     bundle["meta"]["hash"] = bundle_hash(bundle)
     return bundle
 

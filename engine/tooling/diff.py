@@ -10,6 +10,8 @@ compares two such states and returns a list of `Change` entries, one per changed
 - ``modifier`` / ``place_of_service``: the record, and its use per payer (scope entries)
 - ``flexibility``: the Medicare telehealth flexibilities state and its law
 - ``conflict``: recorded source conflicts and the default we chose
+- ``telehealth_list``: codes on the CMS List of Medicare Telehealth Services (and their list
+  status), when the codebook records the list (policies/medicare-telehealth-list.yaml)
 
 Years: ``FROM`` as a year means its last day (FROM-12-31) and ``TO`` as a year means its first
 day (TO-01-01), so ``2024 2025`` compares New Year's Eve 2024 with New Year's Day 2025: the
@@ -38,6 +40,7 @@ KINDS = (
     "place_of_service",
     "flexibility",
     "conflict",
+    "telehealth_list",
 )
 CHANGE_ORDER = {"ended": 0, "added": 1, "changed": 2}
 
@@ -505,6 +508,32 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str) -> list[Change]:
                            f"Source conflict {cid}: {f} {_value_text(va[f])} → "  # type: ignore[index]
                            f"{_value_text(vb[f])}{_from_text(eff)}"))  # type: ignore[index]
 
+    # the CMS telehealth list (optional records)
+    def on_list(day: str) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for e in bundle.get("telehealth_list", []):
+            if in_range(e, day):
+                for code in e.get("codes") or []:
+                    out.setdefault(code, e)
+        return out
+
+    t1, t2 = on_list(d1), on_list(d2)
+    for code in sort_codes(set(t1) | set(t2)):
+        a, b = t1.get(code), t2.get(code)
+        sa = (a.get("list_status") or "on the list") if a else None
+        sb = (b.get("list_status") or "on the list") if b else None
+        if sa == sb and _source_ids(a or {}) == _source_ids(b or {}):
+            continue
+        eff = _effective(a, b, d1, d2)
+        change = "added" if a is None else "ended" if b is None else "changed"
+        field = "list_status" if sa != sb else "sources"
+        before = sa if field == "list_status" else _source_ids(a or {})
+        after = sb if field == "list_status" else _source_ids(b or {})
+        add(Change("telehealth_list", change, f"medicare {code}", code, "medicare", field,
+                   before, after, eff,
+                   f"Medicare telehealth list, {code}: {_value_text(before)} → "
+                   f"{_value_text(after)}{_from_text(eff)}"))
+
     order = {k: i for i, k in enumerate(KINDS)}
     changes.sort(key=lambda c: (order[c.kind], c.payer or "", _code_sort_key(c.key), c.key,
                                 CHANGE_ORDER[c.change], c.field or ""))
@@ -525,7 +554,8 @@ def boundary_dates(bundle: dict[str, Any], start: str, end: str) -> list[str]:
             if start <= nxt <= end:
                 days.add(nxt)
 
-    for kind in ("codes", "statuses", "routes", "rules", "flexibilities", "conflicts"):
+    for kind in ("codes", "statuses", "routes", "rules", "flexibilities", "conflicts",
+                 "telehealth_list"):
         for rec in bundle.get(kind, []):
             visit(rec)
     for kind in ("modifiers", "places_of_service"):
@@ -564,7 +594,7 @@ def affected_codes(bundle: dict[str, Any], year: int) -> list[str]:
     codes: set[str] = set()
     for _, changes in changes_in_year(bundle, year):
         for c in changes:
-            if c.code and c.kind in ("code", "status"):
+            if c.code and c.kind in ("code", "status", "telehealth_list"):
                 codes.add(c.code)
             elif c.kind == "route":
                 before = set((c.before or {}).get("codes") or [])
@@ -588,6 +618,7 @@ SECTION_TITLES = {
     "place_of_service": "Places of service",
     "flexibility": "Medicare telehealth flexibilities",
     "conflict": "Source conflicts",
+    "telehealth_list": "CMS List of Medicare Telehealth Services",
 }
 
 
@@ -604,8 +635,8 @@ def grouped_lines(changes: list[Change]) -> dict[str, list[tuple[str, list[str]]
         elif c.kind == "code":
             g = ("code", c.change, c.field, _value_text(c.before), _value_text(c.after),
                  c.effective, c.key if c.field in ("label", "sources") else "")
-        elif c.kind == "status":
-            g = ("status", c.payer, c.field, _value_text(c.before), _value_text(c.after),
+        elif c.kind in ("status", "telehealth_list"):
+            g = (c.kind, c.payer, c.field, _value_text(c.before), _value_text(c.after),
                  c.effective)
         else:
             g = ("single", c.kind, c.key, c.field, c.change)
@@ -628,7 +659,7 @@ def grouped_lines(changes: list[Change]) -> dict[str, list[tuple[str, list[str]]
             text = (f"{code_ranges(codes)}: {str(first.field).replace('_', ' ')} "
                     f"{_value_text(first.before)} → {_value_text(first.after)}"
                     f"{_from_text(first.effective)}")
-        elif g[0] == "status" and len(members) > 1:
+        elif g[0] in ("status", "telehealth_list") and len(members) > 1:
             text = first.text.replace(f", {first.code}:", f", {code_ranges(codes)}:", 1)
         else:
             text = first.text

@@ -28,6 +28,7 @@ RECORD_LAYOUT: dict[str, list[tuple[str, bool, str]]] = {
     "rules": [("rules", True, "rule")],
     "flexibilities": [("periods", True, "period")],
     "conflicts": [("conflicts", True, "conflict")],
+    "telehealth-list": [("entries", True, "telehealth_list_entry")],
     "messages": [("messages", True, "message")],
     "faq": [("faqs", True, "faq")],
 }

@@ -254,7 +254,7 @@ def source_entry(path: str, release: str, sha256: str, accessed: str) -> dict[st
     """The sources.yaml entry for an imported PPRRVU file."""
     return {
         "id": f"cms-pprrvu-{release}",
-        "title": f"National Physician Fee Schedule Relative Value File released {release} "
+        "title": f"Physician Fee Schedule Relative Value File, released {release} "
                  f"({Path(path).name})",
         "publisher": "Centers for Medicare & Medicaid Services (CMS)",
         "url": "https://www.cms.gov/medicare/payment/fee-schedules/physician/pfs-relative-value-files",

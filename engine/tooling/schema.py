@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
@@ -44,8 +44,6 @@ def validator_for(kind: str, folder: str = str(SCHEMA_DIR)) -> Draft202012Valida
         schemas[kind], registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
     )
 
-
-_FORMAT_CHECKER = FormatChecker()
 
 
 # --------------------------------------------------------------------------- defaults
@@ -221,7 +219,7 @@ def error_to_problem(doc: Document, error: ValidationError) -> Problem:
             what += f" in '{_key_name(path)}'"
         fix = f"add '{missing}:' (see codebook/README.md)"
     elif v == "additionalProperties":
-        allowed = sorted(_resolve(error.schema, _schema_folder()).get("properties", {}))
+        allowed = sorted(_resolve(error.schema, str(SCHEMA_DIR)).get("properties", {}))
         extra = sorted(set(inst) - set(allowed)) if isinstance(inst, dict) else []
         bad = extra[0] if extra else "?"
         path = path + (bad,)
@@ -302,10 +300,6 @@ def _pattern_words(key: str, inst: Any, error: ValidationError) -> tuple[str, st
         return f"'{key}' is blank", "write the text"
     return (f"'{key}' is {inst!r}, which does not have the expected form ({pattern})",
             "see codebook/README.md")
-
-
-def _schema_folder() -> str:
-    return str(SCHEMA_DIR)
 
 
 def check_document(doc: Document, folder: str = str(SCHEMA_DIR)) -> list[Problem]:

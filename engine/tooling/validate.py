@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.tooling.lint import LintContext, run_rules
+from engine.tooling.exceptions import apply_exceptions
+from engine.tooling.lint import LintContext, rule_modules, run_rules
 from engine.tooling.problems import Problem, sort_problems
 from engine.tooling.records import PROVENANCE_KINDS, Index, as_date, build_index
 from engine.tooling.schema import check_document
@@ -20,11 +21,15 @@ COUNT_WORDS = [
     ("pos", "places of service"), ("payer", "payers"), ("status", "statuses"),
     ("route", "routes"), ("rule", "rules"), ("period", "flexibility periods"),
     ("conflict", "conflicts"), ("message", "messages"), ("faq", "FAQs"),
+    ("telehealth_list_entry", "telehealth list entries"),
 ]
+# Kinds of optional files: counted in the summary only when present.
+OPTIONAL_COUNTS = {"telehealth_list_entry"}
 SINGULAR = {"codes": "code", "families": "family", "sources": "source", "modifiers": "modifier",
             "places of service": "place of service", "payers": "payer", "statuses": "status",
             "routes": "route", "rules": "rule", "flexibility periods": "flexibility period",
-            "conflicts": "conflict", "messages": "message", "FAQs": "FAQ"}
+            "conflicts": "conflict", "messages": "message", "FAQs": "FAQ",
+            "telehealth list entries": "telehealth list entry"}
 
 
 @dataclass
@@ -48,6 +53,8 @@ class Report:
         parts = []
         for kind, word in COUNT_WORDS:
             n = counts.get(kind, 0)
+            if n == 0 and kind in OPTIONAL_COUNTS:
+                continue
             parts.append(f"{n} {SINGULAR[word] if n == 1 else word}")
         return "codebook OK: " + ", ".join(parts)
 
@@ -68,6 +75,7 @@ def validate_codebook(
     index = build_index(loaded)
     report.index = index
     problems.extend(run_rules(LintContext(index, today)))
+    problems = apply_exceptions(loaded, problems, {m.RULE for m in rule_modules()})
     report.problems = sort_problems(problems)
     if stale_after is not None:
         report.warnings = sort_problems(stale_records(index, today, stale_after))

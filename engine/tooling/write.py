@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +32,11 @@ class WriteError(ValueError):
 def rt_yaml() -> YAML:
     y = YAML(typ="rt")
     y.preserve_quotes = True
-    y.width = 100
+    y.width = 4096  # never re-wrap: new long strings stay on one line
     y.indent(mapping=2, sequence=4, offset=2)
+    y.representer.add_representer(
+        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
     return y
 
 
@@ -69,8 +73,23 @@ def today() -> str:
     return _dt.date.today().isoformat()
 
 
+def styled(value: Any) -> Any:
+    """Strings double-quoted (the codebook's style), except dates, ids and plain words."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Q
+
+    if isinstance(value, str):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return to_date(value)
+        if re.fullmatch(r"[a-z0-9][a-z0-9-]*", value) and not value.isdigit():
+            return value
+        if value.startswith(("http://", "https://")) and " " not in value:
+            return value
+        return Q(value)
+    return value
+
+
 def flow(mapping: dict[str, Any]) -> CommentedMap:
-    m = CommentedMap(mapping)
+    m = CommentedMap({k: styled(v) for k, v in mapping.items()})
     m.fa.set_flow_style()
     return m
 
@@ -97,7 +116,12 @@ def ensure_source(root: Path, entry: dict[str, Any]) -> bool:
         raise WriteError(f"{path}: no `sources:` list — run `telecode validate` and fix it first")
     if any(isinstance(s, dict) and s.get("id") == entry["id"] for s in sources):
         return False
-    sources.append(CommentedMap(entry))
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Q
+
+    new = CommentedMap({k: styled(v) for k, v in entry.items()})
+    if "published" in new:  # YYYY, YYYY-MM or YYYY-MM-DD: always a quoted string
+        new["published"] = Q(str(entry["published"]))
+    sources.append(new)
     dump_rt(doc, path)
     return True
 
@@ -262,95 +286,93 @@ def locate_ids(root: str | Path) -> dict[str, str]:
 
 # ------------------------------------------------------------------------ compile
 def compile_folder(root: str | Path) -> dict[str, Any]:
-    """The compiled bundle of a codebook folder.
+    """The compiled bundle of a codebook folder, exactly as `telecode compile` builds it
+    (every default filled). Refuses a codebook that does not validate."""
+    from engine.tooling.compile import build_bundle
+    from engine.tooling.validate import validate_codebook
 
-    Uses the validator's compiler (engine.tooling.compile) when it is installed, so every
-    default is filled exactly as `telecode compile` does.
-    """
-    try:
-        from engine.tooling import compile as compiler  # type: ignore[attr-defined]
-    except ImportError:
-        compiler = None
-    if compiler is not None:
-        for name in ("compile_codebook", "compile_bundle", "build_bundle"):
-            fn = getattr(compiler, name, None)
-            if callable(fn):
-                result = fn(Path(root))
-                if isinstance(result, tuple):
-                    bundle, problems = result[0], result[1]
-                    if problems:
-                        raise WriteError(
-                            f"{root}: the codebook has problems — run `telecode validate {root}`"
-                        )
-                    return bundle
-                return result
-    return _plain_bundle(Path(root))
+    report = validate_codebook(Path(root))
+    if not report.ok or report.index is None:
+        first = "\n  ".join(str(p) for p in report.problems[:5])
+        more = len(report.problems) - 5
+        raise WriteError(
+            f"{root}: the codebook has {len(report.problems)} problem(s) — run "
+            f"`telecode validate {root}` and fix them first:\n  {first}"
+            + (f"\n  ... and {more} more" if more > 0 else "")
+        )
+    return build_bundle(report.index)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, _dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return str(value)
-    return value
+# ----------------------------------------------------------------- telehealth list
+TELEHEALTH_LIST_FILE = "policies/medicare-telehealth-list.yaml"
+TELEHEALTH_LIST_HEADER = """\
+# Codes of the codebook on the CMS List of Medicare Telehealth Services, by date (written by
+# `telecode import-cms-list --write`; edit like any other file). Codes the codebook does not
+# hold are never recorded here. CMS short descriptors are never copied.
+"""
 
 
-def _plain_bundle(root: Path) -> dict[str, Any]:
-    """A bundle assembled without schema defaults (used only without the compiler)."""
-
-    def read(rel: str) -> Any:
-        path = root / rel
-        return _plain(load_rt(path)) if path.exists() else None
-
-    meta = read("codebook.yaml") or {}
-    b: dict[str, Any] = {
-        "format": 1,
-        "meta": {k: meta.get(k) for k in ("name", "version", "released", "covers")},
-        "sources": (read("sources.yaml") or {}).get("sources", []),
-        "families": [],
-        "codes": [],
-        "modifiers": (read("modifiers.yaml") or {}).get("modifiers", []),
-        "places_of_service": (read("places-of-service.yaml") or {}).get("places_of_service", []),
-        "payers": [],
-        "statuses": [],
-        "routes": [],
-        "rules": [],
-        "flexibilities": (read("policies/medicare-telehealth-flexibilities.yaml") or {}).get(
-            "periods", []
-        ),
-        "conflicts": (read("policies/source-conflicts.yaml") or {}).get("conflicts", []),
-        "messages": (read("messages.yaml") or {}).get("messages", []),
-        "faqs": (read("faq.yaml") or {}).get("faqs", []),
-    }
-    for path in sorted((root / "codes").glob("*.yaml")):
-        doc = _plain(load_rt(path)) or {}
-        fam = dict(doc.get("family") or {})
-        fam["file"] = f"codes/{path.name}"
-        b["families"].append(fam)
-        for c in doc.get("codes") or []:
-            b["codes"].append({**c, "family": fam.get("id")})
-    for path in sorted((root / "payers").glob("*.yaml")):
-        doc = _plain(load_rt(path)) or {}
-        payer = doc.get("payer") or {}
-        b["payers"].append(payer)
-        for s in doc.get("statuses") or []:
-            b["statuses"].append({**s, "payer": payer.get("id")})
-    for path in sorted((root / "routes").glob("*.yaml")):
-        b["routes"] += (_plain(load_rt(path)) or {}).get("routes") or []
-    for path in sorted((root / "rules").glob("*.yaml")):
-        for r in (_plain(load_rt(path)) or {}).get("rules") or []:
-            b["rules"].append({**r, "file": f"rules/{path.name}"})
-    for r in b["routes"]:
-        r.setdefault("clinician", "em_practitioner")
-    b["sources"].sort(key=lambda s: s.get("id") or "")
-    b["families"].sort(key=lambda f: f.get("id") or "")
-    b["codes"].sort(key=lambda c: (c.get("code") or "", c.get("from") or ""))
-    b["payers"].sort(key=lambda p: p.get("id") or "")
-    b["flexibilities"].sort(key=lambda p: p.get("from") or "")
-    return b
+def add_telehealth_list_entries(
+    root: Path,
+    groups: dict[str | None, list[str]],
+    start: str,
+    end: str,
+    source: dict[str, Any],
+    *,
+    verified: str | None = None,
+) -> list[str]:
+    """Record the list's codes (grouped by list status) from `start` to `end`. Entries in
+    force on `start` that began earlier end the day before; entries that begin on `start`
+    already are refused (WriteError) so nothing is recorded twice."""
+    path = root / TELEHEALTH_LIST_FILE
+    if path.exists():
+        doc = load_rt(path)
+    else:
+        doc = rt_yaml().load(TELEHEALTH_LIST_HEADER + "entries: []\n")
+    entries = doc.get("entries")
+    if entries is None:
+        entries = CommentedSeq()
+        doc["entries"] = entries
+    if not isinstance(entries, CommentedSeq) or (len(entries) == 0 and entries.fa.flow_style()):
+        entries = CommentedSeq(list(entries or []))
+        doc["entries"] = entries
+    ids = {str(e.get("id")) for e in entries if isinstance(e, dict)}
+    before = (to_date(start) - _dt.timedelta(days=1)).isoformat()
+    for e in entries:
+        if not isinstance(e, dict):
+            continue
+        f, t = str(e.get("from")), e.get("to")
+        t = None if t is None else str(t)
+        if f <= start and (t is None or start <= t):
+            if f == start:
+                raise WriteError(
+                    f"{path}: {e.get('id')} already records the list from {start} — edit it "
+                    "by hand, or give --from DATE for a mid-year revision"
+                )
+            e["to"] = to_date(before)
+    new_ids = []
+    verified = verified or today()
+    year = start[:4]
+    for status in sorted(groups, key=lambda s: s or ""):
+        codes = sorted(groups[status])
+        if not codes:
+            continue
+        rec = CommentedMap()
+        base = f"medicare-telehealth-list-{year}" + (f"-{status}" if status else "")
+        if start != f"{year}-01-01":
+            base += f"-from-{start}"
+        rec["id"] = _new_id(ids, base)
+        rec["codes"] = quoted_codes(codes)
+        rec["list_status"] = status
+        rec["from"] = to_date(start)
+        rec["to"] = to_date(end)
+        srcs = CommentedSeq()
+        srcs.append(flow(source))
+        rec["sources"] = srcs
+        rec["last_verified"] = to_date(verified)
+        rec["evidence"] = "verified"
+        entries.append(rec)
+        new_ids.append(rec["id"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dump_rt(doc, path)
+    return new_ids

@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from engine.tooling.problems import Problem
 
@@ -40,8 +39,10 @@ FILE_KINDS: list[tuple[str, str]] = [
     ("rules/*.yaml", "rules"),
     ("policies/medicare-telehealth-flexibilities.yaml", "flexibilities"),
     ("policies/source-conflicts.yaml", "conflicts"),
+    ("policies/medicare-telehealth-list.yaml", "telehealth-list"),
     ("messages.yaml", "messages"),
     ("faq.yaml", "faq"),
+    ("lint-exceptions.yaml", "lint-exceptions"),  # optional: accepted lint problems
 ]
 
 # What a codebook must contain: files, and folders that must hold at least one file.
@@ -99,88 +100,90 @@ class LoadedCodebook:
         return iter(self.documents)
 
 
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor that keeps timestamps as the text written in the file.
+class _TooDeep(Exception):
+    pass
 
-    Dates stay strings (``2025-01-01`` -> ``"2025-01-01"``) so that an impossible date such as
-    ``2025-02-30`` is reported by the schema with its line instead of crashing the loader.
+
+class _Builder:
+    """Plain Python data from composed YAML nodes, with the line of every value.
+
+    Composing nodes (instead of constructing ruamel's round-trip objects) is fast with the C
+    parser of ``ruamel.yaml.clib`` and gives every node's line. Scalars follow the YAML 1.2 core
+    schema, except timestamps, which stay text (``2025-01-01`` -> ``"2025-01-01"``) so that an
+    impossible date such as ``2025-02-30`` is reported with its line instead of crashing.
     """
 
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:  # noqa: ARG002
-        return self.construct_scalar(node)
+    MAX_DEPTH = 64
 
+    def __init__(self, yaml: YAML, rel: str) -> None:
+        self.constructor = yaml.constructor
+        self.rel = rel
+        self.lines: dict[Path_, int] = {}
+        self.problems: list[Problem] = []
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+    def build(self, node: Node, path: Path_ = (), depth: int = 0) -> Any:
+        if depth > self.MAX_DEPTH:
+            raise _TooDeep(node.start_mark.line + 1)
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                line = key_node.start_mark.line + 1
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.problems.append(Problem(
+                        self.rel, line, "", "merge keys ('<<') are not supported",
+                        "write the keys out in full", "load"))
+                    continue
+                if not isinstance(key_node, ScalarNode):
+                    self.problems.append(Problem(
+                        self.rel, line, "", "a key is a list or mapping, not plain text",
+                        "use plain text keys", "load"))
+                    continue
+                key = _key_text(self.scalar(key_node))
+                if key in out:
+                    self.problems.append(Problem(
+                        self.rel, line, "", f"duplicate key '{key}' (first on line "
+                        f"{self.lines.get(path + (key,), '?')})",
+                        "remove or rename one of the two keys", "load"))
+                    continue
+                self.lines[path + (key,)] = line
+                out[key] = self.build(value_node, path + (key,), depth + 1)
+            return out
+        if isinstance(node, SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def scalar(self, node: Node) -> Any:
+        tag = node.tag or ""
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            return str(node.value).lower() == "true"
+        if tag == "tag:yaml.org,2002:int":
+            try:
+                return int(self.constructor.construct_yaml_int(node))
+            except (ValueError, TypeError):
+                return str(node.value)
+        if tag == "tag:yaml.org,2002:float":
+            try:
+                return float(self.constructor.construct_yaml_float(node))
+            except (ValueError, TypeError):
+                return str(node.value)
+        return str(node.value)  # str, timestamp, and any other tag: the text as written
 
 
 def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
-def _plain(value: Any, path: Path_, lines: dict[Path_, int]) -> Any:
-    """Convert ruamel's round-trip objects into plain Python, recording line numbers."""
-    if isinstance(value, CommentedMap):
-        out: dict[Any, Any] = {}
-        for key, item in value.items():
-            plain_key = _key_text(key)
-            child = path + (plain_key,)
-            try:
-                line, _col = value.lc.key(key)
-                lines[child] = line + 1
-            except (KeyError, TypeError, AttributeError):
-                pass
-            if isinstance(item, CommentedMap | CommentedSeq):
-                lines.setdefault(child, item.lc.line + 1)
-            out[plain_key] = _plain(item, child, lines)
-        return out
-    if isinstance(value, CommentedSeq):
-        seq: list[Any] = []
-        for index, item in enumerate(value):
-            child = path + (index,)
-            try:
-                line, _col = value.lc.item(index)
-                lines[child] = line + 1
-            except (KeyError, TypeError, AttributeError, IndexError):
-                pass
-            if isinstance(item, CommentedMap) and child not in lines:
-                lines[child] = item.lc.line + 1
-            seq.append(_plain(item, child, lines))
-        return seq
-    if isinstance(value, dict):  # anchors merged into plain dicts (rare)
-        return {_key_text(k): _plain(v, path + (_key_text(k),), lines) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v, path + (i,), lines) for i, v in enumerate(value)]
-    return _plain_scalar(value)
+    """A safe YAML composer (the C parser when ruamel.yaml.clib is installed)."""
+    return YAML(typ="safe")
 
 
 def _key_text(key: Any) -> str:
     """Mapping keys are text in JSON: ``0: 5`` gives the key ``"0"``."""
-    key = _plain_scalar(key)
     if key is None:
         return "null"
     if isinstance(key, bool):
         return "true" if key else "false"
     return str(key)
-
-
-def _plain_scalar(value: Any) -> Any:
-    if value is None or type(value) in (str, int, float, bool):
-        return value
-    name = type(value).__name__
-    if name == "ScalarBoolean":
-        return bool(value)
-    if isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    return str(value)
 
 
 def load_file(path: Path, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
@@ -204,8 +207,9 @@ def load_file(path: Path, rel: str, kind: str) -> tuple[Document | None, list[Pr
         return None, [Problem(rel, 1, "", "the file is empty",
                               f"write the {kind} data in it (see codebook/README.md) or delete it",
                               "load")]
+    yaml = _yaml()
     try:
-        docs = list(_yaml().load_all(text))
+        nodes = [n for n in yaml.compose_all(text) if n is not None]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -213,38 +217,42 @@ def load_file(path: Path, rel: str, kind: str) -> tuple[Document | None, list[Pr
         opened = exc.context_mark
         if opened is not None and mark is not None and opened.line != mark.line:
             what += f" (it started on line {opened.line + 1})"
-        name = type(exc).__name__
-        if "Duplicate" in name:
-            fix = "remove or rename one of the two keys"
-            what = f"duplicate key: {what}"
-        else:
-            fix = ("fix the YAML syntax here (indentation, a missing ':', an unclosed quote "
-                   "or bracket)")
-            what = f"YAML syntax error: {what}"
-        return None, [Problem(rel, line, "", _one_line(what), fix, "load")]
+        fix = ("fix the YAML syntax here (indentation, a missing ':', an unclosed quote "
+               "or bracket)")
+        return None, [Problem(rel, line, "", _one_line(f"YAML syntax error: {what}"), fix,
+                              "load")]
     except (YAMLError, ValueError, TypeError) as exc:
         return None, [Problem(rel, 1, "", _one_line(f"YAML error: {exc}"),
                               "fix the YAML syntax of this file", "load")]
-    docs = [d for d in docs if d is not None]
-    if not docs:
+    if not nodes:
         return None, [Problem(rel, 1, "", "the file has no data (only comments)",
                               f"write the {kind} data in it (see codebook/README.md) or delete it",
                               "load")]
-    if len(docs) > 1:
-        return None, [Problem(rel, 1, "", "the file holds more than one YAML document ('---')",
+    if len(nodes) > 1:
+        return None, [Problem(rel, nodes[1].start_mark.line + 1, "",
+                              "the file holds more than one YAML document ('---')",
                               "keep one document per file", "load")]
-    lines: dict[Path_, int] = {}
-    root = docs[0]
-    if isinstance(root, CommentedMap | CommentedSeq):
-        lines[()] = root.lc.line + 1
-    data = _plain(root, (), lines)
-    lines.setdefault((), 1)
+    builder = _Builder(yaml, rel)
+    try:
+        data = builder.build(nodes[0])
+    except (_TooDeep, RecursionError) as exc:
+        line = exc.args[0] if exc.args and isinstance(exc.args[0], int) else 1
+        return None, [Problem(rel, line, "", "the data is nested too deeply (a recursive alias?)",
+                              "remove the alias (*name) that refers to itself", "load")]
+    if builder.problems:
+        return None, builder.problems
+    lines = builder.lines
     if not isinstance(data, dict):
         return None, [Problem(rel, lines[()], "",
-                              f"the file holds a {type(data).__name__}, not a mapping",
+                              f"the file holds a {_TYPE_NAMES.get(type(data), 'value')}, "
+                              "not a mapping",
                               "start the file with its top-level key (see codebook/README.md)",
                               "load")]
     return Document(rel, kind, data, lines), []
+
+
+_TYPE_NAMES = {list: "list", str: "text", int: "number", float: "number", bool: "boolean",
+               type(None): "null value"}
 
 
 def _one_line(text: str) -> str:

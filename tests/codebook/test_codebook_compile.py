@@ -143,3 +143,13 @@ def test_compile_is_independent_of_file_system_order(minimal_copy: Path, tmp_pat
         path.unlink()
         path.write_bytes(data)
     assert compile_to(tmp_path, "b.json", minimal_copy) == first
+
+
+def test_output_to_a_device_writes_through(tmp_path: Path) -> None:
+    """-o /dev/null must not replace the device with a regular file."""
+    import os
+    import stat
+
+    assert main(["compile", str(MINIMAL), "-o", os.devnull]) == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    assert not Path(os.devnull + ".tmp").exists()

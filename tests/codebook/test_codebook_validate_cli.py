@@ -157,3 +157,25 @@ def test_every_file_kind_is_required(minimal_copy: Path) -> None:
         "rules/: -: required folder is missing — create rules/ with at least one .yaml file (see "
         "codebook/README.md)",
     ]
+
+
+def test_json_format(minimal_copy: Path, edit, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["validate", str(MINIMAL), *TODAY, "--format", "json", "--stale-after",
+                 "30d"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["ok"] is True and out["problems"] == []
+    assert out["counts"]["code"] == 5 and out["summary"].startswith("codebook OK: ")
+    assert len(out["warnings"]) == 28
+    assert out["warnings"][0]["rule"] == "stale"
+    edit(minimal_copy, "routes/medicare.yaml", 'modifiers: ["95"]', 'modifiers: ["96"]')
+    assert main(["validate", str(minimal_copy), *TODAY, "--format", "json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["ok"] is False and out["summary"] is None
+    assert out["problems"] == [{
+        "file": "routes/medicare.yaml", "line": 7, "entry": "medicare-audio-video",
+        "what": "unknown modifier '96'", "fix": "use one defined in modifiers.yaml",
+        "rule": "unknown-modifier-ref",
+        "text": "routes/medicare.yaml:7: medicare-audio-video: unknown modifier '96' — use one "
+                "defined in modifiers.yaml"}]

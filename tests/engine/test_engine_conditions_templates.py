@@ -39,6 +39,8 @@ CTX = {"payer": "medicare", "minutes": 12, "selected_codes": ["99213", "99458"],
     ({"field": "practitioner_video_capable", "is": 1}, False),  # true is not 1
     ({"field": "flag", "is": False}, True),
     ({"field": "flag", "below": 1}, False),  # booleans are not numbers
+    ({"field": "selected_codes", "present": True}, True),
+    ({"field": "selected_codes", "present": False}, False),
     ({"all": [{"field": "payer", "is": "medicare"}, {"field": "minutes", "min": 10}]}, True),
     ({"all": []}, True),
     ({"any": [{"field": "payer", "is": "x"}, {"field": "minutes", "min": 20}]}, False),
@@ -47,6 +49,13 @@ CTX = {"payer": "medicare", "minutes": 12, "selected_codes": ["99213", "99458"],
 ])
 def test_conditions(cond, expected):
     assert evaluate(cond, CTX) is expected
+
+
+@pytest.mark.parametrize("codes,present", [([], False), (["99213"], True), (None, False)])
+def test_selected_codes_present_means_a_code_was_selected(codes, present):
+    ctx = {**CTX, "selected_codes": codes}
+    assert evaluate({"field": "selected_codes", "present": True}, ctx) is present
+    assert evaluate({"field": "selected_codes", "present": False}, ctx) is not present
 
 
 @pytest.mark.parametrize("bad", [

@@ -62,3 +62,27 @@ def test_default_codebook_is_the_compiled_bundle(real_cb):
     assert engine.default_codebook() is engine.default_codebook()  # loaded once
     assert engine.check(enc) == engine.check(enc, real_cb)
     assert engine.check(enc)["codebook"] == real_cb.version
+
+
+def test_requested_code_messages_have_no_empty_slots(real_cb):
+    """98016 before it existed, G2012 after it ended, with and without something to report:
+    the requested-code messages read as whole sentences (no blank end date or replacement)."""
+    base = {"payer": "medicare", "modality": "virtual_checkin", "minutes": 8}
+    cases = [
+        ({"date_of_service": "2024-10-03", "patient_status": "established",
+          "requested_code": "98016"},
+         "valid from 2025-01-01 with no end date. It replaces G2012 from 2025-01-01. "
+         "For this encounter report G2012."),
+        ({"date_of_service": "2025-10-03", "patient_status": "established",
+          "requested_code": "G2012"},
+         "valid 2019-01-01 to 2024-12-31. It was replaced by 98016. "
+         "For this encounter report 98016."),
+        ({"date_of_service": "2025-10-03", "patient_status": "new", "requested_code": "G2012"},
+         "It was replaced by 98016. Nothing is separately reportable"),
+    ]
+    for extra, phrase in cases:
+        result = engine.check({**base, **extra}, real_cb)
+        [w] = [w for w in result["warnings"] if w["id"] == "requested-code-not-valid-on-date"]
+        assert phrase in w["message"], w["message"]
+        for hole in ("  ", " .", ": .", "until  ", "by: ."):
+            assert hole not in w["message"], (hole, w["message"])

@@ -22,8 +22,8 @@ def test_not_valid_on_date_names_dates_and_replacement(mini_cb, enc):
                            requested_code="G2012"), mini_cb)
     [w] = requested(res)
     assert w["id"] == "requested-code-not-valid-on-date" and w["severity"] == "error"
-    assert w["message"] == ("G2012 is valid 2024-01-01 to 2024-12-31; replaced by 98016; "
-                            "report 98016.")
+    assert w["message"] == ("G2012 is valid 2024-01-01 to 2024-12-31. It was replaced by "
+                            "98016. For this encounter report 98016.")
     assert w["sources"] == ["src-a", "src-codes"]
 
 
@@ -32,7 +32,19 @@ def test_not_yet_valid(mini_cb, enc):
                            requested_code="98016"), mini_cb)
     [w] = requested(res)
     assert w["id"] == "requested-code-not-valid-on-date"
-    assert w["message"] == "98016 is valid 2025-01-01 to ; replaced by ; report G2012."
+    # no end date, not replaced: ready-made phrases, never an empty slot
+    assert w["message"] == ("98016 is valid from 2025-01-01 with no end date. It replaces G2012 "
+                            "from 2025-01-01. For this encounter report G2012.")
+
+
+def test_not_valid_on_date_with_nothing_reportable(mini_cb, enc):
+    res = engine.check(enc(date_of_service="2024-11-15", modality="virtual_checkin", minutes=8,
+                           related_em_prior_7_days=True, requested_code="98016"), mini_cb)
+    [w] = requested(res)
+    assert res["lines"] == []
+    assert w["message"].endswith("from 2025-01-01. Nothing is separately reportable for this "
+                                 "encounter (see the warnings).")
+    assert "  " not in w["message"] and " ." not in w["message"]
 
 
 def test_not_payable(mini_cb, enc):

@@ -237,6 +237,25 @@ def test_selected_codes_condition(make_cb, enc):
     assert "x-sel" not in ids(engine.check(enc(mdm="low"), cb))
 
 
+def test_selected_codes_present_condition(make_cb, enc):
+    """{field: selected_codes, present: true} holds only when a code was selected: a rule
+    can stay silent when nothing is reportable."""
+    def edit(b):
+        for rid, want in (("x-some", True), ("x-none", False)):
+            b["rules"].append({"id": rid, "title": "t", "scope": {}, "from": "2024-01-01",
+                               "to": None,
+                               "when": {"field": "selected_codes", "present": want},
+                               "effect": "warn", "message": rid, "conflict": None,
+                               "sources": []})
+    cb = make_cb(edit)
+    res = engine.check(enc(mdm="moderate"), cb)
+    assert res["billable"] is True
+    assert "x-some" in ids(res) and "x-none" not in ids(res)
+    res = engine.check(enc(), cb)  # neither MDM nor time: no code
+    assert res["lines"] == []
+    assert "x-none" in ids(res) and "x-some" not in ids(res)
+
+
 # ---- codebook inconsistency -------------------------------------------------------------------
 def test_selected_code_the_payer_does_not_pay(make_cb, enc):
     def edit(b):

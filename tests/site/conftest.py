@@ -1,7 +1,8 @@
 """Fixtures for the site tests: the site built once per session into temporary directories.
 
-- `site`: the real codebook (compiled from codebook/ into a temp file), mkdocs build --strict.
-- `site_again`: a second build of the same bundle (for the byte-identical check).
+- `site`: `scripts/build DIR`, as a maintainer runs it: compile the real codebook, mkdocs
+  build --strict, the checker widget's runtime (Pyodide + engine wheel).
+- `site_again`: a second `scripts/build` into another directory (byte-identical check).
 - `hostile_site`: the real bundle with hostile text in a label, a source title, a family
   summary and an FAQ answer (escaping tests).
 - `served_site`: `site` served by a stdlib http.server thread on 127.0.0.1:<free port>.
@@ -53,15 +54,28 @@ def _build_ok(bundle: Path, out: Path) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def bundle_path(tmp_path_factory) -> Path:
-    """The real codebook, compiled by `telecode compile` into a temp file."""
-    out = tmp_path_factory.mktemp("bundle") / "codebook.json"
-    cli = "from engine.cli import main; raise SystemExit(main())"
-    proc = subprocess.run([sys.executable, "-c", cli, "compile", "-o", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
+def run_build_script(out: Path) -> Path:
+    env = {k: v for k, v in os.environ.items() if k != "TELECODE_CODEBOOK"}
+    proc = subprocess.run(["bash", str(ROOT / "scripts" / "build"), str(out)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, f"scripts/build failed:\n{proc.stdout}\n{proc.stderr}"
     return out
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> SiteDir:
+    return SiteDir(run_build_script(tmp_path_factory.mktemp("site") / "site"))
+
+
+@pytest.fixture(scope="session")
+def site_again(site, tmp_path_factory) -> SiteDir:
+    return SiteDir(run_build_script(tmp_path_factory.mktemp("site2") / "other-dir"))
+
+
+@pytest.fixture(scope="session")
+def bundle_path(site) -> Path:
+    """The real codebook as scripts/build compiled it."""
+    return ROOT / "engine" / "data" / "codebook.json"
 
 
 @pytest.fixture(scope="session")
@@ -74,16 +88,6 @@ def codebook(bundle_path):
     import engine
 
     return engine.load_codebook(bundle_path)
-
-
-@pytest.fixture(scope="session")
-def site(bundle_path, tmp_path_factory) -> SiteDir:
-    return SiteDir(_build_ok(bundle_path, tmp_path_factory.mktemp("site") / "site"))
-
-
-@pytest.fixture(scope="session")
-def site_again(bundle_path, tmp_path_factory) -> SiteDir:
-    return SiteDir(_build_ok(bundle_path, tmp_path_factory.mktemp("site2") / "other-dir"))
 
 
 @pytest.fixture(scope="session")

@@ -114,7 +114,7 @@ def test_faq_page_shows_the_engines_answers(site, codebook, text_of):
     for faq in codebook.faqs:
         result = engine.check(dict(faq["encounter"]), codebook)
         section = site.section("/faq/", faq["id"])
-        table = re.search(r'<div class="tc-table tc-result">(.*?)</div>', section, re.S)
+        table = re.search(r'<div class="tc-table tc-answer">(.*?)</div>', section, re.S)
         if result["lines"]:
             assert table, faq["id"]
             codes = re.findall(r"<tr><td[^>]*><strong><a[^>]*>([^<]+)</a>", table.group(1))

@@ -1,0 +1,123 @@
+"""What changed: /changes/ and one page per year, /changes/<YEAR>/, generated from the diff.
+
+Years: every covered year after the first (codebook.yaml `covers`), so a new year gets its
+page as soon as the codebook covers it. A year's page lists, for every day of the year on
+which a value changed (1 January first, then mid-year changes such as a flexibilities
+lapse), what changed that day — exactly what `telecode diff <day-1> <day>` reports.
+
+For other pages: `affected_codes(codebook, year)` lists the codes whose values change in the
+year (a code page can link to /changes/<year>/), `years(codebook)` the years with a page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.codebook import Codebook
+from engine.tooling import diff as _diff
+
+from .text import code_src, esc, link
+
+# changes whose codes get links to code pages
+SOURCE_KINDS = ("code", "status", "route", "telehealth_list")
+
+
+def _bundle(codebook: Codebook | dict[str, Any]) -> dict[str, Any]:
+    return codebook.bundle if isinstance(codebook, Codebook) else codebook
+
+
+def years(codebook: Codebook | dict[str, Any]) -> list[int]:
+    """Years that have a /changes/<year>/ page."""
+    return _diff.covered_years(_bundle(codebook))
+
+
+def affected_codes(codebook: Codebook | dict[str, Any], year: int) -> list[str]:
+    """Codes whose values change during `year` (sorted)."""
+    return _diff.affected_codes(_bundle(codebook), year)
+
+
+def year_src(year: int) -> str:
+    return f"changes/{year}.md"
+
+
+def year_page(codebook: Codebook, year: int) -> str:
+    bundle = _bundle(codebook)
+    src = year_src(year)
+    known = {c["code"] for c in bundle.get("codes", [])}
+    days = _diff.changes_in_year(bundle, year)
+    total = sum(len(ch) for _, ch in days)
+    lines = [
+        f"# What changed in {year}",
+        "",
+        f"Every value of the codebook that changed in {year}, by the day the change took "
+        "effect: codes added and ended, payment status per payer, what each payer wants "
+        "reported (codes, modifiers, place of service), rules and windows, modifier and "
+        "POS use, the Medicare telehealth flexibilities, source conflicts. "
+        f"{total} change{'s' if total != 1 else ''} in all.",
+        "",
+        f"The same list comes from the command line: `telecode diff {year - 1} {year}` for "
+        f"1 January, or `telecode diff DAY-BEFORE DAY` for a later date.",
+        "",
+    ]
+    codes = affected_codes(bundle, year)
+    if codes:
+        lines += ["Codes affected: "
+                  + ", ".join(link(src, code_src(c), esc(c)) for c in codes if c in known), ""]
+    for day, changes in days:
+        lines += [f"## {day}", ""]
+        if not changes:
+            lines += ["Nothing changed on this day.", ""]
+            continue
+        grouped = _diff.grouped_lines(changes)
+        for kind in _diff.KINDS:
+            if kind not in grouped:
+                continue
+            lines += [f"### {_diff.SECTION_TITLES[kind]}", ""]
+            for text, line_codes in grouped[kind]:
+                item = esc(text)
+                if kind in SOURCE_KINDS:
+                    links = [link(src, code_src(c), esc(c)) for c in line_codes if c in known]
+                    if links:
+                        item += " — " + ", ".join(links)
+                lines.append(f"- {item}")
+            lines.append("")
+    prev_next = []
+    if year - 1 in years(bundle):
+        prev_next.append(link(src, year_src(year - 1), f"← {year - 1}"))
+    prev_next.append(link(src, "changes/index.md", "All years"))
+    if year + 1 in years(bundle):
+        prev_next.append(link(src, year_src(year + 1), f"{year + 1} →"))
+    lines += [" · ".join(prev_next), ""]
+    return "\n".join(lines)
+
+
+def index_page(codebook: Codebook) -> str:
+    bundle = _bundle(codebook)
+    src = "changes/index.md"
+    lines = [
+        "# What changed",
+        "",
+        "Codes and payer rules change every January, and sometimes during the year. Each page "
+        "lists every value of the codebook that changed in that year, by the day it changed.",
+        "",
+    ]
+    for year in reversed(years(bundle)):
+        n = sum(len(ch) for _, ch in _diff.changes_in_year(bundle, year))
+        lines.append(f"- {link(src, year_src(year), f'What changed in {year}')} "
+                     f"({n} change{'s' if n != 1 else ''})")
+    lines += ["", "How these pages are made and how a maintainer brings the codebook up to "
+              f"date: {link(src, 'maintainers.md', 'the yearly update')}.", ""]
+    return "\n".join(lines)
+
+
+def pages(codebook: Codebook) -> dict[str, str]:
+    out = {"changes/index.md": index_page(codebook)}
+    for year in years(codebook):
+        out[year_src(year)] = year_page(codebook, year)
+    return out
+
+
+def nav(codebook: Codebook) -> list:
+    items: list[Any] = ["changes/index.md"]
+    items += [{str(y): year_src(y)} for y in reversed(years(codebook))]
+    return [{"What changed": items}, {"Maintainers": "maintainers.md"}]

@@ -1,0 +1,114 @@
+"""The /performance/ page: `telecode batch` throughput, from the benchmark's JSON output.
+
+The numbers come from docs/_data/benchmark.json, written by `scripts/bench --json
+docs/_data/benchmark.json`; nothing on the page is typed by hand. Re-run that command and
+commit the file to refresh the page. Without the file the page says how to produce it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+BENCHMARK = Path(__file__).resolve().parents[1] / "_data" / "benchmark.json"
+URL = "performance/"
+
+ROWS = (
+    ("csv_dictreader", "Reading the file with Python's csv.DictReader (baseline)"),
+    ("batch_in_process", "`telecode batch`: read, check and write every row (in-process)"),
+    ("check_rows_library", "`engine.batch.check_rows` over csv.DictReader rows (library)"),
+    ("batch_command", "`telecode batch` as a command (start-up and codebook load included)"),
+)
+
+
+def _esc(value: Any) -> str:
+    """Plain text for Markdown/HTML; `{{`/`{%` never reach the macros plugin as a template."""
+    text = html.escape(str(value), quote=False)
+    for ch in "\\`*_[]|<>":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _num(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else _esc(value)
+
+
+def load(path: Path = BENCHMARK) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
+def render(data: dict[str, Any] | None) -> str:
+    out = ["# Performance", ""]
+    out.append(
+        "`telecode batch` checks a CSV or JSONL file of telehealth encounters and billed "
+        "lines with the same engine as this site. These are the numbers of the last benchmark "
+        "run, generated from its JSON output."
+    )
+    out.append("")
+    if data is None:
+        out.append(
+            "No benchmark result is committed yet. Run `scripts/bench --json "
+            "docs/_data/benchmark.json` and rebuild the site."
+        )
+        return "\n".join(out) + "\n"
+    targets = data.get("targets") or {}
+    out += [
+        f"Input: a generated file of **{_num(data['rows'])} claim rows** "
+        f"({_num(round(data.get('file_bytes', 0) / 1e6, 1))} MB) mixing payers, modalities and "
+        "dates of service across 2024–2026, with some billed lines that disagree with the rules "
+        "and some invalid rows. Each time is the best of "
+        f"{_num(data.get('repeat', 1))} runs on a fresh memo.",
+        "",
+        "| What | Rows per second | Seconds |",
+        "|---|---:|---:|",
+    ]
+    for key, label in ROWS:
+        item = data.get(key)
+        if item:
+            out.append(f"| {label} | {_num(item['rows_per_s'])} | {_num(item['seconds'])} |")
+    out += [
+        "",
+        f"**Ratio to merely reading the file: {_num(data['ratio_to_csv_read'])}×** in-process "
+        f"({_num(data.get('ratio_command_to_csv_read'))}× as a command).",
+        "",
+        f"Targets: at least {_num(targets.get('rows_per_s'))} rows per second on one core, and "
+        f"at most {_num(targets.get('max_ratio_to_csv_read'))}× the time of reading the file.",
+        "",
+    ]
+    memo = data.get("memo") or {}
+    if memo:
+        out += [
+            "## Why it is fast",
+            "",
+            "The engine's answer depends only on the encounter, and on the date of service only "
+            "through the dates the codebook records. The batch checker maps each date to its "
+            f"stretch between two such dates ({_num(memo.get('date_stretches'))} stretches in "
+            "this codebook) and memoises answers in bounded caches, so the engine runs once per "
+            f"distinct encounter: {_num(memo.get('distinct_encounters'))} in this file of "
+            f"{_num(data['rows'])} rows. Rows are "
+            "read, checked and written one at a time, so memory stays flat however large the file.",
+            "",
+        ]
+    out += [
+        "## Where these numbers come from",
+        "",
+        f"Measured on {_esc(data.get('measured'))} with Python {_esc(data.get('python'))} on "
+        f"{_esc(data.get('machine'))} ({_num(data.get('cpu_count'))} CPUs, one core used), "
+        f"codebook {_esc(data.get('codebook'))}. Re-run with `scripts/bench --json "
+        "docs/_data/benchmark.json`; the numbers depend on the machine and on how busy it is.",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def pages(codebook: Any) -> dict[str, str]:
+    return {URL: render(load())}
+
+
+def nav(codebook: Any) -> list[dict[str, str]]:
+    return [{"Performance": "performance.md"}]

@@ -1,0 +1,359 @@
+"""Per-codebook precomputation for engine.check, so the work per encounter is small.
+
+Every dated record (routes, rules, code versions, payer statuses, flexibility periods) starts
+on its `from` and stops after its `to`. Those boundaries split the calendar into *segments*:
+within one segment the set of records in force never changes. `Segments.index(day)` finds a
+day's segment with one bisect.
+
+A `Plan` holds everything that depends only on (payer, modality, clinician, segment): the
+routes to try in order (clinician and dates already checked, conditions compiled once), for each
+route the rules in scope and in force, the candidate codes of each family per patient status
+(`engine.selection.Candidates`), the payer statuses that forbid a candidate, the route's trace
+line per patient location, and the flexibility period. Plans are built lazily, the first time
+an encounter needs one, and kept on the Codebook (`compiled(cb)`); a codebook has at most
+payers x modalities x clinicians x segments of them.
+
+Nothing here memoises answers: `engine.check` still evaluates every condition, selects codes
+and writes every warning and trace entry for each encounter.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from typing import Any
+
+from engine.codebook import PAYABLE_STATUSES, Codebook, CodebookError, in_range
+from engine.conditions import _always, compile_condition
+from engine.encounter import FIELDS, LOCATIONS, PATIENT_STATUSES
+from engine.selection import Candidates, static_candidates
+from engine.templates import is_strict, placeholders
+
+__all__ = ["Compiled", "Plan", "RoutePlan", "RuleEntry", "Segments", "compiled", "source_ids",
+           "DERIVED_FIELDS"]
+
+DERIVED_FIELDS = ("discussion_share", "flexibility_state", "selected_codes", "time_minutes")
+# The evaluation context always holds every contract key and derived fact (None when not
+# given), so conditions see "absent" and templates render an absent value as "".
+_CTX_BASE: dict[str, Any] = dict.fromkeys((*FIELDS, *DERIVED_FIELDS))
+# {flexibility.*} on a date no period covers
+NO_FLEXIBILITY: dict[str, Any] = {"id": None, "state": "none", "law": None, "from": None,
+                                  "to": None, "restored_by": None, "restored_by_id": None}
+_EFFECT_SEVERITY = {
+    "deny": "error",
+    "not_covered": "warning",
+    "drop": "warning",
+    "warn": "warning",
+    "info": "info",
+}
+_EFFECT_OUTCOME = {
+    "deny": "deny: nothing is reportable",
+    "not_covered": "not covered: nothing is reported",
+    "drop": "drop: lines of {families} removed",
+    "warn": "warn",
+    "info": "info",
+    "checklist": "checklist item added",
+}
+
+
+def source_ids(record: dict[str, Any] | None) -> list[str]:
+    """The source ids a record cites (its `sources` list of {id, locator} or plain ids)."""
+    out: list[str] = []
+    if not record:
+        return out
+    for s in record.get("sources") or ():
+        ident = s.get("id") if isinstance(s, dict) else s
+        if isinstance(ident, str) and ident not in out:
+            out.append(ident)
+    return out
+
+
+def _merge(into: list[str], more: list[str]) -> list[str]:
+    for s in more:
+        if s not in into:
+            into.append(s)
+    return into
+
+
+def _after(day: str) -> str:
+    """The smallest string greater than `day`: a segment boundary falling right after it
+    (for "YYYY-MM-DD" strings, `d > day` exactly when `d >= _after(day)`)."""
+    return day + "\x00"
+
+
+class Segments:
+    """The sorted segment starts of a codebook; segment i is [starts[i], starts[i+1])."""
+
+    def __init__(self, cb: Codebook) -> None:
+        bounds = {""}  # "" sorts before every date: the segment before the first record
+        b = cb.bundle
+        for group in ("routes", "rules", "codes", "statuses", "flexibilities"):
+            for rec in b.get(group) or ():
+                start, end = rec.get("from"), rec.get("to")
+                if isinstance(start, str):
+                    bounds.add(start)
+                if isinstance(end, str):
+                    bounds.add(_after(end))
+        self.starts: list[str] = sorted(bounds)
+
+    def index(self, day: str) -> int:
+        return bisect_right(self.starts, day) - 1
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+class RuleEntry:
+    """A rule with its scope pre-digested for the per-encounter loop."""
+
+    __slots__ = ("rule", "id", "frm", "to", "codes", "when", "effect", "drop_families",
+                 "sources", "conflict", "extra", "title", "message", "text", "severity",
+                 "outcome")
+
+    def __init__(self, rule: dict[str, Any], when: Any, sources: list[str],
+                 conflict: dict[str, Any] | None) -> None:
+        scope = rule.get("scope") or {}
+        self.rule = rule
+        self.id: str = rule["id"]
+        self.frm: str = rule.get("from") or ""
+        self.to: str | None = rule.get("to")
+        self.codes = frozenset(scope["codes"]) if scope.get("codes") else None
+        self.when = None if when is _always else when  # None: no condition
+        self.effect: str = str(rule.get("effect"))
+        self.drop_families: tuple[str, ...] | None = (
+            tuple(scope["families"]) if scope.get("families") else None)
+        self.sources = sources
+        self.conflict = conflict
+        self.extra = {"conflict": conflict} if conflict else None
+        self.title = rule.get("title")
+        self.message = rule.get("message")
+        # the message text when it has no placeholder (most do not); else None: render it
+        msg = self.message
+        if msg is None:
+            self.text: str | None = ""
+        elif isinstance(msg, str):
+            self.text = None if placeholders(msg) else msg
+        else:
+            self.text = str(msg)
+        self.severity = _EFFECT_SEVERITY.get(self.effect, "warning")
+        outcome = _EFFECT_OUTCOME.get(self.effect, self.effect)
+        self.outcome = outcome + (f" ({self.title})" if self.title else "")
+
+    def in_force(self, day: str) -> bool:
+        return self.frm <= day and (self.to is None or day <= self.to)
+
+
+class FamilyPlan:
+    """One family of a route on a segment: candidates per patient status, and the payer
+    statuses (code -> status record) that forbid reporting a candidate."""
+
+    __slots__ = ("fid", "family", "by_status", "unpayable")
+
+    def __init__(self, fid: str, family: dict[str, Any] | None,
+                 by_status: dict[str, Candidates], unpayable: dict[str, dict[str, Any]]) -> None:
+        self.fid = fid
+        self.family = family  # None: the route names a family the codebook lacks
+        self.by_status = by_status
+        self.unpayable = unpayable
+
+
+class RoutePlan:
+    """A route as tried for one plan: its condition, time basis, families and rules."""
+
+    __slots__ = ("route", "id", "when", "first_family", "families", "family_ids", "mods",
+                 "pos", "outcome", "sources", "rules", "unpayable")
+
+    def __init__(self, route: dict[str, Any], when: Callable[[dict[str, Any]], bool] | None,
+                 first_family: dict[str, Any] | None, families: tuple[FamilyPlan, ...],
+                 sources: list[str], rules: tuple[RuleEntry, ...]) -> None:
+        self.route = route
+        self.id: str = route["id"]
+        self.when = when
+        self.first_family = first_family
+        self.families = families
+        self.family_ids: list[str] = list(route.get("families") or [])
+        self.mods: list[str] = list(route.get("modifiers") or [])
+        pos_map = route.get("pos")
+        self.pos: dict[str, Any] = {}
+        self.outcome: dict[str, str] = {}
+        for loc in LOCATIONS:
+            self.pos_for(loc, pos_map)
+        self.sources = sources
+        self.rules = rules
+        self.unpayable = any(f.unpayable for f in families)
+
+    def pos_for(self, loc: str, pos_map: Any = None) -> None:
+        pos_map = self.route.get("pos") if pos_map is None else pos_map
+        pos = pos_map.get(loc) if isinstance(pos_map, dict) else None
+        self.pos[loc] = pos
+        self.outcome[loc] = (
+            f"route found: families {', '.join(self.family_ids)}; "
+            f"modifiers {', '.join(self.mods) or 'none'}; POS {pos or 'none (not telehealth)'}")
+
+
+class Plan:
+    """Everything `engine.check` needs that depends only on (payer, modality, clinician,
+    segment of the date)."""
+
+    __slots__ = ("routes", "no_route_rules", "flex_state", "flex", "ctx")
+
+    def __init__(self, routes: tuple[RoutePlan, ...], no_route_rules: tuple[RuleEntry, ...],
+                 flex_state: str, flex: dict[str, Any], ctx: dict[str, Any]) -> None:
+        self.routes = routes
+        self.no_route_rules = no_route_rules
+        self.flex_state = flex_state
+        self.flex = flex
+        self.ctx = ctx  # the evaluation context's starting point (copied per encounter)
+
+
+class Compiled:
+    """Per-codebook caches: conditions compiled once, rules digested, flexibility periods,
+    date segments and the plans built so far."""
+
+    def __init__(self, cb: Codebook) -> None:
+        self.cb = cb
+        # compile every condition now: a defective one is reported on the first check
+        self.when: dict[int, Callable[[dict[str, Any]], bool]] = {}
+        for item in cb.routes + cb.rules:
+            self.when[id(item)] = compile_condition(item.get("when"))
+        self.conflict_ctx: dict[str, dict[str, Any]] = {}
+        for cid, conflict in cb.conflicts.items():
+            claims = [p.get("claim") for p in conflict.get("positions") or () if p.get("claim")]
+            self.conflict_ctx[cid] = {
+                "id": cid,
+                "topic": conflict.get("topic"),
+                "chosen": conflict.get("chosen"),
+                "alternatives": "; ".join(claims),
+                "reason": conflict.get("reason"),
+            }
+        self.entries: dict[int, RuleEntry] = {}
+        self.unknown_conflicts: list[str] = []
+        for rule in cb.rules:
+            srcs = source_ids(rule)
+            cid = rule.get("conflict")
+            conflict = cb.conflict(cid) if cid else None
+            if cid and conflict is None:
+                self.unknown_conflicts.append(f"rule {rule.get('id')}: unknown conflict {cid!r}")
+            self.entries[id(rule)] = RuleEntry(
+                rule, self.when[id(rule)], _merge(srcs, source_ids(conflict)),
+                self.conflict_ctx.get(cid) if cid else None)
+        self.flex: list[tuple[str, str | None, str, dict[str, Any]]] = []
+        for period in cb.flexibilities:
+            state = str(period.get("state"))
+            restored = period.get("restored_by")
+            if state == "lapse":
+                state = "lapse_restored" if restored else "lapse"
+            restorer = cb.flexibility(restored) if restored else None
+            info = dict(period)
+            info["restored_by"] = (restorer or {}).get("law") or restored
+            info["restored_by_id"] = restored
+            self.flex.append((period.get("from") or "", period.get("to"), state, info))
+        self.segments = Segments(cb)
+        self.plans: dict[tuple[str, str, str, int], Plan] = {}
+        self._candidates: dict[tuple[Any, ...], Candidates] = {}
+
+    def check_strict(self) -> None:
+        """Codebook defects that strict mode (tests) turns into errors."""
+        if self.unknown_conflicts and is_strict():
+            raise CodebookError(self.unknown_conflicts[0])
+
+    def flexibility(self, day: str) -> tuple[str, dict[str, Any]]:
+        """(flexibility_state, the period record with restored_by as the restoring law)."""
+        for frm, to, state, info in self.flex:
+            if frm <= day and (to is None or day <= to):
+                return state, info
+        return "none", NO_FLEXIBILITY
+
+    # ---- plans ------------------------------------------------------------------------------
+    def plan(self, payer: str, modality: str, clinician: str, day: str) -> Plan:
+        seg = self.segments.index(day)
+        key = (payer, modality, clinician, seg)
+        found = self.plans.get(key)
+        if found is None:
+            found = self.plans[key] = self._build(payer, modality, clinician,
+                                                  self.segments.starts[seg])
+        return found
+
+    def _rules(self, payer: str, modality: str, route: dict[str, Any] | None, clinician: str,
+               day: str) -> tuple[RuleEntry, ...]:
+        """Rules in force on `day` whose payer/modality/route/family/clinician scope admits
+        the encounter (bundle order)."""
+        families = set(route.get("families") or ()) if route else set()
+        found = []
+        for rule in self.cb.rules_for(payer, modality):
+            scope = rule.get("scope") or {}
+            fams = scope.get("families")
+            if fams and not families.intersection(fams):
+                continue
+            routes = scope.get("routes")
+            if routes and (route is None or route["id"] not in routes):
+                continue
+            clinicians = scope.get("clinicians")
+            if clinicians and clinician not in clinicians:
+                continue
+            entry = self.entries[id(rule)]
+            if entry.in_force(day):
+                found.append(entry)
+        return tuple(found)
+
+    def _candidates_for(self, family: dict[str, Any], route: dict[str, Any], status: str,
+                        modality: str, day: str, seg: int) -> Candidates:
+        key = (family["id"], route.get("id"), status, modality, seg)
+        found = self._candidates.get(key)
+        if found is None:
+            codes = [c for c in static_candidates(self.cb, family["id"], route.get("codes"),
+                                                  status, modality) if in_range(c, day)]
+            found = self._candidates[key] = Candidates(family, codes)
+        return found
+
+    def _build(self, payer: str, modality: str, clinician: str, day: str) -> Plan:
+        cb = self.cb
+        seg = self.segments.index(day)
+        routes: list[RoutePlan] = []
+        for route in cb.routes_of(payer, modality):
+            route_clinician = route.get("clinician") or "em_practitioner"
+            if route_clinician != "any" and route_clinician != clinician:
+                continue
+            if not in_range(route, day):
+                continue
+            fids = route.get("families") or []
+            first = cb.family(fids[0]) if fids else None
+            families = []
+            for fid in fids:
+                family = cb.family(fid)
+                if family is None:
+                    families.append(FamilyPlan(fid, None, {}, {}))
+                    continue
+                by_status = {status: self._candidates_for(family, route, status, modality,
+                                                          day, seg)
+                             for status in PATIENT_STATUSES}
+                unpayable: dict[str, dict[str, Any]] = {}
+                for cands in by_status.values():
+                    for c in cands.codes:
+                        status = cb.status_of(c["code"], payer, day)
+                        if isinstance(status, dict) and \
+                                status.get("status") not in PAYABLE_STATUSES:
+                            unpayable[c["code"]] = status
+                families.append(FamilyPlan(fid, family, by_status, unpayable))
+            when = self.when[id(route)]
+            routes.append(RoutePlan(
+                route, None if when is _always else when, first if first else None,
+                tuple(families), source_ids(route),
+                self._rules(payer, modality, route, clinician, day)))
+        state, flex = self.flexibility(day)
+        payer_record = cb.payer(payer) or {}
+        ctx = dict(_CTX_BASE)
+        ctx["payer_name"] = payer_record.get("name") or payer
+        ctx["flexibility_state"] = state
+        ctx["flexibility"] = flex
+        return Plan(tuple(routes), self._rules(payer, modality, None, clinician, day),
+                    state, flex, ctx)
+
+
+def compiled(cb: Codebook) -> Compiled:
+    """The engine's precomputation for `cb`, built on first use and kept on the Codebook."""
+    comp = cb.__dict__.get("_engine_compiled")
+    if comp is None:
+        comp = Compiled(cb)
+        cb.__dict__["_engine_compiled"] = comp
+    return comp
