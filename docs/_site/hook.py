@@ -84,8 +84,25 @@ def _src_path(key: str) -> str:
     return key + ".md"
 
 
+def _stale_before(config, cb) -> str | None:
+    """meta.released minus `extra.stale_after` (mkdocs.yml, e.g. "12m"): the "needs review"
+    cut-off. Relative to the release date, not today, so builds stay reproducible."""
+    limit = (config.get("extra") or {}).get("stale_after")
+    released = cb.meta.get("released")
+    if not limit or not released:
+        return None
+    import datetime as dt
+
+    from engine.tooling.validate import parse_duration
+    try:
+        return (dt.date.fromisoformat(str(released)) - parse_duration(str(limit))).isoformat()
+    except ValueError as exc:
+        raise PluginError(f"mkdocs.yml extra.stale_after: {exc}") from None
+
+
 def on_config(config, **kwargs):
     cb = _codebook()
+    state.set_stale_before(_stale_before(config, cb))
     nav = config.get("nav")
     if nav is None:
         return config

@@ -180,6 +180,8 @@ def code_badges(cb: Codebook, src: str, code: str, year: int | None = None) -> s
         out.append(badge(src, "unverified", title=v.get("note")))
     elif v.get("evidence") == "secondary":
         out.append(badge(src, "secondary"))
+    if state.is_stale(v):
+        out.append(badge(src, "needs-review", title=f"last verified {v.get('last_verified')}"))
     if v.get("selectable") is False:
         out.append(badge(src, "not-selected"))
     if (v.get("add_on") or {}).get("primary"):
@@ -298,7 +300,7 @@ def code_table(cb: Codebook, src: str, codes: list[str], year: int) -> str:
             row.append(segments_text(views.status_segments(cb, code, payer, start, end),
                                      (start, end)))
         rows.append(row)
-    header = ["Code", "What it is", "Patient", "MDM / time"]
+    header = ["Code", "What it is", "Patient, modality", "MDM / time"]
     if payer:
         header.append(payer_name(cb, payer))
     return table(header, rows, cls="tc-codes")
@@ -378,7 +380,7 @@ def code_page(cb: Codebook, code: str) -> str:
     for v in versions:
         rows.append([f"{esc(v.get('from'))} →<br>{esc(v.get('to') or 'open')}",
                      esc(v.get("label")), who_text(v), time_text(cb, v), evidence_badge(src, v)])
-    out.append(table(["Dates", "What it is", "Patient", "MDM / time", "Evidence"], rows))
+    out.append(table(["Dates", "What it is", "Patient, modality", "MDM / time", "Evidence"], rows))
     out.append("")
 
     # status by payer and year
@@ -961,12 +963,6 @@ def status_vocabulary(cb: Codebook, src: str) -> str:
     return table(["Codebook value", "Shown as"], rows)
 
 
-def badge_examples(src: str) -> dict[str, str]:
-    return {kind: badge(src, kind) for kind in
-            ("new", "ended", "verified", "secondary", "unverified", "conflict", "not-selected",
-             "add-on", "defaults")}
-
-
 # ---- /print/<YEAR>/ ------------------------------------------------------------------------
 def print_year(cb: Codebook, year: int) -> str:
     """A printable quick reference for one year: a section (a printed page) per family."""
@@ -994,7 +990,7 @@ def print_year(cb: Codebook, year: int) -> str:
                 cells.append(segments_text(views.status_segments(cb, code, p, start, end),
                                            (start, end)))
             rows.append(cells)
-        out.append(table(["Code", "What it is", "Patient", "MDM / time",
+        out.append(table(["Code", "What it is", "Patient, modality", "MDM / time",
                           *[payer_name(cb, p) for p in payers]], rows, cls="tc-print-table"))
         out.append("")
         routes = views.by_payer(cb, [r for r in cb.routes if fid in (r.get("families") or [])
