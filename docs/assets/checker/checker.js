@@ -32,7 +32,10 @@ let engineState = { phase: "idle", message: "", codebook: "" };
 
 function ensureWorker() {
   if (worker) return worker;
-  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  // The page's inline script may have started the worker already (earlier than this module
+  // can); adopt it and replay what it said meanwhile.
+  const early = window.telecodeCheckerWorker;
+  worker = early || new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   engineState = { phase: "loading", message: "Starting…", codebook: "" };
   worker.onmessage = (event) => {
     const msg = event.data || {};
@@ -64,7 +67,13 @@ function ensureWorker() {
       resolve({ type: "failed", id, message: engineState.message, details: engineState.details });
     }
   };
-  worker.postMessage({ type: "boot" });
+  if (early) {
+    const replay = early.earlyMessages || [];
+    early.earlyMessages = null;
+    for (const data of replay) worker.onmessage({ data });
+  } else {
+    worker.postMessage({ type: "boot" });
+  }
   return worker;
 }
 
