@@ -20,7 +20,8 @@ Line text shared with the batch checker: format_line / format_lines ("99214-95@1
 parse_billed, line_matches, lines_match.
 
 Modules: codebook (loading, queries), encounter (the input contract), conditions (`when`),
-templates (message placeholders), selection (selection methods), checker (engine.check),
+templates (message placeholders), selection (selection methods), plan (per-codebook
+precomputation by payer, modality, clinician and date segment), checker (engine.check),
 lines (line text), errors (EncounterError). Standard library only; runs in Pyodide.
 """
 

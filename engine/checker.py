@@ -9,8 +9,15 @@ Steps (codebook/README.md and issue 3):
 6. apply the rules in bundle order (deny / not_covered / drop / warn / info / checklist);
 7. answer the requested code, if any.
 
-Every user-facing sentence comes from the bundle (rules, family messages, messages.yaml).
-Python only holds contract words and short generic trace outcomes.
+Speed: whatever depends only on (payer, modality, clinician, stretch of dates) — the routes to
+try, the rules in scope and in force, candidate codes, unpayable statuses, the flexibility
+period — is precomputed once per codebook by engine.plan; one bisect on the date finds it.
+Each encounter still evaluates every condition and writes its own warnings and trace; results
+are never memoised here (the batch checker keeps its own memo).
+
+Every user-facing sentence comes from the bundle (rules, family messages, messages.yaml),
+except the small phrases in PHRASES that fill {validity}, {replacement} and {report} from
+data. Python otherwise holds contract words and short generic trace outcomes.
 
 Message ids the engine itself looks up in messages.yaml, with the placeholders it fills
 (besides the common ones: date_of_service, payer, payer_name, modality, clinician,
@@ -25,7 +32,7 @@ from engine.codebook import NO_RECORD, NOT_VALID_ON_DATE, PAYABLE_STATUSES, Code
 from engine.codebook import load_codebook as _load
 from engine.encounter import validate
 from engine.lines import format_line, format_lines
-from engine.plan import DERIVED_FIELDS, NO_FLEXIBILITY, RoutePlan, compiled, source_ids
+from engine.plan import DERIVED_FIELDS, NO_FLEXIBILITY, Compiled, RoutePlan, compiled, source_ids
 from engine.plan import _merge as _merge
 from engine.selection import Selection, select, time_value
 from engine.templates import is_strict, render
@@ -129,10 +136,12 @@ class _Run:
     """One evaluation. The common path (route, selection, rules) is `run`; rarer steps
     (no route, unpayable codes, requested code, missing time) are methods."""
 
-    __slots__ = ("cb", "enc", "day", "ctx", "warnings", "trace", "checklist")
+    __slots__ = ("cb", "comp", "enc", "day", "ctx", "warnings", "trace", "checklist")
 
-    def __init__(self, cb: Codebook, enc: dict[str, Any], ctx: dict[str, Any]) -> None:
+    def __init__(self, cb: Codebook, comp: Compiled, enc: dict[str, Any],
+                 ctx: dict[str, Any]) -> None:
         self.cb = cb
+        self.comp = comp
         self.enc = enc
         self.day: str = enc["date_of_service"]
         self.ctx = ctx
@@ -148,10 +157,12 @@ class _Run:
         msg = self.cb.message(mid)
         if msg is None:
             return False
+        if not sources:
+            sources = []
         # an empty value must not leave a double space (e.g. no `instead`)
         text = " ".join(render(msg.get("text"), self.ctx, extra).split())
         self.warn(section, mid, severity or msg.get("severity") or "warning", text,
-                  _merge(source_ids(msg), sources or []))
+                  _merge(list(self.comp.source_ids(msg)), sources))
         return True
 
     def required_message(self, section: str, mid: str, extra: dict[str, Any] | None = None,
@@ -178,7 +189,7 @@ class _Run:
             "route", "not-covered-no-route",
             f"no route for {enc['payer']} {enc['modality']} ({enc['clinician']}) "
             f"on {self.day}: not covered",
-            source_ids(msg),
+            self.comp.source_ids(msg),
         )
 
     def select(self, rp: RoutePlan) -> list[Selection]:
@@ -215,7 +226,7 @@ class _Run:
         for line, status in bad:
             extra = {"code": line["code"], "expected": format_line(line),
                      "status": status.get("status"), "instead": status.get("instead")}
-            srcs = source_ids(status)
+            srcs = self.comp.source_ids(status)
             if not self.message("selection", "status-not-payable", extra, srcs, severity="error"):
                 if is_strict():
                     raise CodebookError("messages.yaml has no message 'status-not-payable'")
@@ -232,12 +243,12 @@ class _Run:
         family = sel.family
         extra = {"family": family.get("title") or sel.family_id, "family_id": sel.family_id,
                  "time_basis": family.get("time_basis")}
-        if self.message("selection", "time-not-given", extra, source_ids(family)):
+        if self.message("selection", "time-not-given", extra, self.comp.source_ids(family)):
             return
         text = (family.get("messages") or {}).get("below_minimum")
         if text:
             self.warn("selection", f"{sel.family_id}-below-minimum", "warning",
-                      render(text, self.ctx, extra), source_ids(family))
+                      render(text, self.ctx, extra), self.comp.source_ids(family))
         elif is_strict():
             raise CodebookError(f"family {sel.family_id} has no messages.below_minimum")
 
@@ -261,7 +272,7 @@ class _Run:
                          replaced_by=replaced, validity=validity_phrase(versions),
                          replacement=replacement_phrase(near, self.day),
                          report=report_phrase(lines))
-            srcs = source_ids(near)
+            srcs = self.comp.source_ids(near)
             self.required_message("requested", "requested-code-not-valid-on-date", extra, srcs)
             self.add_trace("requested", "requested-code-not-valid-on-date",
                            f"{code} is not valid on {self.day}", srcs)
@@ -270,7 +281,7 @@ class _Run:
         if isinstance(status, dict) and status.get("status") not in PAYABLE_STATUSES:
             extra.update(status=status.get("status"), instead=status.get("instead"),
                          report=report_phrase(lines))
-            srcs = source_ids(status)
+            srcs = self.comp.source_ids(status)
             self.required_message("requested", "requested-code-not-payable", extra, srcs)
             self.add_trace("requested", "requested-code-not-payable",
                            f"{enc['payer']} status of {code} on {self.day}: "
@@ -282,14 +293,14 @@ class _Run:
             return
         if any(line["code"] == code for line in lines):
             self.required_message("requested", "requested-code-matches", extra,
-                                  source_ids(version))
+                                  self.comp.source_ids(version))
             self.add_trace("requested", "requested-code-matches",
-                           f"{code} is what the codebook selects", source_ids(version))
+                           f"{code} is what the codebook selects", self.comp.source_ids(version))
         else:
             self.required_message("requested", "requested-code-differs", extra,
-                                  source_ids(version))
+                                  self.comp.source_ids(version))
             self.add_trace("requested", "requested-code-differs",
-                           f"{code} differs from {expected}", source_ids(version))
+                           f"{code} differs from {expected}", self.comp.source_ids(version))
 
 
 def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[str, Any]:
@@ -311,7 +322,7 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
         discussion = enc.get("discussion_minutes")
         if discussion is not None:
             ctx["discussion_share"] = discussion / minutes
-    run = _Run(cb, enc, ctx)
+    run = _Run(cb, comp, enc, ctx)
 
     # 1. the first route whose condition holds (clinician and dates are already checked)
     route = None

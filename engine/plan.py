@@ -251,6 +251,16 @@ class Compiled:
         self.segments = Segments(cb)
         self.plans: dict[tuple[str, str, str, int], Plan] = {}
         self._candidates: dict[tuple[Any, ...], Candidates] = {}
+        self._source_ids: dict[int, list[str]] = {}  # id(bundle record) -> its source ids
+
+    def source_ids(self, record: dict[str, Any] | None) -> list[str]:
+        """source_ids(record), computed once per bundle record. Do not modify the list."""
+        if not record:
+            return []
+        found = self._source_ids.get(id(record))
+        if found is None:
+            found = self._source_ids[id(record)] = source_ids(record)
+        return found
 
     def check_strict(self) -> None:
         """Codebook defects that strict mode (tests) turns into errors."""

@@ -136,7 +136,12 @@ class Candidates:
         self.basis: str = family.get("time_basis") or "minutes"
         self.codes = codes
         self.fsources = _sources(family)
-        self.code_sources = {id(c): _sources(c) for c in codes}
+        # per code: the family's sources, then the code's own (a selection step cites both)
+        self.code_sources: dict[int, list[str]] = {}
+        for c in codes:
+            merged = list(self.fsources)
+            merged += [s for s in _sources(c) if s not in merged]
+            self.code_sources[id(c)] = merged
         self.labels = {id(c): c.get("label") or "" for c in codes}
         # mdm_or_time: the highest level per MDM, (min_minutes, level) pairs, first code per level
         self.mdm_levels: dict[Any, int] = {}
@@ -194,12 +199,9 @@ class _Selector:
 
     # ---- output helpers ---------------------------------------------------------------
     def trace(self, outcome: str, code: dict[str, Any] | None = None) -> None:
-        srcs = list(self.cands.fsources)
-        if code is not None:
-            for s in self.cands.code_sources[id(code)]:
-                if s not in srcs:
-                    srcs.append(s)
-        self.sel.trace.append({"rule": self.fid, "outcome": outcome, "sources": srcs})
+        cands = self.cands
+        srcs = cands.fsources if code is None else cands.code_sources[id(code)]
+        self.sel.trace.append({"rule": self.fid, "outcome": outcome, "sources": list(srcs)})
 
     def line(self, code: dict[str, Any], units: int = 1) -> None:
         self.sel.lines.append({

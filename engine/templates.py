@@ -80,12 +80,15 @@ def render(
             value = ctx[head]
         else:
             value = _MISSING
-        for part in path[1:]:
-            if value is not _MISSING and isinstance(value, dict) and part in value:
-                value = value[part]
-            else:
-                value = _MISSING
-        if value is _MISSING:
+        if len(path) > 1:
+            for part in path[1:]:
+                if value is not _MISSING and isinstance(value, dict) and part in value:
+                    value = value[part]
+                else:
+                    value = _MISSING
+        if type(value) is str:
+            pieces.append(value)
+        elif value is _MISSING:
             if _STRICT:
                 raise CodebookError(f"unknown placeholder {raw} in message {template!r}")
             pieces.append(raw)

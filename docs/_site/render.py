@@ -395,16 +395,18 @@ def code_page(cb: Codebook, code: str) -> str:
             segs = views.status_segments(cb, code, payer, start, end)
             cells.append(segments_text(segs, (start, end)))
             for s in segs:
-                if s.record and s.record.get("instead"):
-                    note = (f"{payer_name(cb, payer)}, {esc(s.start)} → {esc(s.end)}: "
-                            f"{esc(s.record['instead'])}")
+                rec = s.record
+                if rec and rec.get("instead"):
+                    note = (f"<strong>Instead, for {payer_name(cb, payer)}</strong> "
+                            f"({esc(rec.get('from'))} → {esc(rec.get('to') or 'open')}): "
+                            f"{esc(rec['instead'])}")
                     if note not in notes:
                         notes.append(note)
         rows.append(cells)
     out.append(table(["Payer", *[str(y) for y in ys]], rows, cls="tc-status-table"))
     out.append("")
     for note in notes:
-        out.append(f"- Instead: {note}")
+        out.append(f"- {note}")
     if notes:
         out.append("")
     status_records = [s for p in views.payer_ids(cb) for s in cb.status_index.get((p, code), ())]
@@ -538,6 +540,8 @@ def rule_list(cb: Codebook, src: str, rules: list[Record]) -> str:
         bits.append(f"{esc(r.get('from'))} → {esc(r.get('to') or 'open')}")
         effect = word(EFFECT_WORDS, r.get("effect"))
         title = link(src, "rules.md", esc(r.get("title") or r["id"]), slug(r["id"]))
+        if r.get("conflict"):
+            title += " " + badge(src, "conflict")
         out.append(f"- <strong>{title}</strong>"
                    f" ({effect}; {'; '.join(bits)}). {placeholders(r.get('message') or '')} "
                    f"<small>{source_refs(cb, src, r)}</small>")
@@ -551,8 +555,8 @@ def rules_page(cb: Codebook, src: str) -> str:
     for r in cb.rules:
         by_file.setdefault(str(r.get("file") or "rules"), []).append(r)
     for fname, rules in by_file.items():
-        topic = fname.rsplit("/", 1)[-1].removesuffix(".yaml").replace("-", " ")
-        out += [f"## {esc(topic.capitalize())}", ""]
+        stem = fname.rsplit("/", 1)[-1].removesuffix(".yaml")
+        out += [f"## Rules in <code>{esc(fname)}</code> {{ #topic-{slug(stem)} }}", ""]
         for r in rules:
             scope = r.get("scope") or {}
             out.append(f"### {esc(r.get('title') or r['id'])} {{ #{slug(r['id'])} }}")
@@ -576,8 +580,9 @@ def rules_page(cb: Codebook, src: str) -> str:
             out.append(f"Message: {placeholders(r.get('message') or '')}")
             out.append("")
             if r.get("conflict"):
-                out.append("Sources disagree: " + link(src, "sources.md",
-                           esc(r["conflict"]), f"conflict-{slug(r['conflict'])}"))
+                topic = (cb.conflict(r["conflict"]) or {}).get("topic") or r["conflict"]
+                out.append(badge(src, "conflict") + " " + link(
+                    src, "sources.md", esc(topic), f"conflict-{slug(r['conflict'])}"))
                 out.append("")
             out.append(f"Rule id {code_span(r['id'])} · {provenance(cb, src, r)}")
             out.append("")

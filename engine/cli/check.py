@@ -176,50 +176,145 @@ def _load(bundle: str | None, stderr: TextIO) -> Any:
     return cb
 
 
-def _wrap(text: str, indent: str) -> str:
-    return textwrap.fill(text, width=96, initial_indent=indent, subsequent_indent=indent + "  ")
+WIDTH = 96
+_SEVERITIES = (("error", "Errors"), ("warning", "Warnings"), ("info", "Notes"))
+_USUAL = "POS usual: your usual place of service (not a telehealth POS)"
+
+
+def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
+    """Wrapped lines; ids and code ranges are never split at their hyphens."""
+    return textwrap.wrap(text, width=WIDTH, initial_indent=first,
+                         subsequent_indent=first if rest is None else rest,
+                         break_on_hyphens=False, break_long_words=False) or [first.rstrip()]
+
+
+class _Refs:
+    """Numbers sources in order of first mention: `[1]`, `[2]` ... listed at the end."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+
+    def __call__(self, ids: list[str]) -> str:
+        marks = []
+        for sid in ids:
+            if sid not in self.ids:
+                self.ids.append(sid)
+            marks.append(f"[{self.ids.index(sid) + 1}]")
+        return "".join(marks)
+
+
+def _source_line(cb: Any, sid: str) -> str:
+    src = cb.source(sid) or {}
+    parts = [str(src.get("title") or sid)]
+    if src.get("publisher"):
+        parts.append(str(src["publisher"]))
+    if src.get("published"):
+        parts.append(str(src["published"]))
+    text = ". ".join(p.rstrip(".") for p in parts) + "."
+    if src.get("url"):
+        text += f" {src['url']}"
+    return text + f" ({sid})"
+
+
+def _words(key: Any) -> str:
+    return str(key).replace("_", " ")
+
+
+def _report(result: dict[str, Any], cb: Any) -> list[str]:
+    """The lines to report as a table, then what their modifiers and POS mean."""
+    lines = result["lines"]
+    if not lines:
+        out = ["  Nothing is separately reportable for this encounter."]
+        first = next((w for sev, _ in _SEVERITIES for w in result["warnings"]
+                      if w["severity"] == sev), None)
+        if first is not None:
+            out += _wrap(f"Reason: {first['message']}", "  ", "    ")
+        return out
+    from engine.lines import format_line
+
+    rows = [("Code", "Modifiers", "POS", "Units", "Description")]
+    for line in lines:
+        rows.append((line["code"], " ".join(line["modifiers"]) or "none",
+                     line["pos"] or "usual", str(line["units"]), line["label"]))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    out = []
+    for r in rows:
+        out.append("  " + "  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True))
+                   + "  " + r[4])
+    day = result["as_of"]
+    meanings: list[str] = []
+    for line in lines:
+        found = [(f"modifier {mod}", cb.modifier_on(mod, day)) for mod in line["modifiers"]]
+        if line["pos"]:
+            found.append((f"POS {line['pos']}", cb.pos_on(line["pos"], day)))
+        for name, rec in found:
+            text = f"{name}: {rec['label']}" if rec and rec.get("label") else None
+            if text and text not in meanings:
+                meanings.append(text)
+        if not line["pos"] and _USUAL not in meanings:
+            meanings.append(_USUAL)
+    if meanings:
+        out += _wrap("; ".join(meanings) + ".", "  ", "    ")
+    out += _wrap("Claim line" + ("s" if len(lines) > 1 else "") + ": "
+                 + "; ".join(format_line(line) for line in lines), "  ", "    ")
+    return out
 
 
 def format_text(result: dict[str, Any], cb: Any, encounter: dict[str, Any]) -> str:
-    """The result for people: lines, warnings, checklist, then the cited why-trace."""
-    from engine.lines import format_line
+    """The result for people: the lines to report, why (the cited trace), errors, warnings
+    and notes, the documentation checklist, then the sources by number with their titles."""
+    refs = _Refs()
+    payer = cb.payer(encounter.get("payer")) or {}
+    out = [f"telecode check: {payer.get('name') or encounter.get('payer')}",
+           f"  {_words(encounter.get('modality'))}, {encounter.get('patient_status')} patient, "
+           f"date of service {result['as_of']} (codebook {result['codebook']})",
+           "", "Report:"]
+    out += _report(result, cb)
 
-    def titles(ids: list[str]) -> str:
-        out = []
-        for sid in ids:
-            src = cb.source(sid) or {}
-            out.append(f"{src.get('title') or sid} [{sid}]")
-        return "; ".join(out)
+    # Why: the route, then how the codes were chosen, then the rules that spoke; checklist
+    # rules are cited with their item under Document instead.
+    trace = result["trace"]
+    checklist_trace = [t for t in trace if t["outcome"].startswith("checklist item added")]
+    shown = [t for t in trace if t not in checklist_trace]
+    selection = [t for t in shown[1:] if cb.family(t["rule"]) is not None]
+    ordered = shown[:1] + selection + [t for t in shown[1:] if t not in selection]
+    if ordered:
+        out += ["", "Why:"]
+        width = len(str(len(ordered)))
+        for n, t in enumerate(ordered, 1):
+            mark = refs(t["sources"])
+            head = f"  {str(n).rjust(width)}. "
+            out += _wrap(f"{t['rule']}: {t['outcome']}" + (f" {mark}" if mark else ""),
+                         head, " " * len(head))
 
-    head = (f"{encounter.get('payer')} {encounter.get('modality')}, "
-            f"{encounter.get('patient_status')} patient, date of service {result['as_of']}")
-    out = [f"telecode check: {head}", f"codebook {result['codebook']}", ""]
-    if result["billable"]:
-        out.append("Report:")
-        for line in result["lines"]:
-            mods = ", ".join(line["modifiers"]) or "none"
-            pos = line["pos"] or "your usual place of service (not a telehealth POS)"
-            out.append(f"  {format_line(line):<16} {line['label']}")
-            out.append(f"  {'':<16} modifiers: {mods}; POS: {pos}; units: {line['units']}")
-    else:
-        out.append("Report: nothing is separately reportable (see the warnings).")
-    if result["warnings"]:
-        out += ["", "Warnings:"]
-        for w in result["warnings"]:
-            out.append(_wrap(f"[{w['severity']}] {w['message']} ({w['id']})", "  "))
-            if w["sources"]:
-                out.append(_wrap(f"sources: {titles(w['sources'])}", "      "))
+    for severity, title in _SEVERITIES:
+        found = [w for w in result["warnings"] if w["severity"] == severity]
+        if not found:
+            continue
+        out += ["", f"{title}:"]
+        for w in found:
+            out += _wrap(w["message"], "  - ", "    ")
+            mark = refs(w["sources"])
+            out += _wrap(f"({w['id']}" + (f"; sources {mark}" if mark else "") + ")",
+                         "    ")
+
     if result["checklist"]:
         out += ["", "Document:"]
-        out += [_wrap(f"- {item}", "  ") for item in result["checklist"]]
-    if result["trace"]:
-        out += ["", "Why:"]
-        for n, t in enumerate(result["trace"], 1):
-            out.append(_wrap(f"{n}. {t['rule']}: {t['outcome']}", "  "))
-            if t["sources"]:
-                out.append(_wrap(f"sources: {titles(t['sources'])}", "      "))
-    out += ["", "Not legal or billing advice. CPT is a registered trademark of the American "
-            "Medical Association."]
+        # checklist rules add their items in trace order (duplicate texts are added once)
+        marks = ([refs(t["sources"]) for t in checklist_trace]
+                 if len(checklist_trace) == len(result["checklist"]) else [])
+        for i, item in enumerate(result["checklist"]):
+            mark = marks[i] if marks else ""
+            out += _wrap(f"[ ] {item}" + (f" {mark}" if mark else ""), "  ", "      ")
+
+    if refs.ids:
+        out += ["", "Sources:"]
+        width = len(str(len(refs.ids))) + 2
+        for n, sid in enumerate(refs.ids, 1):
+            head = f"  {f'[{n}]'.ljust(width)} "
+            out += _wrap(_source_line(cb, sid), head, " " * len(head))
+    out += ["", *_wrap("Not legal or billing advice. CPT is a registered trademark of the "
+                       "American Medical Association.", "")]
     return "\n".join(out) + "\n"
 
 
@@ -268,6 +363,9 @@ def run(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = No
             print(f"telecode check: {what}:", file=stderr)
             for e in problem.errors:
                 print(f"  {e['field']}: {e['message']}", file=stderr)
+            if problem.status == 2:
+                print("Fix these and run it again (`telecode check --help` lists the keys).",
+                      file=stderr)
         return problem.status
     if fmt == "json":
         print(json.dumps(result, indent=2, ensure_ascii=False), file=stdout)

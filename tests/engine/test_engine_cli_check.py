@@ -42,23 +42,95 @@ def test_json_output_is_exactly_the_result(enc_file, mini_cb):
     assert json.loads(out) == engine.check(BASE, mini_cb)
 
 
+def sections(out):
+    """The text output's sections: {heading: [lines]} (headings end with ':')."""
+    found, current = {}, None
+    for line in out.splitlines():
+        if line and not line.startswith(" "):
+            current = found.setdefault(line[:-1], []) if line.endswith(":") else None
+        elif current is not None and line:
+            current.append(line)
+    return found
+
+
 def test_text_output_for_people(enc_file):
     status, out, _ = run([enc_file(BASE)])
     assert status == 0
-    assert "Report:\n  99214-95@10" in out
-    assert "modifiers: 95; POS: 10; units: 1" in out
-    assert "Warnings:" in out and "(medicare-modifier-95-conflict)" in out
-    assert "Document:\n  - Document the patient's consent." in out
-    assert "Why:\n  1. medicare-audio-video:" in out
-    assert "sources: Title src-a [src-a]" in out  # source titles, not just ids
-    assert "CPT is a registered trademark of the American Medical Association" in out
-    assert out.index("Report:") < out.index("Warnings:") < out.index("Document:") < out.index(
-        "Why:")
+    lines = out.splitlines()
+    assert lines[0] == "telecode check: Medicare"
+    assert lines[1] == ("  audio video, established patient, date of service 2025-03-10 "
+                        "(codebook test.1+0123456789ab)")
+    s = sections(out)
+    assert list(s) == ["Report", "Why", "Warnings", "Document", "Sources"]  # this order
+    assert s["Report"] == [
+        "  Code   Modifiers  POS  Units  Description",
+        "  99214  95         10   1      Office visit est L3",
+        "  Claim line: 99214-95@10",
+    ]
+    # why: the route, then how the code was chosen, then the rules that spoke, with refs
+    assert s["Why"][0] == ("  1. medicare-audio-video: route found: families office-em; "
+                           "modifiers 95; POS 10 [1]")
+    assert s["Why"][1].startswith("  2. office-em: 99214 (level 3: MDM moderate supports")
+    assert "medicare-modifier-95-conflict: warn" in " ".join(s["Why"])
+    assert not any("checklist item added" in x for x in s["Why"])  # cited under Document
+    assert s["Warnings"][0].startswith("  - Sources disagree on modifier 95")
+    assert s["Warnings"][-1] == "    (medicare-modifier-95-conflict; sources [3][4])"
+    assert s["Document"] == ["  [ ] Document the patient's consent. [3]",
+                             "  [ ] Document the total time (25 min). [3]"]
+    # every cited number is listed once with its title, publisher, date and address
+    assert s["Sources"] == [
+        "  [1] Title src-a. P. 2025. https://example.org/src-a (src-a)",
+        "  [2] Title src-codes. P. 2025. https://example.org/src-codes (src-codes)",
+        "  [3] Title src-c. P. 2025. https://example.org/src-c (src-c)",
+        "  [4] Title src-b. P. 2025. https://example.org/src-b (src-b)",
+    ]
+    assert lines[-1] == ("Not legal or billing advice. CPT is a registered trademark of the "
+                         "American Medical Association.")
+    assert max(len(x) for x in lines) <= 96
 
 
 def test_text_output_not_billable(enc_file):
     status, out, _ = run([enc_file({**BASE, "payer": "medicaid"})])
-    assert status == 0 and "nothing is separately reportable" in out
+    assert status == 0
+    s = sections(out)
+    assert s["Report"] == [
+        "  Nothing is separately reportable for this encounter.",
+        "  Reason: No rule for medicaid audio_video on 2025-03-10: not covered."]
+    assert s["Warnings"] == ["  - No rule for medicaid audio_video on 2025-03-10: not covered.",
+                             "    (not-covered-no-route; sources [1])"]
+    assert "Errors" not in s and "Notes" not in s
+
+
+def test_text_output_warnings_by_severity_and_usual_pos(enc_file):
+    """Errors before warnings before notes; the first error is the reason; services that are
+    not telehealth services show the usual place of service."""
+    status, out, _ = run([enc_file({**BASE, "modality": "virtual_checkin", "minutes": 8,
+                                    "date_of_service": "2025-04-14", "patient_status": "new",
+                                    "requested_code": "G2012"})])
+    assert status == 0
+    s = sections(out)
+    assert s["Report"][1].startswith("  Reason: ")
+    headings = [h for h in s if h in ("Errors", "Warnings", "Notes")]
+    order = {"Errors": 0, "Warnings": 1, "Notes": 2}
+    assert headings == sorted(headings, key=order.get) and headings[0] == "Errors"
+    assert any("requested-code-not-valid-on-date" in x for x in s["Errors"])
+    status, out, _ = run([enc_file({**BASE, "modality": "virtual_checkin", "minutes": 8,
+                                    "date_of_service": "2025-04-14"})])
+    report = sections(out)["Report"]
+    assert report[1].split()[:4] == ["98016", "none", "usual", "1"]
+    assert "  POS usual: your usual place of service (not a telehealth POS)." in report
+
+
+def test_text_output_real_codebook_names_modifier_and_pos(real_cb):
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.run(["--date_of_service", "2025-03-10", "--payer", "medicare", "--modality",
+                      "audio_video", "--patient_status", "established", "--mdm", "moderate"],
+                     stdout=out, stderr=err)
+    assert status == 0
+    report = sections(out.getvalue())["Report"]
+    assert report[1].split()[:4] == ["99214", "95", "10", "1"]
+    assert ("  modifier 95: Real-time audio and video; POS 10: Telehealth, patient at home."
+            in report)
 
 
 def test_stdin(mini_cb):
@@ -101,6 +173,7 @@ def test_invalid_encounter_text_errors(enc_file):
     for key in ("date_of_service", "patient_status", "modality"):
         assert f"  {key}: required" in err
     assert "Traceback" not in err
+    assert err.rstrip().endswith("(`telecode check --help` lists the keys).")
 
 
 def test_bad_json_file(enc_file):

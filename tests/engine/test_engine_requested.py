@@ -79,3 +79,19 @@ def test_nothing_reportable_gives_trace_only(mini_cb, enc):
                            requested_code="98016"), mini_cb)
     assert requested(res) == []
     assert res["trace"][-1]["rule"] == "requested-code"
+
+
+def test_not_payable_without_instead_or_lines_reads_cleanly(make_cb, enc):
+    """{instead} empty and nothing reportable: no double space, a whole {report} sentence."""
+    def edit(b):
+        for m in b["messages"]:
+            if m["id"] == "requested-code-not-payable":
+                m["text"] = "{requested_code} is not paid ({status}). {instead} {report}"
+        for s in b["statuses"]:
+            s["instead"] = None
+    res = engine.check(enc(date_of_service="2025-05-20", modality="audio_only", minutes=25,
+                           mdm="low", requested_code="98013"), make_cb(edit))
+    [w] = requested(res)
+    assert res["lines"] == []  # the patient could use video: not billable
+    assert w["message"] == ("98013 is not paid (not_valid). Nothing is separately reportable "
+                            "for this encounter (see the warnings).")

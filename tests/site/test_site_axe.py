@@ -24,7 +24,7 @@ PAGE_TYPES = [
     "/payers/", "/medicare-flexibilities/", "/rules/", "/faq/", "/documentation/", "/sources/",
     "/conventions/", "/about/", "/print/2025/", "/downloads/",
     # pages other parts of the project generate into the site
-    "/changes/2025/", "/maintainers/",
+    "/changes/2025/", "/maintainers/", "/performance/",
 ]
 
 
