@@ -24,10 +24,13 @@ const SNAPSHOT_CACHE = "telecode-checker-snapshots";
 const SNAPSHOT_IDLE_MS = 1500;
 
 const BOOT_PY = `
-import json, traceback
+import gc, json, traceback
 import engine
 
 _codebook = engine.load_codebook()
+# The codebook and the modules live as long as the page: keep them out of the garbage
+# collector's full passes (in wasm these cost tens of ms, right in the middle of an answer).
+gc.freeze()
 
 def telecode_run(text):
     """One encounter (JSON text) in, one answer (JSON text) out; never raises."""
