@@ -23,11 +23,16 @@ Verdicts (only for rows that have billed columns):
 
 Speed. The engine's answer depends only on the encounter, and on the date of service only
 through the dates the codebook records (every `from`/`to`). So each date is mapped to the first
-day of its stretch of days between two such dates (precomputed once per codebook), and the
-outcome of a row is memoised in a bounded LRU keyed by the row's raw cells with that date.
-Texts that would quote the date (a reason or an error that names it) are recomputed for the
-real date, so the memo never changes an answer. Memory is bounded by the LRU size and by the
-summary, which counts bounded keys (verdict, reason id, warning ids, error fields).
+day of its stretch of days between two such dates (precomputed once per codebook), and:
+- memo level 1 (a dict, the cheapest lookup per row): the row's raw cells with that date ->
+  the row's Outcome (verdict, reason, cells to write);
+- memo level 2 (a bounded LRU keyed by the tuple of normalised contract fields, so "yes" and
+  "true" meet): the encounter -> the engine's answer, asked once per stretch.
+A text that quotes the date of service (a reason, an engine message) is written for the row's
+own date: re-dated from a stand-in when the template shows that is exact, else the engine is
+asked about that day. So the memo never changes an answer (tests compare with a day-by-day
+check). Memory is bounded by the memo sizes and by the summary, which counts bounded keys
+(verdict, reason id, warning ids, error fields).
 
 Standard library only (the engine core; the CLI adds a progress bar on top).
 """
@@ -74,8 +79,9 @@ VERDICTS = ("ok", "mismatch", "not_billable", "invalid")
 DEFAULT_CACHE_SIZE = 1 << 15
 MAX_UNREADABLE_IN_A_ROW = 100  # check_table(skip=...): give up after this many in a row
 
-# Reason messages. The codebook may override each one with a messages.yaml record of the
-# same id (so wording can live with the data); these are the built-in texts. Placeholders:
+# Reason messages. Their wording lives in codebook/messages.yaml (records of the same ids;
+# tests/batch/test_batch_messages_in_codebook.py keeps the two in step). The texts below are
+# used only when check_rows runs without a codebook (an injected check function). Placeholders:
 # {code} {billed} {billed_modifiers} {billed_pos} {units} {expected} {payer} {payer_name}
 # {date_of_service} {why} {status}
 MESSAGES: dict[str, str] = {
@@ -107,6 +113,7 @@ _COMPACT = re.compile(r"[-@;]|X[0-9]+$")
 _TRUE = frozenset({"true", "yes", "1", "y", "t"})
 _FALSE = frozenset({"false", "no", "0", "n", "f"})
 _KIND = {name: f.kind for name, f in FIELDS.items()}
+_DAY = "\x00date\x00"  # a stand-in date of service in texts made once per date stretch
 
 
 # ---- dates: one representative day per stretch of days the codebook treats alike ------------
@@ -186,7 +193,7 @@ class Outcome:
 
     __slots__ = (
         "billable", "lines", "expected", "warnings", "billed", "verdict", "reason", "reason_id",
-        "errors", "cells", "short_cells", "sensitive", "skey",
+        "errors", "cells", "short_cells", "sensitive", "skey", "day_template", "checked",
     )
 
     def __init__(self, billable: bool | None, lines: tuple[dict[str, Any], ...], expected: str,
@@ -207,6 +214,8 @@ class Outcome:
         self.cells = (bill, expected, ";".join(warnings), billed, verdict, reason, err)
         self.short_cells = (bill, expected, self.cells[2], err)  # input without billed columns
         self.sensitive = False
+        self.day_template: str | None = None  # the reason with _DAY for the date of service
+        self.checked = checked
         # what the summary counts (bounded: no free text in it)
         self.skey = (
             verdict if checked else ("invalid" if errors else ""),
@@ -215,6 +224,15 @@ class Outcome:
             billable,
             tuple(sorted({e["field"] for e in errors})),
         )
+
+    def on_day(self, day: str) -> Outcome:
+        """This outcome for another day of its date stretch (`day_template` is set)."""
+        assert self.day_template is not None
+        o = Outcome(self.billable, self.lines, self.expected, self.warnings, self.billed,
+                    self.verdict, self.day_template.replace(_DAY, day), self.reason_id,
+                    self.errors, self.checked)
+        o.sensitive = True
+        return o
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -429,6 +447,7 @@ class BatchChecker:
         self.memo: dict[tuple[int, str, tuple[Any, ...]], Outcome] = {}
         self.memo_size = cache_size
         self.memo_misses = 0
+        self._payer_names: dict[str, str] = {}
         # memo level 2 (normalised encounter -> engine answer): a bounded LRU
         self.answer = lru_cache(
             maxsize=cache_size if answer_cache_size is None else answer_cache_size
@@ -535,22 +554,45 @@ class BatchChecker:
 
     def mappings(self, rows: Iterable[Any], first_number: int = 1
                  ) -> Iterator[tuple[int, Any, Outcome, Any]]:
-        """check_mappings's fast path: plain (number, id, outcome, row) tuples."""
-        lid = self._full_layout
+        """check_mappings's fast path: plain (number, id, outcome, row) tuples.
+
+        Rows with the same keys (csv.DictReader rows, uniform JSON objects) share a layout
+        and are read with one itemgetter; rows whose values are not all text (JSON numbers,
+        booleans, objects, null) are first written as text the way a CSV cell would be.
+        """
+        full = self._full_layout
+        names = tuple(n for n in CONTRACT_COLUMNS if n != "date_of_service")
         outcome = self.outcome
+        memo_get = self.memo.get
         reps = self.reps
         number = first_number - 1
-        names = CONTRACT_COLUMNS[1:]
+        layouts: dict[tuple[Any, ...], tuple[int, Callable[[Any], tuple[Any, ...]]]] = {}
+        text_only = {str}
         for row in rows:
             number += 1
             if not isinstance(row, Mapping):
                 yield number, number, self._not_an_object(row), row
                 continue
-            cells = tuple(_text_value(row.get(n)) for n in names) + tuple(
-                None if n not in row else _text_value(row[n]) for n in BILLED_COLUMNS)
-            day = _text_value(row.get("date_of_service"))
+            keys = tuple(row)
+            lay = layouts.get(keys)
+            if lay is None:
+                if len(layouts) >= 64:
+                    layouts.clear()
+                fields = [n for n in keys if n in FIELDS and n != "date_of_service"]
+                billed = [n for n in keys if n in BILLED_COLUMNS]
+                lay = layouts[keys] = (self.layout(fields, billed),
+                                       _getter(fields + billed))
+            lid, get = lay
+            cells = get(row)
+            if not set(map(type, cells)) <= text_only:
+                lid = full
+                cells = tuple(_text_value(row.get(n)) for n in names) + tuple(
+                    None if n not in row else _text_value(row[n]) for n in BILLED_COLUMNS)
+            day = row.get("date_of_service")
+            if type(day) is not str:
+                day = _text_value(day)
             rep = reps.get(day, day)
-            o = outcome((lid, rep, cells))
+            o = memo_get((lid, rep, cells)) or outcome((lid, rep, cells))
             if o.sensitive and rep != day:
                 o = outcome((lid, day, cells))
             rid = row.get(ID_COLUMN)
@@ -565,16 +607,22 @@ class BatchChecker:
         stretch's first day (memo level 2, shared); texts are written for the key's date.
         """
         lid, day, cells = key
+        day = day.strip()
+        rep = self.reps.get(day, day)
+        if rep != day:
+            base = self.memo.get((lid, rep, cells))
+            if base is not None and base.day_template is not None:
+                return base.on_day(day)  # the stretch's outcome, its text re-dated
+        return self._compute_texts(lid, day, rep, cells)
+
+    def _compute_texts(self, lid: int, day: str, rep: str, cells: tuple[Any, ...]) -> Outcome:
         fields, billed_cols = self._layouts[lid]
         values = dict(zip(fields + billed_cols, cells, strict=True))
         has_billed = any(values.get(c) is not None for c in billed_cols)
         errors: list[dict[str, str]] = []
         items: list[tuple[str, Any]] = []
-        day = day.strip()
-        rep = self.reps.get(day, day)
-        for name in fields:
-            value = _decode(name, values[name], errors)
-            if value is not None:
+        for name, text in zip(fields, cells, strict=False):
+            if text and (value := _decode(name, text, errors)) is not None:
                 items.append((name, value))
         billed_lines, cmp_mods, cmp_pos, cmp_units = _billed(values, errors)
         # memo level 2: the engine's answer per normalised encounter ("yes" and "true" alike)
@@ -588,6 +636,16 @@ class BatchChecker:
                           cmp_mods, cmp_pos, cmp_units)
         if day and (day in o.reason or any(day in e["message"] for e in o.errors)):
             o.sensitive = True
+            if day == rep and not o.errors:
+                # the same texts with a stand-in date, so other days of the stretch get theirs
+                # by a replace (when the date's every occurrence is the date of service)
+                safe = self._redated(answer, rep, _DAY, items, ask_engine=False)
+                if safe is not None:
+                    encounter["date_of_service"] = _DAY
+                    t = self._outcome(encounter, safe, [], has_billed, billed_lines,
+                                      cmp_mods, cmp_pos, cmp_units)
+                    if t.reason.replace(_DAY, day) == o.reason:
+                        o.day_template = t.reason
         return o
 
     def _answer_on(self, day: str, items: list[tuple[str, Any]]) -> Answer:
@@ -599,19 +657,19 @@ class BatchChecker:
         return self.answer(tuple(key))
 
     def _redated(self, answer: Answer, rep: str, day: str,
-                 items: list[tuple[str, Any]]) -> Answer:
+                 items: list[tuple[str, Any]], ask_engine: bool = True) -> Answer | None:
         """The stretch's answer for another day of the stretch. Lines, warning ids and
         billable are the same; a `why` text that quotes the date is rewritten when its
         template shows that every occurrence of the date is the date of service, else the
-        engine is asked about the day itself."""
+        engine is asked about the day itself (or None when `ask_engine` is false)."""
         if any(rep in e["message"] for e in answer.errors):
-            return self._answer_on(day, items)
+            return self._answer_on(day, items) if ask_engine else None
         if rep not in answer.why:
             return answer
         template = self._template(answer.why_id)
         if template is not None and answer.why.count(rep) == template.count("{date_of_service}"):
             return answer._replace(why=answer.why.replace(rep, day))
-        return self._answer_on(day, items)
+        return self._answer_on(day, items) if ask_engine else None
 
     def _template(self, wid: str) -> str | None:
         cb = self.codebook
@@ -728,9 +786,13 @@ class BatchChecker:
 
     def _payer_name(self, encounter: dict[str, Any]) -> str:
         payer = encounter.get("payer") or ""
-        record = self.codebook.payer(payer) if self.codebook else None
-        name = str((record or {}).get("name") or payer)
-        return name.split(" (")[0]  # "Medicare (traditional fee-for-service, Part B)"
+        name = self._payer_names.get(payer)
+        if name is None:
+            record = self.codebook.payer(payer) if self.codebook else None
+            name = str((record or {}).get("name") or payer)
+            name = name.split(" (")[0]  # "Medicare (traditional fee-for-service, Part B)"
+            self._payer_names[payer] = name
+        return name
 
     def _message(self, mid: str, ctx: dict[str, Any]) -> str:
         record = self.codebook.message(mid) if self.codebook else None
@@ -766,7 +828,7 @@ def _invalid(errors: list[dict[str, str]], has_billed: bool) -> Outcome:
                    tuple(errors), has_billed)
 
 
-def _getter(idx: list[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+def _getter(idx: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
     if not idx:
         return lambda row: ()
     if len(idx) == 1:

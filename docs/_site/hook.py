@@ -32,9 +32,15 @@ Optionally a module also defines
                                are escaped by the code page, pages must exist in the build.
 Pages not in the nav are still built (code pages are reached from /codes/ and search).
 
-Render helpers other modules may use: `_site.text` (esc, link, badge), `_site.render`
-(code_link, family_link, provenance, result_lines), `_site.views` (years, status_segments),
-`_site.state.has_page(src)` (is a page part of this build?).
+Render helpers other modules may use: `_site.text` (esc, link, badge, table — `link` and
+`rel` give HTML links with relative URLs computed for directory URLs, e.g.
+link("changes/2025.md", "codes/98016.md", "98016"); tests/site checks every internal link
+and anchor of the built site), `_site.render` (code_link, family_link, provenance,
+result_lines), `_site.views` (years, status_segments), `_site.state.has_page(src)` (is a
+page part of this build?).
+
+Titles: on_page_context gives every page an HTML-escaped `meta.title` (the theme would
+otherwise unescape a heading's codebook text into <title>).
 
 Dates: every page's `update_date` (sitemap <lastmod>, and the gzip header of sitemap.xml.gz)
 is the codebook's meta.released, so two builds of the same codebook give identical bytes.
@@ -84,8 +90,25 @@ def _src_path(key: str) -> str:
     return key + ".md"
 
 
+def _stale_before(config, cb) -> str | None:
+    """meta.released minus `extra.stale_after` (mkdocs.yml, e.g. "12m"): the "needs review"
+    cut-off. Relative to the release date, not today, so builds stay reproducible."""
+    limit = (config.get("extra") or {}).get("stale_after")
+    released = cb.meta.get("released")
+    if not limit or not released:
+        return None
+    import datetime as dt
+
+    from engine.tooling.validate import parse_duration
+    try:
+        return (dt.date.fromisoformat(str(released)) - parse_duration(str(limit))).isoformat()
+    except ValueError as exc:
+        raise PluginError(f"mkdocs.yml extra.stale_after: {exc}") from None
+
+
 def on_config(config, **kwargs):
     cb = _codebook()
+    state.set_stale_before(_stale_before(config, cb))
     nav = config.get("nav")
     if nav is None:
         return config

@@ -85,6 +85,15 @@ def define_env(env) -> None:  # noqa: C901 - one registration per macro
         return esc(cb().meta["covers"][which])
 
     @env.macro
+    def stale_after_words() -> str:
+        """mkdocs.yml extra.stale_after in words ("12m" -> "12 months")."""
+        text = str(env.conf["extra"].get("stale_after") or "").strip()
+        units = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
+        if text[:-1].isdigit() and text[-1:] in units:
+            return f"{text[:-1]} {units[text[-1]]}"
+        return esc(text)
+
+    @env.macro
     def year_in_force() -> int:
         return views.current_year(cb())
 

@@ -6,7 +6,8 @@ which a value changed (1 January first, then mid-year changes such as a flexibil
 lapse), what changed that day — exactly what `telecode diff <day-1> <day>` reports.
 
 For other pages: `affected_codes(codebook, year)` lists the codes whose values change in the
-year (a code page can link to /changes/<year>/), `years(codebook)` the years with a page.
+year, `code_page_links(codebook, code)` gives each code page its "See also" links to those
+years (the hook calls it), `years(codebook)` the years with a page.
 """
 
 from __future__ import annotations
@@ -31,9 +32,22 @@ def years(codebook: Codebook | dict[str, Any]) -> list[int]:
     return _diff.covered_years(_bundle(codebook))
 
 
+_AFFECTED: dict[tuple[str, int], list[str]] = {}
+
+
 def affected_codes(codebook: Codebook | dict[str, Any], year: int) -> list[str]:
-    """Codes whose values change during `year` (sorted)."""
-    return _diff.affected_codes(_bundle(codebook), year)
+    """Codes whose values change during `year` (sorted; cached per codebook hash)."""
+    bundle = _bundle(codebook)
+    key = (str((bundle.get("meta") or {}).get("hash") or id(bundle)), year)
+    if key not in _AFFECTED:
+        _AFFECTED[key] = _diff.affected_codes(bundle, year)
+    return _AFFECTED[key]
+
+
+def code_page_links(codebook: Codebook, code: str) -> list[tuple[str, str]]:
+    """'See also' links of /codes/<CODE>/: the years in which this code's values change."""
+    return [(year_src(y), f"What changed in {y}") for y in years(codebook)
+            if code in affected_codes(codebook, y)]
 
 
 def year_src(year: int) -> str:
@@ -69,13 +83,13 @@ def year_page(codebook: Codebook, year: int) -> str:
             lines += ["Nothing changed on this day.", ""]
             continue
         grouped = _diff.grouped_lines(changes)
-        for kind in _diff.KINDS:
+        for kind in _diff.SECTIONS:
             if kind not in grouped:
                 continue
             lines += [f"### {_diff.SECTION_TITLES[kind]}", ""]
             for text, line_codes in grouped[kind]:
                 item = esc(text)
-                if kind in SOURCE_KINDS:
+                if kind in SOURCE_KINDS or kind == "citations":
                     links = [link(src, code_src(c), esc(c)) for c in line_codes if c in known]
                     if links:
                         item += " — " + ", ".join(links)

@@ -7,28 +7,23 @@ commit the file to refresh the page. Without the file the page says how to produ
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 from typing import Any
+
+from .text import esc as _esc
 
 BENCHMARK = Path(__file__).resolve().parents[1] / "_data" / "benchmark.json"
 URL = "performance/"
 
 ROWS = (
-    ("csv_dictreader", "Reading the file with Python's csv.DictReader (baseline)"),
+    ("csv_dictreader", "Reading the file with Python's csv.DictReader (the baseline)"),
     ("batch_in_process", "`telecode batch`: read, check and write every row (in-process)"),
-    ("check_rows_library", "`engine.batch.check_rows` over csv.DictReader rows (library)"),
     ("batch_command", "`telecode batch` as a command (start-up and codebook load included)"),
+    ("check_rows_library", "`engine.batch.check_rows` over csv.DictReader rows (library)"),
+    ("batch_warm_memo", "`telecode batch` again with every answer already memoised"),
+    ("all_distinct", "Rows that are all different (no memoised answer: engine-bound)"),
 )
-
-
-def _esc(value: Any) -> str:
-    """Plain text for Markdown/HTML; `{{`/`{%` never reach the macros plugin as a template."""
-    text = html.escape(str(value), quote=False)
-    for ch in "\\`*_[]|<>":
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _num(value: Any) -> str:
@@ -46,10 +41,13 @@ def render(data: dict[str, Any] | None) -> str:
     out = ["# Performance", ""]
     out.append(
         "`telecode batch` checks a CSV or JSONL file of telehealth encounters and billed "
-        "lines with the same engine as this site. These are the numbers of the last benchmark "
-        "run, generated from its JSON output."
+        "lines with the same engine as this site: one output row per input row with the lines "
+        "to report, the warning ids and a verdict (`ok`, `mismatch`, `not_billable`, "
+        "`invalid`) with a short reason, then a summary. These are the numbers of the last "
+        "benchmark run, generated from its JSON output."
     )
-    out.append("")
+    out += ["", "```", "telecode batch claims.csv -o checked.csv --summary summary.json "
+            "--strict", "```", ""]
     if data is None:
         out.append(
             "No benchmark result is committed yet. Run `scripts/bench --json "
@@ -64,7 +62,7 @@ def render(data: dict[str, Any] | None) -> str:
         "and some invalid rows. Each time is the best of "
         f"{_num(data.get('repeat', 1))} runs on a fresh memo.",
         "",
-        "| What | Rows per second | Seconds |",
+        "| What | Rows per second | CPU seconds |",
         "|---|---:|---:|",
     ]
     for key, label in ROWS:
@@ -73,8 +71,9 @@ def render(data: dict[str, Any] | None) -> str:
             out.append(f"| {label} | {_num(item['rows_per_s'])} | {_num(item['seconds'])} |")
     out += [
         "",
-        f"**Ratio to merely reading the file: {_num(data['ratio_to_csv_read'])}×** in-process "
-        f"({_num(data.get('ratio_command_to_csv_read'))}× as a command).",
+        f"**Time relative to merely reading the file: {_num(data['ratio_to_csv_read'])}×** "
+        f"in-process, {_num(data.get('ratio_command_to_csv_read'))}× as a command, "
+        f"{_num(data.get('ratio_warm_to_csv_read'))}× once the answers are memoised.",
         "",
         f"Targets: at least {_num(targets.get('rows_per_s'))} rows per second on one core, and "
         f"at most {_num(targets.get('max_ratio_to_csv_read'))}× the time of reading the file.",
@@ -99,8 +98,10 @@ def render(data: dict[str, Any] | None) -> str:
         "",
         f"Measured on {_esc(data.get('measured'))} with Python {_esc(data.get('python'))} on "
         f"{_esc(data.get('machine'))} ({_num(data.get('cpu_count'))} CPUs, one core used), "
-        f"codebook {_esc(data.get('codebook'))}. Re-run with `scripts/bench --json "
-        "docs/_data/benchmark.json`; the numbers depend on the machine and on how busy it is.",
+        f"codebook {_esc(data.get('codebook'))}; load average {_num(data.get('load_average'))} "
+        "while measuring. Times are CPU time, best of the runs. Re-run with `scripts/bench "
+        "--json docs/_data/benchmark.json`; the numbers depend on the machine and on how busy "
+        "it is.",
         "",
     ]
     return "\n".join(out)

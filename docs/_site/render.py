@@ -180,6 +180,8 @@ def code_badges(cb: Codebook, src: str, code: str, year: int | None = None) -> s
         out.append(badge(src, "unverified", title=v.get("note")))
     elif v.get("evidence") == "secondary":
         out.append(badge(src, "secondary"))
+    if state.is_stale(v):
+        out.append(badge(src, "needs-review", title=f"last verified {v.get('last_verified')}"))
     if v.get("selectable") is False:
         out.append(badge(src, "not-selected"))
     if (v.get("add_on") or {}).get("primary"):
@@ -298,7 +300,7 @@ def code_table(cb: Codebook, src: str, codes: list[str], year: int) -> str:
             row.append(segments_text(views.status_segments(cb, code, payer, start, end),
                                      (start, end)))
         rows.append(row)
-    header = ["Code", "What it is", "Patient", "MDM / time"]
+    header = ["Code", "What it is", "Patient, modality", "MDM / time"]
     if payer:
         header.append(payer_name(cb, payer))
     return table(header, rows, cls="tc-codes")
@@ -378,7 +380,7 @@ def code_page(cb: Codebook, code: str) -> str:
     for v in versions:
         rows.append([f"{esc(v.get('from'))} →<br>{esc(v.get('to') or 'open')}",
                      esc(v.get("label")), who_text(v), time_text(cb, v), evidence_badge(src, v)])
-    out.append(table(["Dates", "What it is", "Patient", "MDM / time", "Evidence"], rows))
+    out.append(table(["Dates", "What it is", "Patient, modality", "MDM / time", "Evidence"], rows))
     out.append("")
 
     # status by payer and year
@@ -393,16 +395,18 @@ def code_page(cb: Codebook, code: str) -> str:
             segs = views.status_segments(cb, code, payer, start, end)
             cells.append(segments_text(segs, (start, end)))
             for s in segs:
-                if s.record and s.record.get("instead"):
-                    note = (f"{payer_name(cb, payer)}, {esc(s.start)} → {esc(s.end)}: "
-                            f"{esc(s.record['instead'])}")
+                rec = s.record
+                if rec and rec.get("instead"):
+                    note = (f"<strong>Instead, for {payer_name(cb, payer)}</strong> "
+                            f"({esc(rec.get('from'))} → {esc(rec.get('to') or 'open')}): "
+                            f"{esc(rec['instead'])}")
                     if note not in notes:
                         notes.append(note)
         rows.append(cells)
     out.append(table(["Payer", *[str(y) for y in ys]], rows, cls="tc-status-table"))
     out.append("")
     for note in notes:
-        out.append(f"- Instead: {note}")
+        out.append(f"- {note}")
     if notes:
         out.append("")
     status_records = [s for p in views.payer_ids(cb) for s in cb.status_index.get((p, code), ())]
@@ -536,6 +540,8 @@ def rule_list(cb: Codebook, src: str, rules: list[Record]) -> str:
         bits.append(f"{esc(r.get('from'))} → {esc(r.get('to') or 'open')}")
         effect = word(EFFECT_WORDS, r.get("effect"))
         title = link(src, "rules.md", esc(r.get("title") or r["id"]), slug(r["id"]))
+        if r.get("conflict"):
+            title += " " + badge(src, "conflict")
         out.append(f"- <strong>{title}</strong>"
                    f" ({effect}; {'; '.join(bits)}). {placeholders(r.get('message') or '')} "
                    f"<small>{source_refs(cb, src, r)}</small>")
@@ -549,8 +555,8 @@ def rules_page(cb: Codebook, src: str) -> str:
     for r in cb.rules:
         by_file.setdefault(str(r.get("file") or "rules"), []).append(r)
     for fname, rules in by_file.items():
-        topic = fname.rsplit("/", 1)[-1].removesuffix(".yaml").replace("-", " ")
-        out += [f"## {esc(topic.capitalize())}", ""]
+        stem = fname.rsplit("/", 1)[-1].removesuffix(".yaml")
+        out += [f"## Rules in <code>{esc(fname)}</code> {{ #topic-{slug(stem)} }}", ""]
         for r in rules:
             scope = r.get("scope") or {}
             out.append(f"### {esc(r.get('title') or r['id'])} {{ #{slug(r['id'])} }}")
@@ -574,8 +580,9 @@ def rules_page(cb: Codebook, src: str) -> str:
             out.append(f"Message: {placeholders(r.get('message') or '')}")
             out.append("")
             if r.get("conflict"):
-                out.append("Sources disagree: " + link(src, "sources.md",
-                           esc(r["conflict"]), f"conflict-{slug(r['conflict'])}"))
+                topic = (cb.conflict(r["conflict"]) or {}).get("topic") or r["conflict"]
+                out.append(badge(src, "conflict") + " " + link(
+                    src, "sources.md", esc(topic), f"conflict-{slug(r['conflict'])}"))
                 out.append("")
             out.append(f"Rule id {code_span(r['id'])} · {provenance(cb, src, r)}")
             out.append("")
@@ -961,12 +968,6 @@ def status_vocabulary(cb: Codebook, src: str) -> str:
     return table(["Codebook value", "Shown as"], rows)
 
 
-def badge_examples(src: str) -> dict[str, str]:
-    return {kind: badge(src, kind) for kind in
-            ("new", "ended", "verified", "secondary", "unverified", "conflict", "not-selected",
-             "add-on", "defaults")}
-
-
 # ---- /print/<YEAR>/ ------------------------------------------------------------------------
 def print_year(cb: Codebook, year: int) -> str:
     """A printable quick reference for one year: a section (a printed page) per family."""
@@ -994,7 +995,7 @@ def print_year(cb: Codebook, year: int) -> str:
                 cells.append(segments_text(views.status_segments(cb, code, p, start, end),
                                            (start, end)))
             rows.append(cells)
-        out.append(table(["Code", "What it is", "Patient", "MDM / time",
+        out.append(table(["Code", "What it is", "Patient, modality", "MDM / time",
                           *[payer_name(cb, p) for p in payers]], rows, cls="tc-print-table"))
         out.append("")
         routes = views.by_payer(cb, [r for r in cb.routes if fid in (r.get("families") or [])

@@ -18,6 +18,8 @@ import posixpath
 import re
 from urllib.parse import quote, urlsplit
 
+from . import state
+
 # Characters with a meaning in HTML, inline Markdown, attr_list/Jinja braces, or table syntax.
 # Letters, digits, spaces and ordinary punctuation stay readable. Line-start markers (lists,
 # `- `, `1. `) only matter in blocks; esc_block handles them.
@@ -142,6 +144,7 @@ BADGES: dict[str, str] = {
     "not-selected": "listed only",
     "add-on": "add-on",
     "defaults": "default, plans vary",
+    "needs-review": "needs review",
 }
 
 
@@ -161,7 +164,10 @@ def evidence_badge(from_src: str, record: dict, with_date: bool = True) -> str:
     kind = {"verified": "verified", "secondary": "secondary"}.get(level, "unverified")
     when = record.get("last_verified")
     text = f"{BADGES[kind]} {when}" if with_date and when and kind == "verified" else BADGES[kind]
-    return badge(from_src, kind, text, title=f"evidence: {level}; last verified {when or 'never'}")
+    out = badge(from_src, kind, text, title=f"evidence: {level}; last verified {when or 'never'}")
+    if state.is_stale(record):
+        out += " " + badge(from_src, "needs-review", title=f"last verified {when}")
+    return out
 
 
 def date_range(start: str | None, end: str | None) -> str:

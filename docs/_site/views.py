@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from engine.codebook import Codebook, in_range
+from engine.codebook import Codebook
 
 from . import source
 
@@ -505,7 +505,3 @@ def encounter_params(encounter: dict[str, Any]) -> list[tuple[str, str]]:
             text = str(value)
         out.append((key, text))
     return out
-
-
-def in_range_of(record: Record, day: str) -> bool:
-    return in_range(record, day)

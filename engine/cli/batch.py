@@ -19,6 +19,7 @@ import difflib
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from typing import IO, Any
@@ -169,6 +170,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.input != "-":
         _open_input(args.input).close()  # a missing file is reported before its extension
     in_fmt = _format_of(args.input, args.input_format, "input")
+    if (args.input != "-" and args.output != "-" and os.path.exists(args.output)
+            and os.path.samefile(args.input, args.output)):
+        raise InputError(f"{args.output}: the output would overwrite the input; "
+                         "write it to another file")
     if args.format:
         out_fmt = args.format
     elif args.output != "-" and os.path.splitext(args.output)[1].lower() in FORMATS:
@@ -272,47 +277,9 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
     extras = [names[i] for i in extra_idx]
     out_names = _out_names(names, extras, billed)
     results = _progress(checker.table(header, reader, skip=(csv.Error,)), progress)
-    pending = summary.pending
-    fold_at = summary.fold_every
     example = summary.example
     if out_fmt == "csv":
-        if len(extra_idx) > 1:
-            from operator import itemgetter
-
-            xget: Any = itemgetter(*extra_idx)
-        elif extra_idx:
-            i0 = extra_idx[0]
-
-            def xget(row: Any) -> tuple[Any, ...]:
-                return (row[i0],)
-        else:
-            def xget(row: Any) -> tuple[Any, ...]:
-                return ()
-        width = len(names)
-
-        def rows() -> Iterator[tuple[Any, ...]]:
-            # the hot loop: summary.count(o) inlined
-            for number, rid, o, row in results:
-                n = pending.get(o)
-                if n is None:
-                    pending[o] = 1
-                    if len(pending) >= fold_at:
-                        summary.fold()
-                else:
-                    pending[o] = n + 1
-                if o.errors:
-                    example(number, rid, o)
-                    if len(row) < width:  # an unreadable record: no extras to pass on
-                        yield (rid, *(o.cells if billed else o.short_cells))
-                        continue
-                if billed:
-                    yield (rid, *o.cells, *xget(row))
-                else:
-                    yield (rid, *o.short_cells, *xget(row))
-
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(out_names)
-        writer.writerows(rows())
+        _write_csv(results, out, summary, out_names, extra_idx, billed, len(names))
     else:
         keys = out_names[len(OUTPUT_COLUMNS if billed else SHORT_COLUMNS):]
         dumps = json.dumps
@@ -327,6 +294,61 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
                     rec[k] = row[i]
             write(dumps(rec, ensure_ascii=False))
             write("\n")
+
+
+_QUOTE = re.compile(r'[",\r\n]')
+
+
+def _field(value: Any) -> str:
+    """One CSV field exactly as csv.writer writes it (QUOTE_MINIMAL, lineterminator "\n")."""
+    text = value if isinstance(value, str) else str(value)
+    if _QUOTE.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _write_csv(results: Iterator[Any], out: IO[str], summary: BatchSummary,
+               out_names: list[str], extra_idx: list[int], billed: bool, width: int) -> None:
+    """The hot loop of CSV -> CSV: count, keep invalid examples, write.
+
+    An outcome's cells are the same for every row that shares it, so their CSV text is made
+    once per outcome (`tails`); a row adds only its id and extra cells.
+    """
+    csv.writer(out, lineterminator="\n").writerow(out_names)
+    pending = summary.pending
+    fold_at = summary.fold_every
+    example = summary.example
+    tails: dict[Outcome, str] = {}
+    buf: list[str] = []
+    write = out.write
+    join = ",".join
+    field = _field
+    for number, rid, o, row in results:
+        n = pending.get(o)
+        if n is None:
+            pending[o] = 1
+            if len(pending) >= fold_at:
+                summary.fold()
+        else:
+            pending[o] = n + 1
+        tail = tails.get(o)
+        if tail is None:
+            if len(tails) >= fold_at:
+                tails.clear()
+            tail = tails[o] = "," + join(map(field, o.cells if billed else o.short_cells))
+        if o.errors:
+            example(number, rid, o)
+            if len(row) < width:  # an unreadable record: no extra cells to pass on
+                buf.append(f"{field(rid)}{tail}{',' * len(extra_idx)}\n")
+                continue
+        if extra_idx:
+            buf.append(f"{field(rid)}{tail},{join([field(row[i]) for i in extra_idx])}\n")
+        else:
+            buf.append(f"{field(rid)}{tail}\n")
+        if len(buf) >= 2048:
+            write("".join(buf))
+            buf.clear()
+    write("".join(buf))
 
 
 def _json_record(rid: Any, o: Outcome, billed: bool) -> dict[str, Any]:

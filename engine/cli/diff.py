@@ -52,7 +52,8 @@ def run(argv: list[str]) -> int:
     parser.add_argument(
         "--codebook",
         metavar="PATH",
-        help="codebook folder or compiled bundle (default: ./codebook, else the engine's bundle)",
+        help="codebook folder or compiled bundle (default: codebook/ of this clone, else the "
+        "engine's compiled bundle)",
     )
     args = parser.parse_args(argv)
 

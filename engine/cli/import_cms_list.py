@@ -51,9 +51,13 @@ def run(argv: list[str]) -> int:
     parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD",
                         help="first day the list holds (default: 1 January of YEAR; give the "
                              "day of a mid-year revision)")
-    parser.add_argument("--codebook", metavar="DIR", default="codebook",
-                        help="codebook folder (default: ./codebook)")
+    parser.add_argument("--codebook", metavar="DIR", default=None,
+                        help="codebook folder (default: codebook/ of this clone)")
     args = parser.parse_args(argv)
+    if args.codebook is None:
+        from engine.tooling.paths import CODEBOOK_DIR
+
+        args.codebook = str(CODEBOOK_DIR)
 
     from engine.tooling import cms_list
     from engine.tooling.diff import DiffError, LoadError, load_bundle, parse_when

@@ -9,7 +9,8 @@ import sys
 DESCRIPTION = """\
 Compare the STATUS CODE of a CMS National Physician Fee Schedule Relative Value File
 (PPRRVU*.csv, as CMS publishes it) with the codebook's Medicare payment status on the file's
-release date (the `RELEASED mm/dd/yyyy` title line), for every code the codebook holds.
+release date (the `RELEASED mm/dd/yyyy` title line; --as-of DATE compares on another date),
+for every code the codebook holds.
 A code missing from the file counts as deleted. Letters map to the codebook's vocabulary:
 A/R/T payable, C contractor_priced, I not_valid, X statutory_exclusion, B bundled,
 N non_covered, E excluded, P bundled_or_excluded, M measurement, J anesthesia.
@@ -24,7 +25,8 @@ JSON output (--format json):
   `file` is a status word, or deleted (not in the file).
 
 --write applies each status difference as dated records in payers/medicare.yaml: the record
-in force ends the day before the release date, a new record starts on it citing the file
+in force ends the day before the release date (or --as-of), a new record starts on it citing
+the file
 (added to sources.yaml with its sha256). Code dates (deleted / not yet valid) are never
 changed automatically: those are listed for a person to check.
 
@@ -40,11 +42,18 @@ def run(argv: list[str]) -> int:
     parser.add_argument("file", metavar="FILE", help="the PPRRVU CSV file")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--write", action="store_true", help="apply the differences as records")
-    parser.add_argument("--codebook", metavar="DIR", default="codebook",
-                        help="codebook folder (default: ./codebook)")
+    parser.add_argument("--codebook", metavar="DIR", default=None,
+                        help="codebook folder (default: codebook/ of this clone)")
     parser.add_argument("--release", metavar="YYYY-MM-DD",
                         help="release date, when the file has no RELEASED line")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD",
+                        help="compare (and --write) on this date instead of the release date, "
+                             "e.g. 2027-01-01 for a January file released in December")
     args = parser.parse_args(argv)
+    if args.codebook is None:
+        from engine.tooling.paths import CODEBOOK_DIR
+
+        args.codebook = str(CODEBOOK_DIR)
 
     from engine.tooling import rvu
     from engine.tooling.diff import DiffError, LoadError, load_bundle, parse_when
@@ -71,7 +80,13 @@ def run(argv: list[str]) -> int:
         bundle = load_bundle(args.codebook)
     except (LoadError, WriteError) as exc:
         return fail(str(exc))
-    diffs = rvu.compare(bundle, data, release)
+    as_of = release
+    if args.as_of:
+        try:
+            as_of = parse_when(args.as_of, end=False)
+        except DiffError as exc:
+            return fail(f"--as-of: {exc}")
+    diffs = rvu.compare(bundle, data, as_of)
     checked = len({c["code"] for c in bundle.get("codes", [])})
 
     written: list[str] = []
@@ -99,7 +114,7 @@ def run(argv: list[str]) -> int:
                     ensure_source(root, entry)
                     source_id = entry["id"]
                 changes = [
-                    StatusChange(d.code, d.file, release,
+                    StatusChange(d.code, d.file, as_of,
                                  {"id": source_id,
                                   "locator": f"STATUS CODE column, {d.code}: {d.letter}"})
                     for d in plan.apply
@@ -112,8 +127,12 @@ def run(argv: list[str]) -> int:
         doc = {"release": release, "differences": [d.as_dict() for d in diffs]}
         sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     else:
-        print(f"{args.file}: released {release}; {checked} codes of the codebook checked "
-              f"against {len(data.statuses)} codes in the file.")
+        when = f"compared on {as_of}" if as_of != release else "compared on that date"
+        print(f"{args.file}: released {release}, {when}; {checked} codes of the codebook "
+              f"checked against {len(data.statuses)} codes in the file.")
+        if data.year and as_of[:4] != str(data.year):
+            print(f"Note: the file is for CY{data.year}; if it applies from a later date than "
+                  f"{as_of}, give that date with --as-of (e.g. --as-of {data.year}-01-01).")
         if not diffs:
             print("No differences: the codebook's Medicare status agrees with the file.")
         else:

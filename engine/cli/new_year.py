@@ -22,13 +22,17 @@ def run(argv: list[str]) -> int:
     parser.add_argument("year", metavar="YEAR", help="the year to prepare, e.g. 2027")
     parser.add_argument("-o", "--output", metavar="DIR",
                         help="folder for the worksheet (default: review-YEAR)")
-    parser.add_argument("--codebook", metavar="DIR", default="codebook",
-                        help="codebook folder (default: ./codebook)")
+    parser.add_argument("--codebook", metavar="DIR", default=None,
+                        help="codebook folder (default: codebook/ of this clone)")
     args = parser.parse_args(argv)
+    if args.codebook is None:
+        from engine.tooling.paths import CODEBOOK_DIR
+
+        args.codebook = str(CODEBOOK_DIR)
 
     from engine.tooling import new_year
     from engine.tooling.diff import LoadError, load_bundle
-    from engine.tooling.write import WriteError, locate_ids
+    from engine.tooling.write import WriteError, compile_with_locations
 
     def fail(msg: str) -> int:
         print(f"telecode new-year: {msg}", file=sys.stderr)
@@ -38,14 +42,16 @@ def run(argv: list[str]) -> int:
         return fail(f"{args.year!r} is not a year — give one like 2027")
     year = int(args.year)
     try:
-        bundle = load_bundle(args.codebook)
+        if Path(args.codebook).is_dir():
+            bundle, where = compile_with_locations(args.codebook)
+        else:
+            bundle, where = load_bundle(args.codebook), {}
     except (LoadError, WriteError) as exc:
         return fail(str(exc))
     first = int(str(((bundle.get("meta") or {}).get("covers") or {}).get("from") or "0")[:4])
     if year <= first:
         return fail(f"{year} is not after the codebook's first covered year ({first}) — "
                     "there is no previous year to review")
-    where = locate_ids(args.codebook) if Path(args.codebook).is_dir() else {}
     ws = new_year.build(bundle, year, where)
     out = Path(args.output or f"review-{year}")
     try:

@@ -619,7 +619,10 @@ SECTION_TITLES = {
     "flexibility": "Medicare telehealth flexibilities",
     "conflict": "Source conflicts",
     "telehealth_list": "CMS List of Medicare Telehealth Services",
+    "citations": "Citations changed (same value, other sources)",
 }
+# Rendering order: the kinds, then every change of sources alone (less to read first).
+SECTIONS = (*KINDS, "citations")
 
 
 def grouped_lines(changes: list[Change]) -> dict[str, list[tuple[str, list[str]]]]:
@@ -663,7 +666,8 @@ def grouped_lines(changes: list[Change]) -> dict[str, list[tuple[str, list[str]]
             text = first.text.replace(f", {first.code}:", f", {code_ranges(codes)}:", 1)
         else:
             text = first.text
-        out.setdefault(first.kind, []).append((text, sort_codes(codes)))
+        section = "citations" if first.field == "sources" else first.kind
+        out.setdefault(section, []).append((text, sort_codes(codes)))
     return out
 
 
@@ -673,7 +677,7 @@ def render_text(changes: list[Change], d1: str, d2: str) -> str:
         lines.append("No changes.")
         return "\n".join(lines) + "\n"
     grouped = grouped_lines(changes)
-    for kind in KINDS:
+    for kind in SECTIONS:
         if kind not in grouped:
             continue
         lines.append(f"{SECTION_TITLES[kind]}:")
@@ -700,7 +704,7 @@ def render_markdown(
         lines += ["No changes.", ""]
         return "\n".join(lines)
     grouped = grouped_lines(changes)
-    for kind in KINDS:
+    for kind in SECTIONS:
         if kind not in grouped:
             continue
         lines += [f"{h} {SECTION_TITLES[kind]}", ""]
@@ -744,16 +748,15 @@ class LoadError(ValueError):
 def load_bundle(path: str | None = None) -> dict[str, Any]:
     """The bundle of a codebook folder (compiled now) or of a compiled JSON file.
 
-    Default: the `codebook/` folder of the current directory when it exists, else the
-    engine's compiled bundle (engine/data/codebook.json).
+    Default: the `codebook/` folder of this clone when it exists, else the engine's
+    compiled bundle (engine/data/codebook.json).
     """
     import os
 
     if path is None:
-        path = "codebook" if os.path.isdir("codebook") else None
-    if path is None:
-        path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                            "data", "codebook.json")
+        from engine.tooling.paths import CODEBOOK_DIR, DEFAULT_BUNDLE
+
+        path = str(CODEBOOK_DIR) if CODEBOOK_DIR.is_dir() else str(DEFAULT_BUNDLE)
     if os.path.isdir(path):
         return compile_dir(path)
     try:

@@ -244,8 +244,8 @@ def _questions(bundle: dict[str, Any], idx: _Index, year: int, rows: list[Row]) 
 
 def _commands(year: int) -> list[str]:
     return [
-        f"telecode import-rvu PPRRVU{year}_Jan.csv           # Medicare status vs the codebook",
-        f"telecode import-rvu PPRRVU{year}_Jan.csv --write   # apply as dated records",
+        f"telecode import-rvu PPRRVU{year}_Jan.csv --as-of {year}-01-01          # Medicare status",
+        f"telecode import-rvu PPRRVU{year}_Jan.csv --as-of {year}-01-01 --write  # apply it",
         f"telecode import-cms-list LIST.zip --year {year}    # the Medicare telehealth list",
         "# edit codebook/*.yaml: end records (to), add new ones (from), sources, last_verified",
         "telecode validate --stale-after 12m",

@@ -37,7 +37,7 @@ NOT_YET_VALID = "not_yet_valid"
 NO_RECORD = "no_record"
 PAYER = "medicare"
 CODE_RE = re.compile(r"^[0-9A-Z]{5}$")
-RELEASED_RE = re.compile(r"RELEASED\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
+RELEASED_RE = re.compile(r"RELEASED:?\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
 HEADER_SCAN_ROWS = 40
 
 
@@ -52,6 +52,7 @@ class RvuFile:
     statuses: dict[str, str]  # code -> status letter (the row without modifier when there is one)
     header_line: int
     skipped_rows: int = 0
+    year: int | None = None  # the calendar year in the title ("2025 National Physician ...")
 
 
 @dataclass(frozen=True)
@@ -116,12 +117,16 @@ def read_pprrvu(path: str | Path) -> RvuFile:
         )
     header = [c.strip().upper() for c in rows[header_at]]
     release = None
+    cy: int | None = None
     for row in rows[:header_at]:
         for cell in row:
             m = RELEASED_RE.search(cell)
             if m:
                 month, day, year = (int(g) for g in m.groups())
                 release = f"{year:04d}-{month:02d}-{day:02d}"
+            t = re.match(r"\s*(\d{4})\b.*Relative Value File", cell, re.I)
+            if t and cy is None:
+                cy = int(t.group(1))
     status_col = _find_status_column(rows, header_at, path)
     mod_col = header.index("MOD") if "MOD" in header else None
 
@@ -162,7 +167,7 @@ def read_pprrvu(path: str | Path) -> RvuFile:
     if not statuses:
         raise RvuError(f"{path}: the header is there but no code rows follow — the file is cut "
                        "short; download it again")
-    return RvuFile(path, release, statuses, header_at + 1, skipped)
+    return RvuFile(path, release, statuses, header_at + 1, skipped, cy)
 
 
 def _find_status_column(rows: list[list[str]], header_at: int, path: str) -> int:

@@ -5,8 +5,8 @@ place: a status that changes gets its current record ended the day before the ch
 new record from that day (codebook/README.md: nothing is deleted). ruamel.yaml's round-trip
 mode keeps every comment, key order, quoting and flow style of the files it touches.
 
-Also here: `compile_folder` (the bundle of a codebook folder, for the annual commands) and
-`locate_ids` (file:line of every record id, for the review worksheet).
+Also here: `compile_folder` / `compile_with_locations` (the bundle of a codebook folder, and
+file:line of every record id, for the annual commands).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import datetime as _dt
 import hashlib
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -248,46 +247,15 @@ def apply_status_changes(
     return new_ids
 
 
-# ---------------------------------------------------------------------- locations
-def iter_yaml_files(root: Path) -> Iterator[Path]:
-    for path in sorted(root.rglob("*.yaml")):
-        rel = path.relative_to(root).as_posix()
-        if rel.startswith("schema/") or "/." in f"/{rel}":
-            continue
-        yield path
-
-
-def locate_ids(root: str | Path) -> dict[str, str]:
-    """Record id -> "file:line" (file relative to the codebook folder)."""
-    root = Path(root)
-    out: dict[str, str] = {}
-    for path in iter_yaml_files(root):
-        try:
-            doc = load_rt(path)
-        except WriteError:
-            continue
-        rel = path.relative_to(root).as_posix()
-
-        def walk(node: Any, rel: str = rel) -> None:
-            if isinstance(node, dict):
-                ident = node.get("id")
-                if isinstance(ident, str) and ident not in out:
-                    line = node.lc.line + 1 if hasattr(node, "lc") else 0
-                    out[ident] = f"{rel}:{line}"
-                for v in node.values():
-                    walk(v, rel)
-            elif isinstance(node, list):
-                for v in node:
-                    walk(v, rel)
-
-        walk(doc)
-    return out
-
-
 # ------------------------------------------------------------------------ compile
 def compile_folder(root: str | Path) -> dict[str, Any]:
     """The compiled bundle of a codebook folder, exactly as `telecode compile` builds it
     (every default filled). Refuses a codebook that does not validate."""
+    return compile_with_locations(root)[0]
+
+
+def compile_with_locations(root: str | Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """(bundle, record id -> "file:line") of a codebook folder that validates."""
     from engine.tooling.compile import build_bundle
     from engine.tooling.validate import validate_codebook
 
@@ -300,7 +268,11 @@ def compile_folder(root: str | Path) -> dict[str, Any]:
             f"`telecode validate {root}` and fix them first:\n  {first}"
             + (f"\n  ... and {more} more" if more > 0 else "")
         )
-    return build_bundle(report.index)
+    where: dict[str, str] = {}
+    for rec in report.index.records:
+        if rec.id and rec.id not in where:
+            where[rec.id] = f"{rec.file}:{rec.line()}"
+    return build_bundle(report.index), where
 
 
 # ----------------------------------------------------------------- telehealth list

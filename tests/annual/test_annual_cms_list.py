@@ -262,3 +262,13 @@ def test_write_twice_is_refused(cli, tmp_path, mini_copy):
     changes = json.loads(out)["changes"]
     assert [(c["code"], c["change"]) for c in changes if c["field"] == "list_status"] == [
         ("99205", "added")]
+
+
+def test_validate_rejects_list_entry_with_unknown_code(cli, tmp_path, mini_copy):
+    f = write_csv(tmp_path / "l.csv", [HEADER, *body(OFFICE[:-1] + ["98016"])])
+    assert cli("import-cms-list", f, "--year", "2025", "--codebook", mini_copy, "--write")[0] == 0
+    path = mini_copy / "policies" / "medicare-telehealth-list.yaml"
+    path.write_text(path.read_text().replace('"99214"', '"99299"'))
+    code, out, err = cli("validate", mini_copy)
+    assert code == 1
+    assert "policies/medicare-telehealth-list.yaml:" in out + err and "99299" in out + err

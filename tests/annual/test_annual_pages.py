@@ -74,6 +74,9 @@ def test_codebook_text_is_escaped(pc, mini_bundle):
 def test_affected_codes_for_code_pages(pc, cb):
     assert pc.affected_codes(cb, 2026) == ["99445"]
     assert pc.years(cb) == [2025, 2026]
+    assert pc.code_page_links(cb, "99445") == [("changes/2026.md", "What changed in 2026")]
+    assert pc.code_page_links(cb, "99441") == [("changes/2025.md", "What changed in 2025")]
+    assert pc.code_page_links(cb, "Q3014") == []
 
 
 def test_index_links_years_and_guide(pc, cb):

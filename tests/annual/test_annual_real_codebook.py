@@ -103,3 +103,42 @@ def test_write_round_trip_on_real_codebook(cli, rvu_fixture, real_codebook, tmp_
     code, out, _ = cli("diff", "2025-09-10", "2025-09-11", "--codebook", real_codebook,
                        "--format", "json")
     assert json.loads(out)["changes"] == []
+
+
+def test_cms_list_write_round_trip_on_real_codebook(cli, real_codebook, tmp_path):
+    """A made-up 2025 list (the real CMS file is not in the repository): the office E/M
+    codes, 98016 (not a telehealth service in the codebook) and a code the codebook lacks."""
+    import csv
+    import io
+
+    copy = tmp_path / "codebook"
+    shutil.copytree(real_codebook, copy)
+    codes = ["99202", "99203", "99204", "99205", "99211", "99212", "99213", "99214", "99215",
+             "98016", "90785"]
+    buf = io.StringIO()
+    csv.writer(buf).writerows([["Title row: CY2025 telehealth list"], [],
+                               ["HCPCS", "Short Descriptor", "Status"],
+                               *[[c, "text", "Permanent"] for c in codes]])
+    f = tmp_path / "list2025.csv"
+    f.write_text(buf.getvalue())
+    code, out, err = cli("import-cms-list", f, "--year", "2025", "--codebook", copy,
+                         "--format", "json")
+    doc = json.loads(out)
+    assert doc["basis"] == "routes" and doc["not_in_codebook"] == ["90785"]
+    assert {"code": "98016", "codebook": "not_telehealth", "list": "permanent"} in (
+        doc["differences"])
+    code, out, err = cli("import-cms-list", f, "--year", "2025", "--codebook", copy, "--write")
+    assert code == 0, err
+    code, out, err = cli("validate", copy)
+    assert code == 0, out + err
+    code, out, _ = cli("import-cms-list", f, "--year", "2025", "--codebook", copy,
+                       "--format", "json")
+    assert code == 0 and json.loads(out)["differences"] == []
+    code, out, _ = cli("diff", "2024", "2025", "--codebook", copy, "--format", "json")
+    listed = sorted(c["code"] for c in json.loads(out)["changes"]
+                    if c["kind"] == "telehealth_list")
+    assert listed == sorted(codes[:-1])
+    code, out, _ = cli("diff", "2025", "2026", "--codebook", copy, "--format", "json")
+    ended = sorted(c["code"] for c in json.loads(out)["changes"]
+                   if c["kind"] == "telehealth_list")
+    assert ended == sorted(codes[:-1])  # the 2025 list holds for 2025 only

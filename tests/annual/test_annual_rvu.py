@@ -213,3 +213,43 @@ def test_description_is_never_kept(tmp_path, rvu_fixture):
     f = write_rows(tmp_path / "desc.csv", rows)
     data = rvu.read_pprrvu(f)
     assert "SECRET" not in repr(data)
+
+
+def test_header_rows_above_hcpcs_shuffled(cli, rvu_fixture, mini_dir, tmp_path):
+    rows = rows_of(rvu_fixture)
+    h = header_index(rows)
+    block = rows[5:h]
+    assert any("STATUS" in c for r in block for c in r)
+    shuffled = rows[:5] + block[::-1] + rows[h:]
+    f = write_rows(tmp_path / "shuffled.csv", shuffled)
+    assert rvu.read_pprrvu(f).statuses == rvu.read_pprrvu(rvu_fixture).statuses
+    code, out, _ = cli("import-rvu", f, "--codebook", mini_dir, "--format", "json")
+    assert code == 0 and json.loads(out)["differences"] == []
+
+
+def test_released_line_variants(tmp_path, rvu_fixture):
+    rows = rows_of(rvu_fixture)
+    for r in rows:
+        r[:] = [c.replace("RELEASED 09/11/2025", "Released: 9/1/2025") for c in r]
+    assert rvu.read_pprrvu(write_rows(tmp_path / "r.csv", rows)).release == "2025-09-01"
+
+
+def test_as_of_compares_on_another_date(cli, rvu_fixture, mini_dir, tmp_path):
+    """A January file (released in December) is compared on 1 January with --as-of."""
+    rows = rows_of(rvu_fixture)
+    rows[0][2] = rows[0][2].replace("2025 National", "2026 National")
+    for r in rows:
+        r[:] = [c.replace("RELEASED 09/11/2025", "RELEASED 12/29/2025") for c in r]
+    extra = list(rows[-1])
+    extra[0], extra[1] = "99445", ""
+    extra[rows[header_index(rows)].index("CODE")] = "A"
+    f = write_rows(tmp_path / "PPRRVU2026_Jan.csv", rows + [extra])
+    assert rvu.read_pprrvu(f).year == 2026
+    code, out, _ = cli("import-rvu", f, "--codebook", mini_dir, "--format", "json")
+    assert code == 1 and json.loads(out)["differences"] == [
+        {"code": "99445", "codebook": "not_yet_valid", "file": "payable"}]
+    code, out, _ = cli("import-rvu", f, "--codebook", mini_dir)
+    assert "--as-of 2026-01-01" in out
+    code, out, _ = cli("import-rvu", f, "--codebook", mini_dir, "--as-of", "2026-01-01",
+                       "--format", "json")
+    assert code == 0 and json.loads(out) == {"release": "2025-12-29", "differences": []}

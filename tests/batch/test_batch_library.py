@@ -233,3 +233,49 @@ def test_a_date_in_an_engine_message_is_rewritten_without_asking_the_engine_agai
     out = list(check_rows(rows, checker=checker))
     assert [r.reason for r in out] == [f"nothing is billable: {d}, really {d}" for d in days]
     assert calls == [stretch[days[0]], *days]
+
+
+def test_engine_batch_imports_only_the_standard_library(real_cb):
+    import json
+    import subprocess
+    import sys
+
+    probe = r"""
+import json, sys
+before = set(sys.modules)
+import engine.batch
+rows = [{"date_of_service": "2025-03-10", "payer": "medicare", "patient_status": "established",
+         "modality": "audio_video", "mdm": "moderate", "billed_code": "99214"}]
+(res,) = engine.batch.check_rows(rows)
+new = sorted(set(sys.modules) - before)
+print(json.dumps({"modules": new, "stdlib": sorted(sys.stdlib_module_names),
+                  "verdict": res.verdict}))
+"""
+    proc = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True, text=True,
+                          cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["verdict"] == "ok"
+    tops = {m.split(".")[0] for m in data["modules"]}
+    assert sorted(t for t in tops if t not in set(data["stdlib"]) and t != "engine") == []
+    assert not any(m.startswith(("engine.tooling", "engine.cli")) for m in data["modules"])
+
+
+def test_memoised_verdicts_and_reasons_equal_a_day_by_day_check(real_cb):
+    """Claims with billed lines over all covered dates: the memo (date stretches, re-dated
+    texts) gives the same verdicts, reasons and errors as asking the engine about every
+    row's own day."""
+    bench = bench_module()
+    rows = list(bench.claim_rows(1500, seed=21))
+    header = list(rows[0])
+    table = [[r[h] for h in header] for r in rows]
+    shared = BatchChecker(real_cb)
+    exact = BatchChecker(real_cb, cache_size=0)
+    exact.reps = {}  # no stretches: the engine is asked about each row's own date
+    got = [(r.verdict, r.reason, r.expected, r.warnings, r.errors)
+           for r in shared.check_table(header, table)]
+    want = [(r.verdict, r.reason, r.expected, r.warnings, r.errors)
+            for r in exact.check_table(header, table)]
+    assert got == want
+    assert shared.answer.cache_info().misses < 0.6 * len(rows)  # the memo was shared
+    assert any(v == "not_billable" for v, *_ in got) and any(v == "mismatch" for v, *_ in got)

@@ -96,6 +96,7 @@ def hostile_bundle(bundle) -> dict:
     b = copy.deepcopy(bundle)
     code = next(c for c in b["codes"] if c["code"] == "98016")
     code["label"] = HOSTILE_LABEL
+    code["last_verified"] = "2020-01-15"  # long before meta.released: "needs review"
     b["sources"][0]["title"] = HOSTILE_TITLE
     b["families"][0]["summary"] = HOSTILE_MARKDOWN
     b["faqs"][0]["answer"] = HOSTILE_MARKDOWN

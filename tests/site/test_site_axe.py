@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -23,7 +24,7 @@ PAGE_TYPES = [
     "/payers/", "/medicare-flexibilities/", "/rules/", "/faq/", "/documentation/", "/sources/",
     "/conventions/", "/about/", "/print/2025/", "/downloads/",
     # pages other parts of the project generate into the site
-    "/changes/2025/", "/maintainers/",
+    "/changes/2025/", "/maintainers/", "/performance/",
 ]
 
 
@@ -75,3 +76,18 @@ def test_axe_finds_no_violations(browser, served_site, width, paths):
         context.close()
     assert not failures, "\n\n".join(f"{p}:\n{s}" for p, s in failures.items())
     assert not external, f"requests off the site: {external[:5]}"
+
+
+def test_searching_a_code_number_finds_its_page(browser, served_site):
+    """Material's own search (lunr in a worker) on the built index: 98016 -> /codes/98016/."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(served_site + "/", wait_until="load")
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        page.fill("input.md-search__input", "98016")
+        first = page.locator(".md-search-result__item a").first
+        first.wait_for(timeout=60_000)
+        href = urlsplit(first.get_attribute("href"))
+        assert href.path == "/codes/98016/", href
+    finally:
+        page.close()

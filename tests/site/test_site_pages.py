@@ -221,3 +221,11 @@ def test_sitemap_dates_come_from_the_codebook(site, codebook):
     sitemap = site.file("/sitemap.xml").read_text(encoding="utf-8")
     dates = set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap))
     assert dates == {codebook.meta["released"]}
+
+
+def test_code_page_says_what_to_report_instead(site, codebook):
+    status = codebook.status_of("98013", "medicare", "2025-06-01")
+    assert isinstance(status, dict) and status["status"] == "not_valid" and status["instead"]
+    text = site.text("/codes/98013/")
+    assert f"Instead, for Medicare ({status['from']} →" in text
+    assert text.count(status["instead"]) == 1

@@ -75,6 +75,13 @@ def test_hostile_label_is_shown_as_text_never_as_markup(hostile_site, hostile_pa
     assert "&lt;script&gt;" in h1 or "&#60;script&#62;" in h1
 
 
+def test_old_last_verified_gets_a_needs_review_badge(site, hostile_site):
+    page = hostile_site.main_html("/codes/98016/")
+    assert 'class="tc-badge tc-badge--needs-review" href="../../conventions/#badge-needs-review"' \
+        in page
+    assert "tc-badge--needs-review" not in site.main_html("/codes/98016/")
+
+
 def test_hostile_source_title_is_shown_as_text(hostile_site, hostile_bundle, text_of):
     sid = hostile_bundle["sources"][0]["id"]
     block = hostile_site.section("/sources/", f"src-{sid}", until='<div class="tc-source"')

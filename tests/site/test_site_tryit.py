@@ -77,7 +77,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.mark.parametrize("code", ["98016", "99214"])
+@pytest.mark.parametrize("code", ["98016", "99214", "99421"])
 def test_clicking_try_it_opens_the_checker_with_that_code(site, served_site, code):
     from playwright.sync_api import sync_playwright
 

@@ -4,7 +4,8 @@ The site is built once per session into a temporary directory with the project's
 (scripts/build, which runs scripts/build-widget), served by the standard library's http.server
 on 127.0.0.1, and driven by Playwright for Python on Debian's chromium.
 
-TELECODE_WIDGET_SITE=<dir> reuses an already built site (handy while editing the widget).
+TELECODE_WIDGET_SITE=<dir> reuses an already built site (handy while editing the widget; the
+instant-navigation test is skipped then, as the site's URL cannot match the server's port).
 """
 
 from __future__ import annotations
@@ -45,31 +46,49 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+@dataclass
+class Site:
+    base_url: str
+    path: Path
+    instant_navigation: bool  # built with site_url = base_url, so Material's instant nav works
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The site, built once with scripts/build and served on 127.0.0.1.
+
+    The server is bound before the build so the site can be built with site_url = its address:
+    mkdocs-material's instant navigation only handles links whose host and port match the
+    sitemap's."""
     prebuilt = os.environ.get("TELECODE_WIDGET_SITE")
-    if prebuilt:
-        return Path(prebuilt)
-    out = tmp_path_factory.mktemp("site") / "site"
-    proc = subprocess.run(
-        [str(ROOT / "scripts" / "build"), str(out)], cwd=ROOT, capture_output=True, text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, f"scripts/build failed:\n{proc.stdout}\n{proc.stderr}"
-    return out
-
-
-@pytest.fixture(scope="session")
-def base_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(built_site))
+    out = Path(prebuilt) if prebuilt else tmp_path_factory.mktemp("site") / "site"
+    out.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(QuietHandler, directory=str(out))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    if not prebuilt:
+        proc = subprocess.run(
+            [str(ROOT / "scripts" / "build"), str(out)], cwd=ROOT, capture_output=True,
+            text=True, check=False, env={**os.environ, "TELECODE_SITE_URL": base + "/"},
+        )
+        assert proc.returncode == 0, f"scripts/build failed:\n{proc.stdout}\n{proc.stderr}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield Site(base, out, instant_navigation=not prebuilt)
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def built_site(site: Site) -> Path:
+    return site.path
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Site) -> str:
+    return site.base_url
 
 
 @pytest.fixture(scope="session")

@@ -303,3 +303,52 @@ def test_back_and_forward_between_permalinks(page: Any, base_url: str) -> None:
         arg=first[1],
     )
     assert page.input_value("select[name=mdm]") == "low"
+
+
+def test_repeat_visit_restores_the_saved_snapshot(page: Any, base_url: str) -> None:
+    page.goto(base_url + permalink(EXAMPLE))
+    page.wait_for_selector(ANSWERED)
+    first = state(page)
+    assert page.get_attribute("#telecode-checker", "data-engine-from") == "start"
+    page.wait_for_selector("#telecode-checker[data-snapshot-saved=true]", state="attached")
+
+    page.reload()
+    page.wait_for_selector(ANSWERED)
+    assert page.get_attribute("#telecode-checker", "data-engine-from") == "snapshot"
+    assert state(page) == first
+    assert widget_lines(page) == cpython_lines(EXAMPLE)
+    page.select_option("select[name=mdm]", "high")
+    want = " ".join(ln["code"] for ln in cpython_lines({**EXAMPLE, "mdm": "high"}))
+    page.wait_for_function(
+        "want => { const r = document.querySelector('[data-testid=result]');"
+        " return r.dataset.state === 'ready' && r.dataset.codes === want; }",
+        arg=want,
+    )
+
+
+def test_try_it_links_and_instant_navigation_keep_the_worker(
+    page: Any, site: Any, recorder: Any
+) -> None:
+    if not site.instant_navigation:
+        pytest.skip("prebuilt site (TELECODE_WIDGET_SITE): its site_url is not this server")
+    page.goto(site.base_url + "/codes/99213/")
+    page.wait_for_load_state("networkidle")
+    try_it = page.locator("a[href*='checker/?']").first
+    href = try_it.get_attribute("href")
+    encounter = {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
+    page.evaluate("window.__sameDocument = true")  # survives only instant navigation
+    try_it.click()
+    page.wait_for_selector(ANSWERED)
+    assert page.evaluate("window.__sameDocument === true"), "the link reloaded the page"
+    typed = {k: int(v) if v.isdigit() else {"true": True, "false": False}.get(v, v)
+             for k, v in encounter.items()}
+    assert widget_lines(page) == cpython_lines(typed)
+
+    booted = [u for u in recorder.requests if u.endswith("pyodide.asm.wasm")]
+    page.click("a.md-logo")
+    page.wait_for_function("() => !document.querySelector('[data-testid=result]')")
+    page.click("nav a[href$='checker/']")
+    page.wait_for_selector(ANSWERED)
+    assert page.evaluate("window.__sameDocument === true")
+    assert state(page)[0] == "ready"
+    assert [u for u in recorder.requests if u.endswith("pyodide.asm.wasm")] == booted

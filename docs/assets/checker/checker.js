@@ -32,12 +32,18 @@ let engineState = { phase: "idle", message: "", codebook: "" };
 
 function ensureWorker() {
   if (worker) return worker;
-  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  // The page's inline script may have started the worker already (earlier than this module
+  // can); adopt it and replay what it said meanwhile.
+  const early = window.telecodeCheckerWorker;
+  worker = early || new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   engineState = { phase: "loading", message: "Starting…", codebook: "" };
   worker.onmessage = (event) => {
     const msg = event.data || {};
     if (msg.type === "progress") engineState = { ...engineState, phase: "loading", message: msg.message };
-    if (msg.type === "ready") engineState = { phase: "ready", message: "", codebook: msg.codebook };
+    if (msg.type === "ready") {
+      engineState = { phase: "ready", message: "", codebook: msg.codebook, from: msg.from };
+    }
+    if (msg.type === "snapshot-saved") engineState = { ...engineState, snapshotSaved: true };
     if (msg.type === "failed" && msg.id === undefined) {
       engineState = { phase: "failed", message: msg.message, details: msg.details };
     }
@@ -61,7 +67,13 @@ function ensureWorker() {
       resolve({ type: "failed", id, message: engineState.message, details: engineState.details });
     }
   };
-  worker.postMessage({ type: "boot" });
+  if (early) {
+    const replay = early.earlyMessages || [];
+    early.earlyMessages = null;
+    for (const data of replay) worker.onmessage({ data });
+  } else {
+    worker.postMessage({ type: "boot" });
+  }
   return worker;
 }
 
@@ -384,6 +396,10 @@ function initChecker(root) {
 
   function showEngineState(s) {
     if (!root.isConnected) return;
+    // How Python started ("start" or "snapshot") and whether a snapshot is saved for the next
+    // visit: for tests and curious readers (devtools).
+    root.dataset.engineFrom = s.from || "";
+    root.dataset.snapshotSaved = s.snapshotSaved ? "true" : "false";
     if (s.phase === "loading") {
       progress.hidden = false;
       progressText.textContent = `Loading the engine (Python in your browser, about 13 MB the first time): ${s.message}`;

@@ -3,23 +3,34 @@
 //   ../pyodide/   Pyodide core (copied from the npm package by scripts/build-widget)
 //   ./engine.json names the engine wheel built with the site; the wheel carries the codebook.
 //
+// Repeat visits: after the first answer, once the worker is idle, it saves a Pyodide memory
+// snapshot (Python started, engine imported, codebook loaded) in the browser's Cache Storage,
+// keyed by the Pyodide version and the wheel's sha256. The next visit restores it instead of
+// starting Python from scratch. Any problem with a snapshot falls back to a normal start.
+//
 // Messages in:  {type: "boot"}                         start loading now (idempotent)
 //               {type: "check", id, encounter}         run engine.check
 // Messages out: {type: "progress", stage, message}     while loading
-//               {type: "ready", codebook, seconds}     engine imported, codebook loaded
+//               {type: "ready", codebook, seconds, from: "snapshot"|"start"}
 //               {type: "result", id, result}           engine.check's result (issue 3 contract)
 //               {type: "result", id, errors}           EncounterError.errors [{field, message}]
 //               {type: "failed", id?, message, details} anything else (never shown raw)
-import { loadPyodide } from "../pyodide/pyodide.mjs";
+//               {type: "snapshot-saved", bytes}        a snapshot is stored for the next visit
+import { loadPyodide, version as PYODIDE_VERSION } from "../pyodide/pyodide.mjs";
 
 const HERE = new URL("./", import.meta.url);
 const PYODIDE_URL = new URL("../pyodide/", HERE).href;
+const SNAPSHOT_CACHE = "telecode-checker-snapshots";
+const SNAPSHOT_IDLE_MS = 1500;
 
 const BOOT_PY = `
-import json, site, traceback
+import gc, json, traceback
 import engine
 
 _codebook = engine.load_codebook()
+# The codebook and the modules live as long as the page: keep them out of the garbage
+# collector's full passes (in wasm these cost tens of ms, right in the middle of an answer).
+gc.freeze()
 
 def telecode_run(text):
     """One encounter (JSON text) in, one answer (JSON text) out; never raises."""
@@ -34,41 +45,100 @@ _codebook.version
 `;
 
 let booting = null;
+let pyodide = null;
+let snapshotKey = null; // set when this run should save a snapshot once idle
+let idleTimer = null;
 
 function post(message) {
   self.postMessage(message);
 }
 
-async function fetchBytes(url) {
+async function fetchOk(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  return response;
+}
+
+async function openSnapshots() {
+  try {
+    return "caches" in self ? await caches.open(SNAPSHOT_CACHE) : null;
+  } catch {
+    return null; // storage disabled (private mode, quota): just start normally
+  }
+}
+
+async function startFromSnapshot(cache, key) {
+  const hit = cache && (await cache.match(key));
+  if (!hit) return null;
+  post({ type: "progress", stage: "snapshot", message: "Restoring Python from your last visit…" });
+  try {
+    const bytes = new Uint8Array(await hit.arrayBuffer());
+    const py = await loadPyodide({ indexURL: PYODIDE_URL, _loadSnapshot: bytes });
+    const version = py.runPython("_codebook.version");
+    return { py, version };
+  } catch (err) {
+    console.warn("telecode checker: snapshot not usable, starting Python normally:", err);
+    await cache.delete(key).catch(() => {});
+    return null;
+  }
+}
+
+async function startFresh(manifest) {
+  post({ type: "progress", stage: "runtime", message: "Downloading and starting Python…" });
+  const wheel = fetchOk(new URL(manifest.wheel, HERE)).then(async (r) => new Uint8Array(await r.arrayBuffer()));
+  wheel.catch(() => {}); // reported below, when awaited
+  const py = await loadPyodide({ indexURL: PYODIDE_URL, _makeSnapshot: true });
+  post({ type: "progress", stage: "engine", message: "Installing the coding engine…" });
+  const sitePackages = py.runPython("import site; site.getsitepackages()[0]");
+  py.unpackArchive(await wheel, "wheel", { extractDir: sitePackages });
+  const version = py.runPython(BOOT_PY);
+  return { py, version };
 }
 
 async function boot() {
   const started = performance.now();
-  post({ type: "progress", stage: "runtime", message: "Downloading and starting Python…" });
-  // Fetch the engine wheel while Pyodide boots.
-  const wheel = fetch(new URL("engine.json", HERE))
-    .then((r) => {
-      if (!r.ok) throw new Error(`engine.json: HTTP ${r.status}`);
-      return r.json();
-    })
-    .then((manifest) => fetchBytes(new URL(manifest.wheel, HERE)));
-  wheel.catch(() => {}); // reported below, when awaited
-  const pyodide = await loadPyodide({ indexURL: PYODIDE_URL, fullStdLib: false });
-  post({ type: "progress", stage: "engine", message: "Installing the coding engine…" });
-  const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
-  pyodide.unpackArchive(await wheel, "wheel", { extractDir: sitePackages });
-  const version = pyodide.runPython(BOOT_PY);
+  const manifest = await (await fetchOk(new URL("engine.json", HERE))).json();
+  const key = new URL(`snapshot/${PYODIDE_VERSION}/${manifest.sha256}`, HERE).href;
+  const cache = await openSnapshots();
+  let from = "snapshot";
+  let booted = await startFromSnapshot(cache, key);
+  if (!booted) {
+    from = "start";
+    booted = await startFresh(manifest);
+    if (cache) snapshotKey = key;
+  }
+  pyodide = booted.py;
   const run = pyodide.globals.get("telecode_run");
-  post({ type: "ready", codebook: version, seconds: (performance.now() - started) / 1000 });
+  post({
+    type: "ready", codebook: booted.version, from,
+    seconds: (performance.now() - started) / 1000,
+  });
   return run;
+}
+
+async function saveSnapshot() {
+  const key = snapshotKey;
+  snapshotKey = null;
+  try {
+    const bytes = pyodide.makeMemorySnapshot();
+    const cache = await caches.open(SNAPSHOT_CACHE);
+    for (const old of await cache.keys()) if (old.url !== key) await cache.delete(old);
+    await cache.put(key, new Response(bytes, { headers: { "content-type": "application/octet-stream" } }));
+    post({ type: "snapshot-saved", bytes: bytes.length });
+  } catch (err) {
+    console.warn("telecode checker: could not save a snapshot for the next visit:", err);
+  }
+}
+
+function whenIdle() {
+  clearTimeout(idleTimer);
+  if (snapshotKey) idleTimer = setTimeout(saveSnapshot, SNAPSHOT_IDLE_MS);
 }
 
 self.onmessage = async (event) => {
   const message = event.data || {};
   if (message.type !== "boot" && message.type !== "check") return;
+  clearTimeout(idleTimer);
   booting ||= boot();
   let run;
   try {
@@ -94,4 +164,5 @@ self.onmessage = async (event) => {
   } else {
     post({ type: "result", id: message.id, ...answer });
   }
+  whenIdle();
 };

@@ -16,8 +16,8 @@ def check(ctx: LintContext) -> Iterator[Problem]:
     periods = {p.id: p for p in ctx.index.of("period")}
     for period in periods.values():
         target = period.get("restored_by")
-        if target is None:
-            continue
+        if target is None or not isinstance(target, str):
+            continue  # a non-string value is the schema's problem, reported there
         if period.get("state") != "lapse":
             yield period.problem(RULE, "restored_by is set on a period that is not a lapse",
                                  "remove restored_by (only a lapse can be restored)",

@@ -1,4 +1,5 @@
-"""Codes named by statuses, routes, rules, add-ons, replacements and FAQs exist."""
+"""Codes named by statuses, routes, rules, add-ons, replacements, telehealth-list entries and
+FAQs exist."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ def refs(ctx: LintContext) -> Iterator[Ref]:
         add_on = r.get("add_on")
         if isinstance(add_on, dict) and isinstance(add_on.get("primary"), str):
             yield r, ("add_on", "primary"), add_on["primary"]
+    for r in ctx.index.of("telehealth_list_entry"):
+        yield from list_refs(r, "codes")
     for r in ctx.index.of("faq"):
         yield from (ref for ref in list_refs(r, "codes") if len(ref[2]) != 2)
 

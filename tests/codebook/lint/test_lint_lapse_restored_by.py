@@ -30,3 +30,9 @@ def test_restored_by_on_an_extension(minimal_copy, edit, run_rule):
         f"{FILE}:27: flex-2025-restored: restored_by is set on a period that is not a lapse — "
         "remove restored_by (only a lapse can be restored)",
     ]
+
+
+def test_restored_by_not_a_string_is_left_to_the_schema(minimal_copy, edit, run_rule):
+    # Found by the robustness property test: a list here crashed the rule (unhashable).
+    edit(minimal_copy, FILE, "restored_by: flex-2025-restored", "restored_by: [flex-2025-restored]")
+    assert run_rule(rule, minimal_copy) == []
