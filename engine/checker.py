@@ -44,7 +44,7 @@ from engine.plan import (
     source_ids,
 )
 from engine.plan import _merge as _merge
-from engine.selection import Selection, select, time_value
+from engine.selection import PERIOD_KEYS, Selection, select, time_value
 from engine.templates import is_strict, render
 
 __all__ = ["check", "default_codebook", "ENGINE_MESSAGES", "FLEXIBILITY_STATES"]
@@ -300,6 +300,8 @@ class _Run:
             return
         text = (family.get("messages") or {}).get("below_minimum")
         if text:
+            # the family's own placeholders (minimum, period...) have no value here: render empty
+            extra = {"minimum": None, **PERIOD_KEYS, **extra}
             self.warn("selection", f"{sel.family_id}-below-minimum", "warning",
                       render(text, self.ctx, extra), self.comp.source_ids(family))
         elif is_strict():

@@ -65,7 +65,7 @@ def evisit_periods(by_day: dict[str, int], period_days: int) -> list[tuple[int, 
 
 
 # placeholders family messages may use (codebook/README.md); None renders as ""
-_PERIOD_KEYS = dict.fromkeys(
+PERIOD_KEYS = dict.fromkeys(
     ("period", "period_start", "period_end", "period_minutes", "period_days"))
 _ONE_PERIOD = 10**9  # without period_days every day falls in one period
 
@@ -219,7 +219,7 @@ class _Selector:
             return
         more = {"family": family.get("title") or self.fid, "family_id": self.fid,
                 "time_basis": family.get("time_basis"), "minimum": self.cands.minimum,
-                **_PERIOD_KEYS, **(extra or {})}
+                **PERIOD_KEYS, **(extra or {})}
         self.sel.warnings.append({
             "id": f"{self.fid}-{key.replace('_', '-')}",
             "severity": "warning",
