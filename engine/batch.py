@@ -79,9 +79,9 @@ VERDICTS = ("ok", "mismatch", "not_billable", "invalid")
 DEFAULT_CACHE_SIZE = 1 << 15
 MAX_UNREADABLE_IN_A_ROW = 100  # check_table(skip=...): give up after this many in a row
 
-# Reason messages. The codebook may override each one with a messages.yaml record of the
-# same id (so wording can live with the data; the built-in texts below are the fallback until
-# messages.yaml carries them). Placeholders:
+# Reason messages. Their wording lives in codebook/messages.yaml (records of the same ids;
+# tests/batch/test_batch_messages_in_codebook.py keeps the two in step). The texts below are
+# used only when check_rows runs without a codebook (an injected check function). Placeholders:
 # {code} {billed} {billed_modifiers} {billed_pos} {units} {expected} {payer} {payer_name}
 # {date_of_service} {why} {status}
 MESSAGES: dict[str, str] = {

@@ -6,7 +6,8 @@ Steps (codebook/README.md and issue 3):
 3. take the first matching route (bundle order) or answer "not covered";
 4. select the code(s) of each family of the route (engine.selection);
 5. check that the payer pays each selected code on the date (else: codebook inconsistency);
-6. apply the rules in bundle order (deny / not_covered / drop / warn / info / checklist);
+6. apply the rules, whatever the order of their files: deny / not_covered first (a denied
+   encounter gets only those warnings), then drop, then warn / info / checklist;
 7. answer the requested code, if any.
 
 Speed: whatever depends only on (payer, modality, clinician, stretch of dates) — the routes to
@@ -21,7 +22,8 @@ data. Python otherwise holds contract words and short generic trace outcomes.
 
 Message ids the engine itself looks up in messages.yaml, with the placeholders it fills
 (besides the common ones: date_of_service, payer, payer_name, modality, clinician,
-patient_status, codes, flexibility.*):
+patient_status, codes, flexibility.*, and the words payer_label, modality_label, clinician_label,
+patient_status_label from messages.yaml `labels:`):
 """
 
 from __future__ import annotations
@@ -32,7 +34,15 @@ from engine.codebook import NO_RECORD, NOT_VALID_ON_DATE, PAYABLE_STATUSES, Code
 from engine.codebook import load_codebook as _load
 from engine.encounter import validate
 from engine.lines import format_line, format_lines
-from engine.plan import DERIVED_FIELDS, NO_FLEXIBILITY, Compiled, RoutePlan, compiled, source_ids
+from engine.plan import (
+    DERIVED_FIELDS,
+    NO_FLEXIBILITY,
+    Compiled,
+    RoutePlan,
+    RulePhases,
+    compiled,
+    source_ids,
+)
 from engine.plan import _merge as _merge
 from engine.selection import Selection, select, time_value
 from engine.templates import is_strict, render
@@ -46,13 +56,14 @@ ENGINE_MESSAGES: dict[str, tuple[str, ...]] = {
     "requested-code-not-valid-on-date": (
         "requested_code", "validity", "replacement", "report",
         "valid_from", "valid_to", "replaced_by", "expected"),
-    "requested-code-not-payable": ("requested_code", "status", "instead", "report", "expected"),
+    "requested-code-not-payable": ("requested_code", "status", "status_label", "instead", "report",
+                                   "expected"),
     "requested-code-differs": ("requested_code", "expected"),
     "requested-code-matches": ("requested_code", "expected"),
     # optional: when absent, the engine falls back as documented in _fallback_message
-    "status-not-payable": ("expected", "code", "status", "instead"),
+    "status-not-payable": ("expected", "code", "status", "status_label", "instead"),
     "no-code-for-encounter": ("family", "family_id"),
-    "time-not-given": ("family", "family_id", "time_basis"),
+    "time-not-given": ("family", "family_id", "time_basis", "time_basis_label"),
 }
 __doc__ = (__doc__ or "") + "".join(
     f"\n    {k}: {', '.join('{' + p + '}' for p in v) or '(common only)'}"
@@ -65,6 +76,11 @@ PHRASES = {
     "valid_open": "valid from {start} with no end date",
     "valid_closed": "valid {start} to {end}",
     "replaced_by": "It was replaced by {codes}.",
+    # some or all of the replacement codes are not paid by the encounter's payer on the date
+    "replaced_by_unpaid": "It was replaced by {codes} (not paid by {payer} on this date).",
+    "replaced_by_some_unpaid": "It was replaced by {codes} ({unpaid} not paid by {payer} on "
+                               "this date).",
+    "this_payer": "this payer",
     "replaces": "It replaces {codes} from {start}.",
     "report": "For this encounter report {lines}.",
     "report_nothing": "Nothing is separately reportable for this encounter (see the warnings).",
@@ -85,14 +101,47 @@ def validity_phrase(versions: list[dict[str, Any]]) -> str:
     return PHRASES["valid_closed"].format(start=start, end=end)
 
 
-def replacement_phrase(version: dict[str, Any], day: str) -> str:
-    """What took a deleted code's place, or what a not-yet-valid code will replace; ""."""
+def codes_phrase(codes: list[str]) -> str:
+    """Codes in words: runs of three or more consecutive numeric codes as a range.
+    ["98008", ..., "98015"] -> "98008–98015"; ["G2012", "98016"] -> "G2012 and 98016"."""
+    parts: list[str] = []
+    i = 0
+    while i < len(codes):
+        j = i
+        while (j + 1 < len(codes) and codes[j].isdigit() and codes[j + 1].isdigit()
+               and len(codes[j + 1]) == len(codes[j])
+               and int(codes[j + 1]) == int(codes[j]) + 1):
+            j += 1
+        if j - i >= 2:
+            parts.append(f"{codes[i]}–{codes[j]}")
+        else:
+            parts += codes[i:j + 1]
+        i = j + 1
+    return _and(parts)
+
+
+def replacement_phrase(version: dict[str, Any], day: str, cb: Codebook | None = None,
+                       payer: str | None = None, payer_word: str | None = None) -> str:
+    """What took a deleted code's place, or what a not-yet-valid code will replace; "".
+    With `cb` and `payer`, replacement codes the payer does not pay on `day` are flagged
+    (named `payer_word`, default "this payer")."""
     replaced_by = [c for c in version.get("replaced_by") or () if c]
     if replaced_by and (version.get("to") or "9999") < day:
-        return PHRASES["replaced_by"].format(codes=_and(replaced_by))
+        codes = codes_phrase(replaced_by)
+        if cb is None or payer is None:
+            return PHRASES["replaced_by"].format(codes=codes)
+        unpaid = [c for c in replaced_by if not cb.is_payable(c, payer, day)]
+        who = payer_word or PHRASES["this_payer"]
+        if not unpaid:
+            return PHRASES["replaced_by"].format(codes=codes)
+        if len(unpaid) == len(replaced_by):
+            return PHRASES["replaced_by_unpaid"].format(codes=codes, payer=who)
+        return PHRASES["replaced_by_some_unpaid"].format(codes=codes, payer=who,
+                                                         unpaid=codes_phrase(unpaid))
     replaces = [c for c in version.get("replaces") or () if c]
     if replaces and day < (version.get("from") or ""):
-        return PHRASES["replaces"].format(codes=_and(replaces), start=version.get("from"))
+        return PHRASES["replaces"].format(codes=codes_phrase(replaces),
+                                          start=version.get("from"))
     return ""
 
 
@@ -103,7 +152,6 @@ def report_phrase(lines: list[dict[str, Any]]) -> str:
 
 
 FLEXIBILITY_STATES = ("extended", "lapse_restored", "lapse", "none")
-DENYING = ("deny", "not_covered")
 _SECTIONS = ("route", "rules", "selection", "requested")
 
 _DEFAULT: Codebook | None = None
@@ -136,7 +184,8 @@ class _Run:
     """One evaluation. The common path (route, selection, rules) is `run`; rarer steps
     (no route, unpayable codes, requested code, missing time) are methods."""
 
-    __slots__ = ("cb", "comp", "enc", "day", "ctx", "warnings", "trace", "checklist")
+    __slots__ = ("cb", "comp", "enc", "day", "ctx", "warnings", "trace", "checklist",
+                 "warned_families")
 
     def __init__(self, cb: Codebook, comp: Compiled, enc: dict[str, Any],
                  ctx: dict[str, Any]) -> None:
@@ -149,6 +198,8 @@ class _Run:
         self.warnings: dict[str, list[dict[str, Any]]] = {k: [] for k in _SECTIONS}
         self.trace: dict[str, list[dict[str, Any]]] = {k: [] for k in _SECTIONS}
         self.checklist: list[str] = []
+        # families that a fired rule scoped to them already warned about (None: none)
+        self.warned_families: set[str] | None = None
 
     # ---- messages -----------------------------------------------------------------------
     def message(self, section: str, mid: str, extra: dict[str, Any] | None = None,
@@ -225,7 +276,8 @@ class _Run:
             return
         for line, status in bad:
             extra = {"code": line["code"], "expected": format_line(line),
-                     "status": status.get("status"), "instead": status.get("instead")}
+                     "status": status.get("status"), "instead": status.get("instead"),
+                     "status_label": self.cb.label("status", status.get("status"))}
             srcs = self.comp.source_ids(status)
             if not self.message("selection", "status-not-payable", extra, srcs, severity="error"):
                 if is_strict():
@@ -242,7 +294,8 @@ class _Run:
     def no_time_warning(self, sel: Selection) -> None:
         family = sel.family
         extra = {"family": family.get("title") or sel.family_id, "family_id": sel.family_id,
-                 "time_basis": family.get("time_basis")}
+                 "time_basis": family.get("time_basis"),
+                 "time_basis_label": self.cb.label("time_basis", family.get("time_basis"))}
         if self.message("selection", "time-not-given", extra, self.comp.source_ids(family)):
             return
         text = (family.get("messages") or {}).get("below_minimum")
@@ -270,7 +323,9 @@ class _Run:
             replaced = near.get("replaced_by") or []
             extra.update(valid_from=versions[0].get("from"), valid_to=versions[-1].get("to"),
                          replaced_by=replaced, validity=validity_phrase(versions),
-                         replacement=replacement_phrase(near, self.day),
+                         replacement=replacement_phrase(
+                             near, self.day, cb, enc["payer"],
+                             (cb.labels.get("payer") or {}).get(enc["payer"])),
                          report=report_phrase(lines))
             srcs = self.comp.source_ids(near)
             self.required_message("requested", "requested-code-not-valid-on-date", extra, srcs)
@@ -280,6 +335,7 @@ class _Run:
         status = cb.status_of(code, enc["payer"], self.day)
         if isinstance(status, dict) and status.get("status") not in PAYABLE_STATUSES:
             extra.update(status=status.get("status"), instead=status.get("instead"),
+                         status_label=cb.label("status", status.get("status")),
                          report=report_phrase(lines))
             srcs = self.comp.source_ids(status)
             self.required_message("requested", "requested-code-not-payable", extra, srcs)
@@ -303,6 +359,73 @@ class _Run:
                            f"{code} differs from {expected}", self.comp.source_ids(version))
 
 
+def _apply_rules(run: _Run, rules: RulePhases, selections: list[Selection],
+                 route_families: list[str]) -> bool:
+    """Apply the rules in scope in three phases (RulePhases); True when the encounter is
+    denied or not covered. The effect of a rule never depends on its file's name."""
+    ctx = run.ctx
+    rule_warnings = run.warnings["rules"]
+    rule_trace = run.trace["rules"]
+
+    # deny / not_covered: every one that holds on the selection says why
+    denied = False
+    for e in rules.denying:
+        if e.codes is not None and e.codes.isdisjoint(ctx["selected_codes"]):
+            continue
+        if e.when is not None and not e.when(ctx):
+            continue
+        denied = True
+        for sel in selections:
+            sel.lines.clear()
+        ctx["selected_codes"] = ctx["codes"] = []
+        text = e.text if e.text is not None else render(e.message, ctx, e.extra)
+        rule_warnings.append({"id": e.id, "severity": e.severity, "message": text,
+                              "sources": list(e.sources)})
+        rule_trace.append({"rule": e.id, "outcome": e.outcome, "sources": list(e.sources)})
+    if denied:
+        return True
+
+    # drop: the lines of the rule's families (a drop with nothing to drop says nothing)
+    for e in rules.drops:
+        fams = e.drop_families or route_families
+        dropped = [sel for sel in selections if sel.family_id in fams and sel.lines]
+        if not dropped:
+            continue
+        if e.codes is not None and e.codes.isdisjoint(ctx["selected_codes"]):
+            continue
+        if e.when is not None and not e.when(ctx):
+            continue
+        for sel in dropped:
+            sel.lines.clear()
+        ctx["selected_codes"] = ctx["codes"] = _selected(selections)
+        text = e.text if e.text is not None else render(e.message, ctx, e.extra)
+        rule_warnings.append({"id": e.id, "severity": e.severity, "message": text,
+                              "sources": list(e.sources)})
+        outcome = e.outcome.replace("{families}", ", ".join(s.family_id for s in dropped))
+        rule_trace.append({"rule": e.id, "outcome": outcome, "sources": list(e.sources)})
+
+    # warn / info / checklist, on the lines that are left
+    checklist = run.checklist
+    for e in rules.notes:
+        if e.codes is not None and e.codes.isdisjoint(ctx["selected_codes"]):
+            continue
+        if e.when is not None and not e.when(ctx):
+            continue
+        text = e.text if e.text is not None else render(e.message, ctx, e.extra)
+        if e.effect == "checklist":
+            if text and text not in checklist:
+                checklist.append(text)
+        else:
+            rule_warnings.append({"id": e.id, "severity": e.severity, "message": text,
+                                  "sources": list(e.sources)})
+            if e.families is not None:
+                if run.warned_families is None:
+                    run.warned_families = set()
+                run.warned_families.update(e.families)
+        rule_trace.append({"rule": e.id, "outcome": e.outcome, "sources": list(e.sources)})
+    return False
+
+
 def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[str, Any]:
     """What to report for `encounter` (issue-3 contract). Raises EncounterError if invalid."""
     cb = codebook if codebook is not None else default_codebook()
@@ -316,6 +439,7 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
     # the evaluation context: every contract key and derived fact (None = not given)
     ctx = plan.ctx.copy()
     ctx.update(enc)
+    ctx["patient_status_label"] = comp.patient_status_labels.get(enc["patient_status"])
     ctx["selected_codes"] = ctx["codes"] = []
     minutes = enc.get("minutes")
     if minutes:
@@ -337,7 +461,6 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
 
     # 2. selection of each family of the route
     billable = True
-    denied = False
     if route is None:
         billable = False
         run.no_route()
@@ -351,42 +474,11 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
     if selections:
         ctx["selected_codes"] = ctx["codes"] = _selected(selections)
 
-    # 3. rules in bundle order
-    rule_warnings = run.warnings["rules"]
-    rule_trace = run.trace["rules"]
-    checklist = run.checklist
-    for e in rules:
-        if e.codes is not None and e.codes.isdisjoint(ctx["selected_codes"]):
-            continue
-        effect = e.effect
-        if effect == "drop":
-            # a drop with nothing to drop says nothing
-            fams = e.drop_families or route_families
-            dropped = [sel for sel in selections if sel.family_id in fams and sel.lines]
-            if not dropped:
-                continue
-        if e.when is not None and not e.when(ctx):
-            continue
-        text = e.text if e.text is not None else render(e.message, ctx, e.extra)
-        outcome = e.outcome
-        if effect == "checklist":
-            if text and text not in checklist:
-                checklist.append(text)
-        else:
-            if effect in DENYING:
-                billable = False
-                denied = True
-                for sel in selections:
-                    sel.lines.clear()
-                ctx["selected_codes"] = ctx["codes"] = []
-            elif effect == "drop":
-                for sel in dropped:
-                    sel.lines.clear()
-                outcome = outcome.replace("{families}", ", ".join(s.family_id for s in dropped))
-                ctx["selected_codes"] = ctx["codes"] = _selected(selections)
-            rule_warnings.append({"id": e.id, "severity": e.severity, "message": text,
-                                  "sources": list(e.sources)})
-        rule_trace.append({"rule": e.id, "outcome": outcome, "sources": list(e.sources)})
+    # 3. rules, whatever their files' order: deny / not_covered first; a denied encounter
+    #    gets only those warnings. Then drop, then warn / info / checklist on what is left.
+    denied = _apply_rules(run, rules, selections, route_families)
+    if denied:
+        billable = False
 
     # 4. lines, selection warnings and trace
     lines: list[dict[str, Any]] = []
@@ -402,9 +494,11 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
                 sel_warnings += sel.warnings
     if not lines:
         if route is not None and billable and not said_why:
-            # nothing said why: the families had no time to select on
+            # nothing said why: the families had no time to select on (unless a rule scoped
+            # to the family already said so)
+            warned = run.warned_families or ()
             for sel in selections:
-                if sel.missing_time:
+                if sel.missing_time and sel.family_id not in warned:
                     run.no_time_warning(sel)
         billable = False
 
@@ -426,7 +520,7 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
         "billable": billable,
         "lines": lines,
         "warnings": warnings,
-        "checklist": checklist,
+        "checklist": run.checklist,
         "trace": trace,
         "as_of": day,
         "codebook": cb.version,

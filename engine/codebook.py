@@ -90,6 +90,8 @@ class Codebook:
         self.rules = list(b.get("rules", []))
         self.flexibilities = sorted(b.get("flexibilities", []), key=lambda p: p.get("from") or "")
         self.faqs = list(b.get("faqs", []))
+        # kind (payer, modality, clinician, patient_status, status, time_basis) -> value -> words
+        self.labels: dict[str, dict[str, str]] = b.get("labels") or {}
         self.modifiers_by_code: dict[str, list[dict[str, Any]]] = {}
         for m in b.get("modifiers", []):
             self.modifiers_by_code.setdefault(m.get("code"), []).append(m)
@@ -248,6 +250,14 @@ class Codebook:
 
     def message(self, message_id: str) -> dict[str, Any] | None:
         return self.messages.get(message_id)
+
+    def label(self, kind: str, value: Any) -> str:
+        """Words for an enum value (messages.yaml `labels:`); without a label, the value with
+        spaces for underscores (never a raw id such as audio_video); "" for None."""
+        if value is None:
+            return ""
+        words = (self.labels.get(kind) or {}).get(value)
+        return words if isinstance(words, str) and words else str(value).replace("_", " ")
 
     def source(self, source_id: str) -> dict[str, Any] | None:
         return self.sources.get(source_id)

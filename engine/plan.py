@@ -20,7 +20,7 @@ and writes every warning and trace entry for each encounter.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from engine.codebook import PAYABLE_STATUSES, Codebook, CodebookError, in_range
@@ -29,16 +29,21 @@ from engine.encounter import FIELDS, LOCATIONS, PATIENT_STATUSES
 from engine.selection import Candidates, static_candidates
 from engine.templates import is_strict, placeholders
 
-__all__ = ["Compiled", "Plan", "RoutePlan", "RuleEntry", "Segments", "compiled", "source_ids",
-           "DERIVED_FIELDS"]
+__all__ = ["Compiled", "Plan", "RoutePlan", "RuleEntry", "RulePhases", "Segments", "compiled",
+           "source_ids", "DERIVED_FIELDS", "DENYING", "LABELS"]
 
 DERIVED_FIELDS = ("discussion_share", "flexibility_state", "selected_codes", "time_minutes")
+# {<kind>_label}: words for enum values (messages.yaml `labels:`, Codebook.label); the first
+# four are in every context, status and time_basis only where the engine fills those
+LABELS = ("payer", "modality", "clinician", "patient_status", "status", "time_basis")
 # The evaluation context always holds every contract key and derived fact (None when not
 # given), so conditions see "absent" and templates render an absent value as "".
 _CTX_BASE: dict[str, Any] = dict.fromkeys((*FIELDS, *DERIVED_FIELDS))
 # {flexibility.*} on a date no period covers
 NO_FLEXIBILITY: dict[str, Any] = {"id": None, "state": "none", "law": None, "from": None,
                                   "to": None, "restored_by": None, "restored_by_id": None}
+# effects that make the whole encounter not billable (evaluated before every other rule)
+DENYING = ("deny", "not_covered")
 _EFFECT_SEVERITY = {
     "deny": "error",
     "not_covered": "warning",
@@ -106,7 +111,7 @@ class Segments:
 class RuleEntry:
     """A rule with its scope pre-digested for the per-encounter loop."""
 
-    __slots__ = ("rule", "id", "frm", "to", "codes", "when", "effect", "drop_families",
+    __slots__ = ("rule", "id", "frm", "to", "codes", "when", "effect", "families", "drop_families",
                  "sources", "conflict", "extra", "title", "message", "text", "severity",
                  "outcome")
 
@@ -120,8 +125,10 @@ class RuleEntry:
         self.codes = frozenset(scope["codes"]) if scope.get("codes") else None
         self.when = None if when is _always else when  # None: no condition
         self.effect: str = str(rule.get("effect"))
-        self.drop_families: tuple[str, ...] | None = (
+        # scope.families (None: not scoped to families); a drop without it drops the route's
+        self.families: tuple[str, ...] | None = (
             tuple(scope["families"]) if scope.get("families") else None)
+        self.drop_families = self.families
         self.sources = sources
         self.conflict = conflict
         self.extra = {"conflict": conflict} if conflict else None
@@ -141,6 +148,23 @@ class RuleEntry:
 
     def in_force(self, day: str) -> bool:
         return self.frm <= day and (self.to is None or day <= self.to)
+
+
+class RulePhases:
+    """Rules in scope, split by the order engine.check applies them, whatever their files:
+    `denying` (deny / not_covered) first, then `drops`, then `notes` (warn / info / checklist)
+    for what is left. Each phase keeps bundle order; `all` is every rule in bundle order."""
+
+    __slots__ = ("all", "denying", "drops", "notes")
+
+    def __init__(self, rules: tuple[RuleEntry, ...]) -> None:
+        self.all = rules
+        self.denying = tuple(e for e in rules if e.effect in DENYING)
+        self.drops = tuple(e for e in rules if e.effect == "drop")
+        self.notes = tuple(e for e in rules if e.effect not in DENYING and e.effect != "drop")
+
+    def __iter__(self) -> Iterator[RuleEntry]:
+        return iter(self.all)
 
 
 class FamilyPlan:
@@ -165,7 +189,7 @@ class RoutePlan:
 
     def __init__(self, route: dict[str, Any], when: Callable[[dict[str, Any]], bool] | None,
                  first_family: dict[str, Any] | None, families: tuple[FamilyPlan, ...],
-                 sources: list[str], rules: tuple[RuleEntry, ...]) -> None:
+                 sources: list[str], rules: RulePhases) -> None:
         self.route = route
         self.id: str = route["id"]
         self.when = when
@@ -197,7 +221,7 @@ class Plan:
 
     __slots__ = ("routes", "no_route_rules", "flex_state", "flex", "ctx")
 
-    def __init__(self, routes: tuple[RoutePlan, ...], no_route_rules: tuple[RuleEntry, ...],
+    def __init__(self, routes: tuple[RoutePlan, ...], no_route_rules: RulePhases,
                  flex_state: str, flex: dict[str, Any], ctx: dict[str, Any]) -> None:
         self.routes = routes
         self.no_route_rules = no_route_rules
@@ -252,6 +276,9 @@ class Compiled:
         self.plans: dict[tuple[str, str, str, int], Plan] = {}
         self._candidates: dict[tuple[Any, ...], Candidates] = {}
         self._source_ids: dict[int, list[str]] = {}  # id(bundle record) -> its source ids
+        # {patient_status_label} per patient status (the other labels are in each plan's ctx)
+        self.patient_status_labels = {s: cb.label("patient_status", s)
+                                      for s in PATIENT_STATUSES}
 
     def source_ids(self, record: dict[str, Any] | None) -> list[str]:
         """source_ids(record), computed once per bundle record. Do not modify the list."""
@@ -285,9 +312,9 @@ class Compiled:
         return found
 
     def _rules(self, payer: str, modality: str, route: dict[str, Any] | None, clinician: str,
-               day: str) -> tuple[RuleEntry, ...]:
+               day: str) -> RulePhases:
         """Rules in force on `day` whose payer/modality/route/family/clinician scope admits
-        the encounter (bundle order)."""
+        the encounter, split into the phases engine.check applies."""
         families = set(route.get("families") or ()) if route else set()
         found = []
         for rule in self.cb.rules_for(payer, modality):
@@ -304,7 +331,7 @@ class Compiled:
             entry = self.entries[id(rule)]
             if entry.in_force(day):
                 found.append(entry)
-        return tuple(found)
+        return RulePhases(tuple(found))
 
     def _candidates_for(self, family: dict[str, Any], route: dict[str, Any], status: str,
                         modality: str, day: str, seg: int) -> Candidates:
@@ -354,6 +381,9 @@ class Compiled:
         payer_record = cb.payer(payer) or {}
         ctx = dict(_CTX_BASE)
         ctx["payer_name"] = payer_record.get("name") or payer
+        ctx["payer_label"] = cb.label("payer", payer)
+        ctx["modality_label"] = cb.label("modality", modality)
+        ctx["clinician_label"] = cb.label("clinician", clinician)
         ctx["flexibility_state"] = state
         ctx["flexibility"] = flex
         return Plan(tuple(routes), self._rules(payer, modality, None, clinician, day),

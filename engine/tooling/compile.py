@@ -92,8 +92,11 @@ def build_bundle(index: Index) -> dict[str, Any]:
     for _, data in of_kind("telehealth-list"):
         telehealth_list.extend(data.get("entries", []))
     messages: list[dict[str, Any]] = []
+    labels: dict[str, dict[str, str]] = {}
     for _, data in of_kind("messages"):
         messages.extend(data.get("messages", []))
+        for kind, words in sorted((data.get("labels") or {}).items()):
+            labels.setdefault(kind, {}).update(words)
     faqs: list[dict[str, Any]] = []
     for _, data in of_kind("faq"):
         faqs.extend(data.get("faqs", []))
@@ -115,6 +118,8 @@ def build_bundle(index: Index) -> dict[str, Any]:
         "messages": sorted(messages, key=lambda m: m["id"]),
         "faqs": faqs,
     }
+    if labels:  # optional messages.yaml section: words for enum values
+        bundle["labels"] = labels
     if telehealth_list:  # optional file (written by import-cms-list --write)
         bundle["telehealth_list"] = sorted(telehealth_list, key=lambda e: (_from_key(e), e["id"]))
     bundle["meta"]["hash"] = bundle_hash(bundle)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.tooling.exceptions import apply_exceptions
-from engine.tooling.lint import LintContext, rule_modules, run_rules
+from engine.tooling.lint import LINT_FAILURE_FILE, LintContext, rule_modules, run_rules
 from engine.tooling.problems import Problem, sort_problems
 from engine.tooling.records import PROVENANCE_KINDS, Index, as_date, build_index
 from engine.tooling.schema import check_document
@@ -74,7 +74,19 @@ def validate_codebook(
         problems.extend(check_document(doc))
     index = build_index(loaded)
     report.index = index
-    problems.extend(run_rules(LintContext(index, today)))
+    lint = run_rules(LintContext(index, today))
+    if any(p.rule == "schema" for p in problems):
+        # A lint rule that tripped over a value of the wrong type is explained by the schema
+        # problems already listed: say the semantic checks are incomplete, not that they failed.
+        tripped = sorted(p.entry for p in lint if p.file == LINT_FAILURE_FILE)
+        lint = [p for p in lint if p.file != LINT_FAILURE_FILE]
+        if tripped:
+            lint.append(Problem(
+                LINT_FAILURE_FILE, 0, "",
+                f"semantic checks {', '.join(tripped)} could not run on values of the wrong "
+                "type", "fix the schema problems above, then run telecode validate again",
+                "lint"))
+    problems.extend(lint)
     problems = apply_exceptions(loaded, problems, {m.RULE for m in rule_modules()})
     report.problems = sort_problems(problems)
     if stale_after is not None:

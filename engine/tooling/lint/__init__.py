@@ -18,6 +18,9 @@ from types import ModuleType
 from engine.tooling.problems import Problem
 from engine.tooling.records import Index
 
+# The "file" of the problem reported when a rule itself fails (see run_rules).
+LINT_FAILURE_FILE = "(lint)"
+
 
 @dataclass
 class LintContext:
@@ -39,7 +42,7 @@ def run_rules(ctx: LintContext, modules: list[ModuleType] | None = None) -> list
             problems.extend(check(ctx))
         except Exception as exc:  # noqa: BLE001 - a rule bug must not hide the other problems
             problems.append(Problem(
-                "(lint)", 0, module.RULE,
+                LINT_FAILURE_FILE, 0, module.RULE,
                 f"lint rule {module.RULE} failed: {type(exc).__name__}: {exc}",
                 "fix the problems above first; if none are listed this is a telecode bug",
                 module.RULE))

@@ -28,7 +28,10 @@ def check(ctx: LintContext) -> Iterator[Problem]:
                                  "add period_days: 7", "time_basis")
     family_codes: dict[str, set[str]] = {}
     for code in ctx.index.of("code"):
-        family_codes.setdefault(code.parent, set()).add(code.get("code"))
+        value = code.get("code")
+        family_codes.setdefault(code.parent, set())
+        if isinstance(value, str):  # other types are the schema's problem
+            family_codes[code.parent].add(value)
     for code in ctx.index.of("code"):
         family = families.get(code.parent)
         if family is None:
@@ -45,7 +48,8 @@ def check(ctx: LintContext) -> Iterator[Problem]:
                     yield code.problem(RULE, f"code of mdm_or_time family {family.id} has no "
                                        f"{key}", f"add {key}: (see codebook/README.md)", "code")
         add_on = code.get("add_on")
-        if isinstance(add_on, dict) and add_on.get("primary") not in family_codes[code.parent]:
+        primary = add_on.get("primary") if isinstance(add_on, dict) else None
+        if isinstance(primary, str) and primary not in family_codes[code.parent]:
             yield code.problem(RULE, f"add-on primary {add_on.get('primary')} is not a code of "
                                f"family {family.id}", "name a code of the same family",
                                "add_on", "primary")

@@ -1,8 +1,9 @@
 """Message templates use only placeholders the engine fills.
 
 Common to every template (codebook/README.md): date_of_service, payer, payer_name, modality,
-clinician, patient_status, codes, flexibility.{law,from,to,restored_by,state}, and every
-encounter key and derived fact (the `condition_field` vocabulary of schema/common.schema.json).
+clinician, patient_status, payer_label, modality_label, clinician_label, patient_status_label,
+codes, flexibility.{law,from,to,restored_by,state}, and every encounter key and derived fact
+(the `condition_field` vocabulary of schema/common.schema.json).
 Rules with a `conflict` also get conflict.{id,topic,chosen,alternatives,reason}. Family
 selection messages also get family, family_id, time_minutes, minimum, and for `evisit_periods`
 families period, period_start, period_end, period_minutes, period_days. A message in
@@ -27,7 +28,9 @@ DESCRIPTION = "a message template uses a placeholder the engine does not fill"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 COMMON = {"date_of_service", "payer", "payer_name", "modality", "clinician", "patient_status",
           "codes", "flexibility.law", "flexibility.from", "flexibility.to",
-          "flexibility.restored_by", "flexibility.state"}
+          "flexibility.restored_by", "flexibility.state",
+          # words for enum values (messages.yaml `labels:`)
+          "payer_label", "modality_label", "clinician_label", "patient_status_label"}
 CONFLICT = {"conflict.id", "conflict.topic", "conflict.chosen", "conflict.alternatives",
             "conflict.reason"}
 FAMILY = {"family", "family_id", "time_minutes", "minimum"}

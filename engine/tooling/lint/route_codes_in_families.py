@@ -15,7 +15,9 @@ DESCRIPTION = "a route's codes list names a code that none of the route's famili
 def check(ctx: LintContext) -> Iterator[Problem]:
     by_family: dict[str, set[str]] = {}
     for code in ctx.index.of("code"):
-        by_family.setdefault(code.parent, set()).add(code.get("code"))
+        value = code.get("code")
+        if isinstance(value, str):  # other types are the schema's problem
+            by_family.setdefault(code.parent, set()).add(value)
     for route in ctx.index.of("route"):
         families = [f for _, f in strings(route.get("families"))]
         if not families or any(f not in by_family for f in families):

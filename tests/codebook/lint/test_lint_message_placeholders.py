@@ -13,7 +13,7 @@ def test_rule_message_placeholders(minimal_copy, edit, run_rule):
     assert len(problems) == 1
     assert problems[0].startswith(
         "rules/checkins.yaml:21: checkin-consent: unknown placeholder {conflict.chosen} — use an "
-        "encounter key or one of: {codes}, {flexibility.from}, ")
+        "encounter key or one of: {clinician_label}, {codes}, {flexibility.from}, ")
 
 
 def test_messages_yaml_own_and_engine_placeholders(minimal_copy, edit, run_rule):
