@@ -8,7 +8,8 @@
 //   is re-initialised through `document$`).
 // - Test hooks (a contract): #tc-result has data-testid="result", data-state =
 //   loading|ready|error and data-codes = the billed codes separated by spaces.
-// - Each rendered answer leaves a performance mark "telecode-answer" (used by the benchmark).
+// - Each rendered answer leaves a performance mark "telecode-answer" (detail.engineMs: time spent
+//   in Python) for the benchmark.
 
 const SITE_ROOT = new URL("../../", import.meta.url);
 const PAYERS = [
@@ -472,7 +473,7 @@ function initChecker(root) {
       setState("error");
       peek.textContent = "Answer: the checker stopped";
     }
-    performance.mark("telecode-answer");
+    performance.mark("telecode-answer", { detail: { engineMs: msg.engineMs ?? null } });
     scheduleUrlUpdate();
     runCompare(encounter);
   }

@@ -12,7 +12,7 @@
 //               {type: "check", id, encounter}         run engine.check
 // Messages out: {type: "progress", stage, message}     while loading
 //               {type: "ready", codebook, seconds, from: "snapshot"|"start"}
-//               {type: "result", id, result}           engine.check's result (issue 3 contract)
+//               {type: "result", id, result, engineMs} engine.check's result (issue 3 contract)
 //               {type: "result", id, errors}           EncounterError.errors [{field, message}]
 //               {type: "failed", id?, message, details} anything else (never shown raw)
 //               {type: "snapshot-saved", bytes}        a snapshot is stored for the next visit
@@ -153,7 +153,9 @@ self.onmessage = async (event) => {
     return;
   }
   if (message.type !== "check") return;
+  const started = performance.now();
   const answer = JSON.parse(run(JSON.stringify(message.encounter)));
+  answer.engineMs = performance.now() - started; // time inside Python, for the benchmark
   if (answer.failed) {
     post({
       type: "failed",
