@@ -115,6 +115,9 @@ _COMPACT = re.compile(r"[-@;]|X[0-9]+$")
 _TRUE = frozenset({"true", "yes", "1", "y", "t"})
 _FALSE = frozenset({"false", "no", "0", "n", "f"})
 _KIND = {name: f.kind for name, f in FIELDS.items()}
+_MODALITIES = frozenset(FIELDS["modality"].choices or ())
+_CLINICIANS = frozenset(FIELDS["clinician"].choices or ())
+_DEFAULT_CLINICIAN = FIELDS["clinician"].default
 _QUOTE = re.compile(r'[",\r\n]')
 _DAY = "\x00date\x00"  # a stand-in date of service in texts made once per date stretch
 
@@ -197,6 +200,7 @@ class _Encounter(NamedTuple):
     values: dict[str, Any]  # the same as a dict (never changed)
     errors: tuple[dict[str, str], ...]  # cells that could not be decoded
     answer: Answer
+    shared: str  # the stretch start the engine was asked about (see _shared_day)
 
 
 # (has billed columns with a value, billed lines, compare modifiers, POS, units, errors,
@@ -204,6 +208,8 @@ class _Encounter(NamedTuple):
 _Billed = tuple[bool, list[dict[str, Any]], bool, bool, bool, tuple[dict[str, str], ...], str]
 _NO_BILLED: _Billed = (False, [], False, False, False, (), "")
 _BILLED_MEMO_SIZE = 4096
+# reasons that depend on the status of a billed code on the date (not on the engine's plan)
+_DATED_REASONS = frozenset({"code-not-valid-on-date", "not-payable", "wrong-code"})
 
 
 class Outcome:
@@ -463,6 +469,8 @@ class BatchChecker:
                  check: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
                  cache_size: int = DEFAULT_CACHE_SIZE,
                  answer_cache_size: int | None = None) -> None:
+        # the real engine: days whose plans have the same signature share its answers
+        self._share_days = check is None
         if check is None:
             from engine.checker import check as engine_check
             from engine.checker import default_codebook
@@ -482,9 +490,13 @@ class BatchChecker:
         # full, the older half is dropped (insertion order), so it stays bounded
         self.memo: dict[tuple[int, str, tuple[Any, ...]], Outcome] = {}
         self.memo_size = cache_size
-        self.memo_misses = 0
+        self.memo_misses = 0  # outcomes computed (not those shared from another stretch)
         self._encounters: dict[tuple[int, str, tuple[Any, ...]], _Encounter] = {}
         self._bills: dict[tuple[tuple[str, ...], tuple[Any, ...]], _Billed] = {}
+        # (payer, modality, clinician) -> {stretch start: the first stretch start with the
+        # same plan signature}; see _shared_day
+        self._shared: dict[tuple[str, str, str], dict[str, str]] = {}
+        self._starts = frozenset(self.reps.values())
         self._payer_names: dict[str, str] = {}
         # memo level 2 (normalised encounter -> engine answer): a bounded LRU
         self.answer = lru_cache(
@@ -499,7 +511,6 @@ class BatchChecker:
         if o is not None:
             return o
         o = self._compute(key)
-        self.memo_misses += 1
         if self.memo_size > 0:
             if len(memo) >= self.memo_size:
                 keep = list(islice(memo.items(), len(memo) // 2, None))
@@ -662,7 +673,20 @@ class BatchChecker:
         if rep != day:
             base = self.memo.get((lid, rep, cells))
             if base is not None and base.day_template is not None:
+                self.memo_misses += 1
                 return base.on_day(day)  # the stretch's outcome, its text re-dated
+        elif self._share_days:
+            # a stretch whose engine plan is the same as an earlier one's: the row's outcome
+            # is that stretch's, unless a text quotes the date or the reason depends on the
+            # billed code's own status on the date
+            fields, billed_cols = self._layouts[lid]
+            shared = self._encounter(lid, rep, cells[:len(fields)] if billed_cols else cells
+                                     ).shared
+            if shared != rep:
+                base = self.outcome((lid, shared, cells))
+                if not base.sensitive and base.reason_id not in _DATED_REASONS:
+                    return base
+        self.memo_misses += 1
         return self._compute_texts(lid, day, rep, cells)
 
     def _compute_texts(self, lid: int, day: str, rep: str, cells: tuple[Any, ...]) -> Outcome:
@@ -700,13 +724,43 @@ class BatchChecker:
             for name, text in zip(self._layouts[lid][0], cells, strict=False):
                 if text and (value := _decode(name, text, errors)) is not None:
                     items.append((name, value))
-            enc = _Encounter(tuple(items), dict(items), tuple(errors),
-                             self._answer_on(rep, items))
+            values = dict(items)
+            day = self._shared_day(rep, values) if self._share_days else rep
+            answer = self._answer_on(day, items)
+            if day != rep:  # asked about an earlier stretch with the same plan: re-date it
+                answer = self._redated(answer, day, rep, items)
+            enc = _Encounter(tuple(items), values, tuple(errors), answer, day)
             memo = self._encounters
             if len(memo) >= self.memo_size:
                 memo.clear()
             memo[key] = enc
         return enc
+
+    def _shared_day(self, rep: str, values: dict[str, Any]) -> str:
+        """The first stretch start whose engine plan has the same signature as `rep`'s for
+        the encounter's payer, modality and clinician (engine.plan.Compiled.plan_signature):
+        the engine gives the same lines, warnings and billable flag on both days, so it is
+        asked once. `rep` itself for a requested_code (its status is looked up by date) or
+        a value the engine would reject."""
+        payer, modality = values.get("payer"), values.get("modality")
+        clinician = values.get("clinician", _DEFAULT_CLINICIAN)
+        if ("requested_code" in values or rep not in self._starts
+                or modality not in _MODALITIES or clinician not in _CLINICIANS
+                or not isinstance(payer, str) or self.codebook is None
+                or self.codebook.payer(payer) is None):
+            return rep
+        key = (payer, modality, clinician)
+        table = self._shared.get(key)
+        if table is None:
+            from engine.plan import compiled
+
+            comp = compiled(self.codebook)
+            first: dict[tuple[Any, ...], str] = {}
+            table = self._shared[key] = {
+                start: first.setdefault(
+                    comp.plan_signature(payer, modality, clinician, start), start)
+                for start in sorted(self._starts)}
+        return table[rep]
 
     def _billed_part(self, cols: tuple[str, ...], cells: tuple[Any, ...]) -> _Billed:
         key = (cols, cells)
@@ -849,14 +903,16 @@ class BatchChecker:
 
     def _why(self, result: dict[str, Any]) -> tuple[str, str]:
         """(warning id, text): why nothing is billable — the first error (else warning), told
-        by its rule's title when it comes from a rule, else by the engine's message."""
+        by the title of its rule or message (codebook/messages.yaml) when it has one, else by
+        the engine's text."""
         warnings = result.get("warnings") or ()
+        cb = self.codebook
         for severity in ("error", "warning", "info"):
             for w in warnings:
                 if w.get("severity") == severity:
                     wid = str(w.get("id") or "")
-                    rule = self.codebook.rule(wid) if self.codebook else None
-                    return wid, str((rule or {}).get("title") or w.get("message") or wid)
+                    record = (cb.rule(wid) or cb.message(wid)) if cb is not None else None
+                    return wid, str((record or {}).get("title") or w.get("message") or wid)
         return "", ""
 
     def _payer_name(self, encounter: dict[str, Any]) -> str:
