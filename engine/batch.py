@@ -675,28 +675,26 @@ class BatchChecker:
             if base is not None and base.day_template is not None:
                 self.memo_misses += 1
                 return base.on_day(day)  # the stretch's outcome, its text re-dated
-        elif self._share_days:
+        # the encounter's part (decoded cells and the engine's answer, shared by every row of
+        # the stretch with the same encounter cells)
+        fields, billed_cols = self._layouts[lid]
+        nf = len(fields)
+        enc = self._encounter(lid, rep, cells[:nf] if billed_cols else cells)
+        if enc.shared != rep and rep == day:
             # a stretch whose engine plan is the same as an earlier one's: the row's outcome
             # is that stretch's, unless a text quotes the date or the reason depends on the
             # billed code's own status on the date
-            fields, billed_cols = self._layouts[lid]
-            shared = self._encounter(lid, rep, cells[:len(fields)] if billed_cols else cells
-                                     ).shared
-            if shared != rep:
-                base = self.outcome((lid, shared, cells))
-                if not base.sensitive and base.reason_id not in _DATED_REASONS:
-                    return base
+            base = self.outcome((lid, enc.shared, cells))
+            if not base.sensitive and base.reason_id not in _DATED_REASONS:
+                return base
         self.memo_misses += 1
-        return self._compute_texts(lid, day, rep, cells)
-
-    def _compute_texts(self, lid: int, day: str, rep: str, cells: tuple[Any, ...]) -> Outcome:
-        fields, billed_cols = self._layouts[lid]
-        nf = len(fields)
-        # the encounter's part (decoded cells and the engine's answer, shared by every row of
-        # the stretch with the same encounter cells) and the billed part (shared by every row
-        # with the same billed cells)
-        enc = self._encounter(lid, rep, cells[:nf] if billed_cols else cells)
+        # the billed part is shared by every row with the same billed cells
         bill = self._billed_part(billed_cols, cells[nf:]) if billed_cols else _NO_BILLED
+        return self._compute_texts(day, rep, enc, bill)
+
+    def _compute_texts(self, day: str, rep: str, enc: _Encounter, bill: _Billed) -> Outcome:
+        """The outcome on `day` (of the stretch starting `rep`) of a row's encounter and
+        billed parts."""
         errors = [*enc.errors, *bill[5]] if enc.errors or bill[5] else []
         answer = enc.answer
         if rep != day:

@@ -88,6 +88,7 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
     ii = names.index(ID_COLUMN) if ID_COLUMN in names else None
     extras = row_getter(list(extra_idx))
     n_extra = len(extra_idx)
+    xi = extra_idx[0] if n_extra == 1 else -1
     memo_get = checker.memo.get
     outcome = checker.outcome
     reps_get = checker.reps.get
@@ -169,6 +170,8 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
                 append(f"{rid}{tail},{join(map(csv_field, extras(row)))}\n")
             else:
                 append(f"{rid}{tail}\n")
+        elif n_extra == 1:
+            append(f"{rid}{tail},{row[xi]}\n")
         elif n_extra:
             append(f"{rid}{tail},{join(extras(row))}\n")
         else:
