@@ -11,8 +11,9 @@ It gives exactly what `BatchChecker.table` over `csv.reader` rows gives, written
   for it (in a file opened with newline="", a line can hold no line break but its end); a line
   with a quote goes to one csv.reader, which may take the following lines too (a quoted cell
   can span lines);
-- checking: the row's key is looked up in the checker's memo; the engine is asked only on a
-  miss (see engine/batch.py);
+- checking: a plain line's cells joined (with its date stretch) are looked up in a memo of
+  this file (one string to hash); on a miss, the checker's memo and the engine (see
+  engine/batch.py);
 - writing: an outcome's cells are formatted once (`Outcome.csv_tail`); a row adds only its id
   and its extra cells, which need no quoting when its line had no quote (they then hold no
   comma, quote or line break).
@@ -90,6 +91,9 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
     n_extra = len(extra_idx)
     xi = extra_idx[0] if n_extra == 1 else -1
     memo_get = checker.memo.get
+    plain: dict[str, Any] = {}  # joined cells of a plain line -> Outcome
+    plain_get = plain.get
+    plain_size = max(checker.memo_size, 1)
     outcome = checker.outcome
     reps_get = checker.reps.get
     pending = summary.pending
@@ -145,10 +149,22 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
         number += 1
         day = row[di] if di is not None else ""
         rep = reps_get(day, day)
-        cells = get(row)
-        o = memo_get((lid, rep, cells)) or outcome((lid, rep, cells))
+        if quoted:  # a cell may hold a comma: the checker's own key
+            cells = get(row)
+            o = memo_get((lid, rep, cells)) or outcome((lid, rep, cells))
+        else:
+            # no cell holds a comma: the cells joined are a key (one string to hash, not a
+            # tuple of them), for this file's layout
+            key = rep + "," + join(get(row))
+            o = plain_get(key)
+            if o is None:
+                cells = get(row)
+                o = memo_get((lid, rep, cells)) or outcome((lid, rep, cells))
+                if len(plain) >= plain_size:
+                    plain.clear()
+                plain[key] = o
         if o.sensitive and rep != day:
-            o = outcome((lid, day, cells))
+            o = outcome((lid, day, get(row)))
         n = pending.get(o)
         if n is None:
             pending[o] = 1
