@@ -282,7 +282,9 @@ class Compiled:
         self.reads_flex: set[int] = {
             id(item) for item in cb.routes + cb.rules
             if "flexibility" in repr((item.get("when"), item.get("message"), item.get("title")))}
-        self.messages_read_flex = "flexibility" in repr(cb.bundle.get("messages"))
+        # the engine's own messages and the families' selection messages
+        self.messages_read_flex = "flexibility" in repr(
+            (cb.bundle.get("messages"), cb.bundle.get("families")))
         self._candidates: dict[tuple[Any, ...], Candidates] = {}
         self._source_ids: dict[int, list[str]] = {}  # id(bundle record) -> its source ids
         # {patient_status_label} per patient status (the other labels are in each plan's ctx)
