@@ -157,3 +157,38 @@ def test_many_rows_flush_in_chunks_and_tick_the_progress_bar():
     assert data["rows"] == 5000
     assert out.count("\n") == 5000
     assert out == reference(text, ["note"], False)[0]
+
+
+def test_real_claims_through_the_fast_path_equal_a_day_by_day_check(real_cb):
+    """Generated claims (bench generator) with the real engine: check_csv (date stretches,
+    shared plans, the per-file memo) writes what a checker with no memo and no stretches
+    gives when asked about every row's own day."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "telecode_bench", Path(__file__).resolve().parents[2] / "scripts" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    buf = io.StringIO(newline="")
+    w = csv.DictWriter(buf, fieldnames=bench.COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for row in bench.claim_rows(2000, seed=44):
+        w.writerow(row)
+    text = buf.getvalue()
+    header = next(csv.reader([text.split("\n", 1)[0]]))
+    extra = [header.index("provider_npi")]
+
+    def run(checker: BatchChecker) -> str:
+        fh = io.StringIO(text, newline="")
+        next(csv.reader(fh))
+        out: list[str] = []
+        check_csv(checker, header, fh, out.append, BatchSummary(), extra_idx=extra, billed=True)
+        return "".join(out)
+
+    exact = BatchChecker(real_cb, cache_size=0)
+    exact.reps = {}
+    exact._share_days = False
+    got = run(BatchChecker(real_cb))
+    assert got == run(exact)
+    assert got.count("\n") == 2000 and ",mismatch," in got and ",not_billable," in got
