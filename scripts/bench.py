@@ -14,6 +14,7 @@ site's /performance/ page.
 
     scripts/bench                      # 100 000 rows
     scripts/bench --rows 20000 --json docs/_data/benchmark.json
+    scripts/bench --profile profile.html   # where the time goes (pyinstrument), no timing
 """
 
 from __future__ import annotations
@@ -313,6 +314,25 @@ def measure(path: str, rows: int, repeat: int) -> dict[str, Any]:
     }
 
 
+def profile(path: str, out: str) -> int:
+    """One cold in-process `telecode batch` run under pyinstrument (a statistical profiler:
+    its overhead is small, so the shares it shows are those of a normal run)."""
+    from pyinstrument import Profiler
+
+    from engine.codebook import load_codebook
+
+    load_codebook()  # imports and the codebook's JSON: not the batch's work
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    batch_in_process(path)
+    profiler.stop()
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write(profiler.output_html() if out.endswith(".html")
+                 else profiler.output_text(unicode=True, show_all=False))
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--rows", type=int, default=100_000)
@@ -320,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--json", metavar="FILE", help="write the numbers as JSON")
     p.add_argument("--keep", metavar="FILE", help="also keep the generated CSV here")
+    p.add_argument("--profile", metavar="FILE",
+                   help="instead of timing, profile one cold in-process run with pyinstrument "
+                        "and write its report to FILE (.html, else text)")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep or os.path.join(tmp, "claims.csv")
@@ -327,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = write_csv(path, claim_rows(args.rows, args.seed))
         print(f"generated {rows} rows ({os.path.getsize(path) / 1e6:.1f} MB) in "
               f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        if args.profile:
+            return profile(path, args.profile)
         res = measure(path, rows, args.repeat)
     names = ("csv_dictreader", "batch_in_process", "batch_warm_memo", "check_rows_library",
              "batch_command", "all_distinct")
