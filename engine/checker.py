@@ -53,6 +53,8 @@ __all__ = ["check", "default_codebook", "ENGINE_MESSAGES", "FLEXIBILITY_STATES"]
 # id -> extra placeholders the engine fills for it
 ENGINE_MESSAGES: dict[str, tuple[str, ...]] = {
     "not-covered-no-route": (),
+    # optional: routes are in force but none's condition holds (else not-covered-no-route)
+    "no-route-fits": (),
     "requested-code-unknown": ("requested_code",),
     "requested-code-not-valid-on-date": (
         "requested_code", "validity", "replacement", "report",
@@ -152,16 +154,27 @@ class _Run:
         self.trace[section].append({"rule": rule, "outcome": outcome, "sources": list(sources)})
 
     # ---- steps --------------------------------------------------------------------------
-    def no_route(self) -> None:
+    def no_route(self, in_force: tuple[RoutePlan, ...]) -> None:
+        """No route: none in force for the payer, modality, clinician and date (the codebook
+        has no answer), or some in force (`in_force`) whose conditions do not hold for this
+        encounter (no-route-fits, citing those routes: the answer depends on details that
+        rules without a route scope name)."""
         enc = self.enc
+        who = f"{enc['payer']} {enc['modality']} ({enc['clinician']}) on {self.day}"
+        msg = self.cb.message("no-route-fits") if in_force else None
+        if msg is not None:
+            srcs: list[str] = []
+            for rp in in_force:
+                srcs = _merge(srcs, list(rp.sources))
+            self.required_message("route", "no-route-fits", sources=srcs)
+            self.add_trace("route", "no-route-fits",
+                           f"no route's condition holds for {who}: nothing reported",
+                           _merge(list(self.comp.source_ids(msg)), srcs))
+            return
         msg = self.cb.message("not-covered-no-route")
         self.required_message("route", "not-covered-no-route")
-        self.add_trace(
-            "route", "not-covered-no-route",
-            f"no route for {enc['payer']} {enc['modality']} ({enc['clinician']}) "
-            f"on {self.day}: not covered",
-            self.comp.source_ids(msg),
-        )
+        self.add_trace("route", "not-covered-no-route", f"no route for {who}: not covered",
+                       self.comp.source_ids(msg))
 
     def select(self, rp: RoutePlan) -> list[Selection]:
         enc, ctx, cb = self.enc, self.ctx, self.cb
@@ -385,7 +398,7 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
     billable = True
     if route is None:
         billable = False
-        run.no_route()
+        run.no_route(plan.routes)
         selections: list[Selection] = []
         rules = plan.no_route_rules
         route_families: list[str] = []

@@ -2,7 +2,7 @@
 
 OpenFisca-style: each scenario file is a YAML list of
     {name, notes?, encounter, expected: {billable, lines, warnings, not_warnings?,
-     checklist_contains?}}
+     all_warnings?, checklist_contains?, checklist?}}
 or, for invalid encounters, expected: {errors: [field, ...]} (the EncounterError must name at least
 these fields). One pytest test per scenario (the `scenario` parameter and the `scenarios` and
 `plain` fixtures come from conftest.py); run with
@@ -27,7 +27,8 @@ CODEBOOK_DIR = ROOT / "codebook"
 DEFAULT_BUNDLE = ROOT / "engine" / "data" / "codebook.json"
 
 LINE_KEYS = ("code", "modifiers", "pos", "units")
-EXPECTED_KEYS = {"billable", "lines", "warnings", "not_warnings", "checklist_contains", "errors"}
+EXPECTED_KEYS = {"billable", "lines", "warnings", "not_warnings", "all_warnings",
+                 "checklist_contains", "checklist", "errors"}
 SCENARIO_KEYS = {"name", "notes", "encounter", "expected"}
 
 
@@ -104,6 +105,10 @@ def test_scenario(scenario: dict[str, Any], real_codebook: engine.Codebook, plai
     assert not missing, f"missing warnings {missing}; got {ids}"
     unwanted = [w for w in expected.get("not_warnings", []) if w in ids]
     assert not unwanted, f"unexpected warnings {unwanted}"
+    if "all_warnings" in expected:
+        assert ids == expected["all_warnings"], f"warnings differ\n{why}"
+    if "checklist" in expected:
+        assert result["checklist"] == expected["checklist"]
     for text in expected.get("checklist_contains", []):
         assert any(text.lower() in item.lower() for item in result["checklist"]), (
             f"checklist has no item containing {text!r}: {result['checklist']}"
