@@ -68,7 +68,9 @@ __all__ = [
     "RowResult",
     "VERDICTS",
     "check_rows",
+    "csv_field",
     "date_representatives",
+    "row_getter",
 ]
 
 ID_COLUMN = "id"
@@ -113,6 +115,10 @@ _COMPACT = re.compile(r"[-@;]|X[0-9]+$")
 _TRUE = frozenset({"true", "yes", "1", "y", "t"})
 _FALSE = frozenset({"false", "no", "0", "n", "f"})
 _KIND = {name: f.kind for name, f in FIELDS.items()}
+_MODALITIES = frozenset(FIELDS["modality"].choices or ())
+_CLINICIANS = frozenset(FIELDS["clinician"].choices or ())
+_DEFAULT_CLINICIAN = FIELDS["clinician"].default
+_QUOTE = re.compile(r'[",\r\n]')
 _DAY = "\x00date\x00"  # a stand-in date of service in texts made once per date stretch
 
 
@@ -187,13 +193,32 @@ class Answer(NamedTuple):
     why_id: str  # the id of the warning `why` comes from
 
 
-# ------------------------------------------------------------------------------
+class _Encounter(NamedTuple):
+    """A row's encounter cells, decoded, and the engine's answer for them."""
+
+    items: tuple[tuple[str, Any], ...]  # (contract key, value) in the layout's order
+    values: dict[str, Any]  # the same as a dict (never changed)
+    errors: tuple[dict[str, str], ...]  # cells that could not be decoded
+    answer: Answer
+    shared: str  # the stretch start the engine was asked about (see _shared_day)
+
+
+# (has billed columns with a value, billed lines, compare modifiers, POS, units, errors,
+#  the billed lines as text)
+_Billed = tuple[bool, list[dict[str, Any]], bool, bool, bool, tuple[dict[str, str], ...], str]
+_NO_BILLED: _Billed = (False, [], False, False, False, (), "")
+_BILLED_MEMO_SIZE = 4096
+# reasons that depend on the status of a billed code on the date (not on the engine's plan)
+_DATED_REASONS = frozenset({"code-not-valid-on-date", "not-payable", "wrong-code"})
+
+
 class Outcome:
     """The memoised answer for one distinct row (shared by every row with the same cells)."""
 
     __slots__ = (
         "billable", "lines", "expected", "warnings", "billed", "verdict", "reason", "reason_id",
         "errors", "cells", "short_cells", "sensitive", "skey", "day_template", "checked",
+        "csv_full", "csv_short",
     )
 
     def __init__(self, billable: bool | None, lines: tuple[dict[str, Any], ...], expected: str,
@@ -209,21 +234,38 @@ class Outcome:
         self.reason_id = reason_id
         self.errors = errors
         bill = "" if billable is None else ("true" if billable else "false")
-        err = " | ".join(f"{e['field']}: {e['message']}" for e in errors)
+        err = " | ".join(f"{e['field']}: {e['message']}" for e in errors) if errors else ""
         # CSV cells after the id, in OUTPUT_COLUMNS order
-        self.cells = (bill, expected, ";".join(warnings), billed, verdict, reason, err)
-        self.short_cells = (bill, expected, self.cells[2], err)  # input without billed columns
+        warned = ";".join(warnings)
+        self.cells = (bill, expected, warned, billed, verdict, reason, err)
+        self.short_cells = (bill, expected, warned, err)  # input without billed columns
         self.sensitive = False
         self.day_template: str | None = None  # the reason with _DAY for the date of service
         self.checked = checked
+        # the cells as CSV text after the id (",a,b,..."), made on first use by csv_tail
+        self.csv_full: str | None = None
+        self.csv_short: str | None = None
         # what the summary counts (bounded: no free text in it)
         self.skey = (
             verdict if checked else ("invalid" if errors else ""),
             reason_id,
             warnings,
             billable,
-            tuple(sorted({e["field"] for e in errors})),
+            tuple(sorted({e["field"] for e in errors})) if errors else (),
         )
+
+    def csv_tail(self, billed: bool) -> str:
+        """`cells` (or `short_cells` when not `billed`) as CSV text, each after a comma."""
+        cells = self.cells if billed else self.short_cells
+        if _QUOTE.search("\0".join(cells)) is None:  # no cell needs quotes
+            text = "," + ",".join(cells)
+        else:
+            text = "," + ",".join(map(csv_field, cells))
+        if billed:
+            self.csv_full = text
+        else:
+            self.csv_short = text
+        return text
 
     def on_day(self, day: str) -> Outcome:
         """This outcome for another day of its date stretch (`day_template` is set)."""
@@ -427,6 +469,8 @@ class BatchChecker:
                  check: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
                  cache_size: int = DEFAULT_CACHE_SIZE,
                  answer_cache_size: int | None = None) -> None:
+        # the real engine: days whose plans have the same signature share its answers
+        self._share_days = check is None
         if check is None:
             from engine.checker import check as engine_check
             from engine.checker import default_codebook
@@ -446,7 +490,13 @@ class BatchChecker:
         # full, the older half is dropped (insertion order), so it stays bounded
         self.memo: dict[tuple[int, str, tuple[Any, ...]], Outcome] = {}
         self.memo_size = cache_size
-        self.memo_misses = 0
+        self.memo_misses = 0  # outcomes computed (not those shared from another stretch)
+        self._encounters: dict[tuple[int, str, tuple[Any, ...]], _Encounter] = {}
+        self._bills: dict[tuple[tuple[str, ...], tuple[Any, ...]], _Billed] = {}
+        # (payer, modality, clinician) -> {stretch start: the first stretch start with the
+        # same plan signature}; see _shared_day
+        self._shared: dict[tuple[str, str, str], dict[str, str]] = {}
+        self._starts = frozenset(self.reps.values())
         self._payer_names: dict[str, str] = {}
         # memo level 2 (normalised encounter -> engine answer): a bounded LRU
         self.answer = lru_cache(
@@ -461,7 +511,6 @@ class BatchChecker:
         if o is not None:
             return o
         o = self._compute(key)
-        self.memo_misses += 1
         if self.memo_size > 0:
             if len(memo) >= self.memo_size:
                 keep = list(islice(memo.items(), len(memo) // 2, None))
@@ -502,7 +551,7 @@ class BatchChecker:
         fields = [n for n in names if n in FIELDS and n != "date_of_service"]
         billed = [n for n in names if n in BILLED_COLUMNS]
         lid = self.layout(fields, billed)
-        get = _getter([names.index(n) for n in fields + billed])
+        get = row_getter([names.index(n) for n in fields + billed])
         di = names.index("date_of_service") if "date_of_service" in names else None
         ii = names.index(ID_COLUMN) if ID_COLUMN in names else None
         outcome = self.outcome
@@ -547,6 +596,18 @@ class BatchChecker:
                                    + f"not a readable record ({exc})")
                 yield number, number, self._not_an_object(broken), broken
 
+    def row_outcome(self, lid: int, get: Callable[[Any], tuple[Any, ...]],
+                    row: Sequence[str], di: int | None) -> Outcome:
+        """The Outcome of one row of text cells (as `table` finds it): `lid` is the layout
+        and `get` gives its cells; `di` is the index of the date of service."""
+        day = row[di] if di is not None else ""
+        rep = self.reps.get(day, day)
+        cells = get(row)
+        o = self.outcome((lid, rep, cells))
+        if o.sensitive and rep != day:
+            o = self.outcome((lid, day, cells))
+        return o
+
     def check_mappings(self, rows: Iterable[Any], first_number: int = 1) -> Iterator[RowResult]:
         """Rows as mappings (JSON objects, csv.DictReader rows). A row that is not a mapping
         (e.g. a JSONL line that is not an object) is invalid; so is a `BrokenRow`."""
@@ -581,7 +642,7 @@ class BatchChecker:
                 fields = [n for n in keys if n in FIELDS and n != "date_of_service"]
                 billed = [n for n in keys if n in BILLED_COLUMNS]
                 lay = layouts[keys] = (self.layout(fields, billed),
-                                       _getter(fields + billed))
+                                       row_getter(fields + billed))
             lid, get = lay
             cells = get(row)
             if not set(map(type, cells)) <= text_only:
@@ -612,43 +673,109 @@ class BatchChecker:
         if rep != day:
             base = self.memo.get((lid, rep, cells))
             if base is not None and base.day_template is not None:
+                self.memo_misses += 1
                 return base.on_day(day)  # the stretch's outcome, its text re-dated
-        return self._compute_texts(lid, day, rep, cells)
-
-    def _compute_texts(self, lid: int, day: str, rep: str, cells: tuple[Any, ...]) -> Outcome:
+        # the encounter's part (decoded cells and the engine's answer, shared by every row of
+        # the stretch with the same encounter cells)
         fields, billed_cols = self._layouts[lid]
-        values = dict(zip(fields + billed_cols, cells, strict=True))
-        has_billed = any(values.get(c) is not None for c in billed_cols)
-        errors: list[dict[str, str]] = []
-        items: list[tuple[str, Any]] = []
-        for name, text in zip(fields, cells, strict=False):
-            if text and (value := _decode(name, text, errors)) is not None:
-                items.append((name, value))
-        billed_lines, cmp_mods, cmp_pos, cmp_units = _billed(values, errors)
-        # memo level 2: the engine's answer per normalised encounter ("yes" and "true" alike)
-        answer = self._answer_on(rep, items)
+        nf = len(fields)
+        enc = self._encounter(lid, rep, cells[:nf] if billed_cols else cells)
+        if enc.shared != rep and rep == day:
+            # a stretch whose engine plan is the same as an earlier one's: the row's outcome
+            # is that stretch's, unless a text quotes the date or the reason depends on the
+            # billed code's own status on the date
+            base = self.outcome((lid, enc.shared, cells))
+            if not base.sensitive and base.reason_id not in _DATED_REASONS:
+                return base
+        self.memo_misses += 1
+        # the billed part is shared by every row with the same billed cells
+        bill = self._billed_part(billed_cols, cells[nf:]) if billed_cols else _NO_BILLED
+        return self._compute_texts(day, rep, enc, bill)
+
+    def _compute_texts(self, day: str, rep: str, enc: _Encounter, bill: _Billed) -> Outcome:
+        """The outcome on `day` (of the stretch starting `rep`) of a row's encounter and
+        billed parts."""
+        errors = [*enc.errors, *bill[5]] if enc.errors or bill[5] else []
+        answer = enc.answer
         if rep != day:
-            answer = self._redated(answer, rep, day, items)
-        encounter = dict(items)
-        if day:
-            encounter["date_of_service"] = day
-        o = self._outcome(encounter, answer, errors, has_billed, billed_lines,
-                          cmp_mods, cmp_pos, cmp_units)
+            answer = self._redated(answer, rep, day, enc.items)
+        o = self._outcome(enc.values, day, rep, answer, errors, bill)
         if day and (day in o.reason or any(day in e["message"] for e in o.errors)):
             o.sensitive = True
             if day == rep and not o.errors:
                 # the same texts with a stand-in date, so other days of the stretch get theirs
                 # by a replace (when the date's every occurrence is the date of service)
-                safe = self._redated(answer, rep, _DAY, items, ask_engine=False)
+                safe = self._redated(answer, rep, _DAY, enc.items, ask_engine=False)
                 if safe is not None:
-                    encounter["date_of_service"] = _DAY
-                    t = self._outcome(encounter, safe, [], has_billed, billed_lines,
-                                      cmp_mods, cmp_pos, cmp_units)
+                    t = self._outcome(enc.values, _DAY, rep, safe, [], bill)
                     if t.reason.replace(_DAY, day) == o.reason:
                         o.day_template = t.reason
         return o
 
-    def _answer_on(self, day: str, items: list[tuple[str, Any]]) -> Answer:
+    def _encounter(self, lid: int, rep: str, cells: tuple[Any, ...]) -> _Encounter:
+        """The decoded encounter cells of a layout and the engine's answer on `rep`."""
+        key = (lid, rep, cells)
+        enc = self._encounters.get(key)
+        if enc is None:
+            errors: list[dict[str, str]] = []
+            items: list[tuple[str, Any]] = []
+            for name, text in zip(self._layouts[lid][0], cells, strict=False):
+                if text and (value := _decode(name, text, errors)) is not None:
+                    items.append((name, value))
+            values = dict(items)
+            day = self._shared_day(rep, values) if self._share_days else rep
+            answer = self._answer_on(day, items)
+            if day != rep:  # asked about an earlier stretch with the same plan: re-date it
+                answer = self._redated(answer, day, rep, items)
+            enc = _Encounter(tuple(items), values, tuple(errors), answer, day)
+            memo = self._encounters
+            if len(memo) >= self.memo_size:
+                memo.clear()
+            memo[key] = enc
+        return enc
+
+    def _shared_day(self, rep: str, values: dict[str, Any]) -> str:
+        """The first stretch start whose engine plan has the same signature as `rep`'s for
+        the encounter's payer, modality and clinician (engine.plan.Compiled.plan_signature):
+        the engine gives the same lines, warnings and billable flag on both days, so it is
+        asked once. `rep` itself for a requested_code (its status is looked up by date) or
+        a value the engine would reject."""
+        payer, modality = values.get("payer"), values.get("modality")
+        clinician = values.get("clinician", _DEFAULT_CLINICIAN)
+        if ("requested_code" in values or rep not in self._starts
+                or modality not in _MODALITIES or clinician not in _CLINICIANS
+                or not isinstance(payer, str) or self.codebook is None
+                or self.codebook.payer(payer) is None):
+            return rep
+        key = (payer, modality, clinician)
+        table = self._shared.get(key)
+        if table is None:
+            from engine.plan import compiled
+
+            comp = compiled(self.codebook)
+            first: dict[tuple[Any, ...], str] = {}
+            table = self._shared[key] = {
+                start: first.setdefault(
+                    comp.plan_signature(payer, modality, clinician, start), start)
+                for start in sorted(self._starts)}
+        return table[rep]
+
+    def _billed_part(self, cols: tuple[str, ...], cells: tuple[Any, ...]) -> _Billed:
+        key = (cols, cells)
+        bill = self._bills.get(key)
+        if bill is None:
+            values = dict(zip(cols, cells, strict=True))
+            errors: list[dict[str, str]] = []
+            lines, cmp_mods, cmp_pos, cmp_units = _billed(values, errors)
+            has_billed = any(v is not None for v in cells)
+            bill = (has_billed, lines, cmp_mods, cmp_pos, cmp_units, tuple(errors),
+                    format_lines(lines))
+            if len(self._bills) >= _BILLED_MEMO_SIZE:
+                self._bills.clear()
+            self._bills[key] = bill
+        return bill
+
+    def _answer_on(self, day: str, items: Sequence[tuple[str, Any]]) -> Answer:
         key = [(n, json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v)
                for n, v in items]
         if day:
@@ -657,7 +784,7 @@ class BatchChecker:
         return self.answer(tuple(key))
 
     def _redated(self, answer: Answer, rep: str, day: str,
-                 items: list[tuple[str, Any]], ask_engine: bool = True) -> Answer | None:
+                 items: Sequence[tuple[str, Any]], ask_engine: bool = True) -> Answer | None:
         """The stretch's answer for another day of the stretch. Lines, warning ids and
         billable are the same; a `why` text that quotes the date is rewritten when its
         template shows that every occurrence of the date is the date of service, else the
@@ -703,31 +830,32 @@ class BatchChecker:
             why, why_id,
         )
 
-    def _outcome(self, encounter: dict[str, Any], answer: Answer,
-                 errors: list[dict[str, str]], has_billed: bool,
-                 billed_lines: list[dict[str, Any]],
-                 cmp_mods: bool, cmp_pos: bool, cmp_units: bool) -> Outcome:
+    def _outcome(self, values: dict[str, Any], day: str, rep: str, answer: Answer,
+                 errors: list[dict[str, str]], bill: _Billed) -> Outcome:
+        """A row's outcome from its encounter `values` (without the date), its date of
+        service `day` (for texts; `rep`, its stretch's first day, for codebook lookups),
+        the engine's answer and its billed part."""
+        has_billed, billed_lines, cmp_mods, cmp_pos, cmp_units, _, billed_text = bill
         if answer.errors or errors:
             return _invalid(errors + [dict(e) for e in answer.errors], has_billed)
         billable, lines, expected, warnings = (answer.billable, answer.lines, answer.expected,
                                                answer.warnings)
         if not has_billed:
             return Outcome(billable, lines, expected, warnings, "", "", "", "", (), False)
-        billed_text = format_lines(billed_lines)
-        reason_id, extra = self._verdict(encounter, answer, billed_lines,
+        reason_id, extra = self._verdict(values, rep, answer, billed_lines,
                                          cmp_mods, cmp_pos, cmp_units)
         if reason_id == "":
             return Outcome(billable, lines, expected, warnings, billed_text, "ok", "", "", (),
                            True)
         verdict = "not_billable" if reason_id == "not-billable" else "mismatch"
-        ctx = {"expected": expected or "nothing", "date_of_service": encounter["date_of_service"],
-               "payer": encounter.get("payer"), "payer_name": self._payer_name(encounter),
+        ctx = {"expected": expected or "nothing", "date_of_service": day,
+               "payer": values.get("payer"), "payer_name": self._payer_name(values),
                "billed": billed_text, **extra}
         reason = self._message("batch-" + reason_id, ctx)
         return Outcome(billable, lines, expected, warnings, billed_text, verdict, reason,
                        reason_id, (), True)
 
-    def _verdict(self, encounter: dict[str, Any], answer: Answer,
+    def _verdict(self, values: dict[str, Any], day: str, answer: Answer,
                  billed_lines: list[dict[str, Any]],
                  cmp_mods: bool, cmp_pos: bool, cmp_units: bool) -> tuple[str, dict[str, Any]]:
         """("", {}) for ok, else (reason id, message context)."""
@@ -742,7 +870,7 @@ class BatchChecker:
             ctx = {"code": code, "billed_modifiers": ";".join(b["modifiers"]) or "none",
                    "billed_pos": b["pos"] or "none", "units": b["units"]}
             if not same:
-                return self._code_reason(code, encounter), ctx
+                return self._code_reason(code, values.get("payer"), day), ctx
             for e in same:
                 if ((not cmp_mods or sorted(e.get("modifiers") or ()) == sorted(b["modifiers"]))
                         and (not cmp_pos or (e.get("pos") or None) == b["pos"])
@@ -758,14 +886,13 @@ class BatchChecker:
                 return "wrong-units", ctx
         return "", {}
 
-    def _code_reason(self, code: str, encounter: dict[str, Any]) -> str:
+    def _code_reason(self, code: str, payer: Any, day: str) -> str:
         cb = self.codebook
         if cb is None:
             return "wrong-code"
         if not cb.code_versions(code):
             return "unknown-code"
-        day = encounter["date_of_service"]
-        status = cb.status_of(code, encounter["payer"], day)
+        status = cb.status_of(code, payer, day)
         if status == NOT_VALID_ON_DATE:
             return "code-not-valid-on-date"
         if isinstance(status, dict) and status.get("status") not in PAYABLE_STATUSES:
@@ -774,14 +901,16 @@ class BatchChecker:
 
     def _why(self, result: dict[str, Any]) -> tuple[str, str]:
         """(warning id, text): why nothing is billable — the first error (else warning), told
-        by its rule's title when it comes from a rule, else by the engine's message."""
+        by the title of its rule or message (codebook/messages.yaml) when it has one, else by
+        the engine's text."""
         warnings = result.get("warnings") or ()
+        cb = self.codebook
         for severity in ("error", "warning", "info"):
             for w in warnings:
                 if w.get("severity") == severity:
                     wid = str(w.get("id") or "")
-                    rule = self.codebook.rule(wid) if self.codebook else None
-                    return wid, str((rule or {}).get("title") or w.get("message") or wid)
+                    record = (cb.rule(wid) or cb.message(wid)) if cb is not None else None
+                    return wid, str((record or {}).get("title") or w.get("message") or wid)
         return "", ""
 
     def _payer_name(self, encounter: dict[str, Any]) -> str:
@@ -828,7 +957,16 @@ def _invalid(errors: list[dict[str, str]], has_billed: bool) -> Outcome:
                    tuple(errors), has_billed)
 
 
-def _getter(idx: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
+def csv_field(value: Any) -> str:
+    """One CSV field exactly as csv.writer writes it (QUOTE_MINIMAL)."""
+    text = value if isinstance(value, str) else str(value)
+    if _QUOTE.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def row_getter(idx: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving the tuple of a row's items at `idx` (always a tuple)."""
     if not idx:
         return lambda row: ()
     if len(idx) == 1:

@@ -274,6 +274,15 @@ class Compiled:
             self.flex.append((period.get("from") or "", period.get("to"), state, info))
         self.segments = Segments(cb)
         self.plans: dict[tuple[str, str, str, int], Plan] = {}
+        self.signatures: dict[int, tuple[Any, ...]] = {}  # id(plan) -> plan_signature
+        # routes and rules whose condition reads the date of service itself (a plan with one
+        # is never shared), and those whose condition or text reads the flexibility period
+        self.reads_date: set[int] = {
+            id(item) for item in cb.routes + cb.rules if _mentions_date(item.get("when"))}
+        self.reads_flex: set[int] = {
+            id(item) for item in cb.routes + cb.rules
+            if "flexibility" in repr((item.get("when"), item.get("message"), item.get("title")))}
+        self.messages_read_flex = "flexibility" in repr(cb.bundle.get("messages"))
         self._candidates: dict[tuple[Any, ...], Candidates] = {}
         self._source_ids: dict[int, list[str]] = {}  # id(bundle record) -> its source ids
         # {patient_status_label} per patient status (the other labels are in each plan's ctx)
@@ -310,6 +319,40 @@ class Compiled:
             found = self.plans[key] = self._build(payer, modality, clinician,
                                                   self.segments.starts[seg])
         return found
+
+    def plan_signature(self, payer: str, modality: str, clinician: str,
+                       day: str) -> tuple[Any, ...]:
+        """Everything `check` reads from the date of service, for an encounter without a
+        requested_code: the plan's routes, candidate code versions, payer statuses, rules in
+        force, the flexibility period when a condition or text of them reads it, and the
+        segment itself when a condition reads the date.
+        Two days with equal signatures give an encounter the same lines, billable flag and
+        warnings; only texts that quote the date itself differ (the batch checker uses this
+        to ask the engine once for days that differ only in records that do not matter)."""
+        plan = self.plan(payer, modality, clinician, day)
+        sig = self.signatures.get(id(plan))
+        if sig is None:
+            items = [id(e.rule) for e in plan.no_route_rules]
+            for rp in plan.routes:
+                items.append(id(rp.route))
+                items += [id(e.rule) for e in rp.rules]
+            reads_date = not self.reads_date.isdisjoint(items)
+            reads_flex = self.messages_read_flex or not self.reads_flex.isdisjoint(items)
+            routes = []
+            for rp in plan.routes:
+                routes.append((
+                    id(rp.route),
+                    tuple((f.fid, tuple((status, tuple(id(c) for c in cands.codes))
+                                        for status, cands in f.by_status.items()),
+                           tuple((code, id(rec)) for code, rec in f.unpayable.items()))
+                          for f in rp.families),
+                    tuple(id(e) for e in rp.rules),
+                ))
+            sig = (tuple(routes), tuple(id(e) for e in plan.no_route_rules),
+                   (plan.flex_state, id(plan.flex)) if reads_flex else None,
+                   self.segments.index(day) if reads_date else None)
+            self.signatures[id(plan)] = sig
+        return sig
 
     def _rules(self, payer: str, modality: str, route: dict[str, Any] | None, clinician: str,
                day: str) -> RulePhases:
@@ -388,6 +431,16 @@ class Compiled:
         ctx["flexibility"] = flex
         return Plan(tuple(routes), self._rules(payer, modality, None, clinician, day),
                     state, flex, ctx)
+
+
+def _mentions_date(cond: Any) -> bool:
+    """True when a condition (any nesting of all/any/none) tests the date of service."""
+    if isinstance(cond, dict):
+        return cond.get("field") == "date_of_service" or any(
+            _mentions_date(v) for v in cond.values() if isinstance(v, (dict, list)))
+    if isinstance(cond, list):
+        return any(_mentions_date(c) for c in cond)
+    return False
 
 
 def compiled(cb: Codebook) -> Compiled:

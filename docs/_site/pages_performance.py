@@ -19,7 +19,8 @@ URL = "performance/"
 ROWS = (
     ("csv_dictreader", "Reading the file with Python's csv.DictReader (the baseline)"),
     ("batch_in_process", "`telecode batch`: read, check and write every row (in-process)"),
-    ("batch_command", "`telecode batch` as a command (start-up and codebook load included)"),
+    ("batch_command", "`telecode batch` as a command (start-up and codebook load included, "
+                      "with Python's bytecode cache as an installed telecode has it)"),
     ("check_rows_library", "`engine.batch.check_rows` over csv.DictReader rows (library)"),
     ("batch_warm_memo", "`telecode batch` again with every answer already memoised"),
     ("all_distinct", "Rows that are all different (no memoised answer: engine-bound)"),
@@ -87,9 +88,12 @@ def render(data: dict[str, Any] | None) -> str:
             "The engine's answer depends only on the encounter, and on the date of service only "
             "through the dates the codebook records. The batch checker maps each date to its "
             f"stretch between two such dates ({_num(memo.get('date_stretches'))} stretches in "
-            "this codebook) and memoises answers in bounded caches, so the engine runs once per "
-            f"distinct encounter: {_num(memo.get('distinct_encounters'))} in this file of "
-            f"{_num(data['rows'])} rows. Rows are "
+            "this codebook), and for each payer, modality and clinician it lets stretches whose "
+            "engine plans are the same (same routes, codes, payer statuses and rules in force) "
+            "share one answer. Answers are memoised in bounded caches, so the engine ran "
+            f"{_num(memo.get('distinct_encounters'))} times for this file of "
+            f"{_num(data['rows'])} rows. A CSV line without quotes is split on its commas and "
+            "looked up by its text; an answer's output cells are formatted once. Rows are "
             "read, checked and written one at a time, so memory stays flat however large the file.",
             "",
         ]

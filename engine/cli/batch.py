@@ -14,19 +14,20 @@ Streaming: rows are read, checked and written one at a time; memory stays flat.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import difflib
 import io
 import json
 import os
-import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from engine.batch import (
     BILLED_COLUMNS,
     ID_COLUMN,
+    MAX_UNREADABLE_IN_A_ROW,
     OUTPUT_COLUMNS,
     REQUIRED_COLUMNS,
     SHORT_COLUMNS,
@@ -35,6 +36,7 @@ from engine.batch import (
     BrokenRow,
     Outcome,
 )
+from engine.batch_csv import check_csv
 from engine.encounter import FIELDS
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": None}
@@ -136,6 +138,24 @@ def _jsonl_rows(fh: IO[str]) -> Iterator[Any]:
                             "one JSON object")
 
 
+@contextlib.contextmanager
+def _ticker(enabled: bool) -> Iterator[Callable[[int], Any] | None]:
+    """A progress bar's update(n) while the block runs (None when stderr is no terminal)."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    try:
+        from tqdm import tqdm  # only here: the engine core never imports it
+    except ImportError:
+        yield None
+        return
+    bar = tqdm(unit=" rows", file=sys.stderr, mininterval=0.5, unit_scale=True, leave=False)
+    try:
+        yield bar.update
+    finally:
+        bar.close()
+
+
 def _progress(results: Iterator[Any], enabled: bool) -> Iterator[Any]:
     if not enabled or not sys.stderr.isatty():
         return results
@@ -208,6 +228,11 @@ def _run(args: argparse.Namespace) -> int:
                 _csv_in(fh, name, out, out_fmt, checker, summary, not args.no_progress)
             else:
                 _jsonl_in(fh, out, out_fmt, checker, summary, not args.no_progress)
+        except csv.Error as exc:
+            raise InputError(
+                f"{name}: more than {MAX_UNREADABLE_IN_A_ROW} records in a row are not readable "
+                f"CSV ({exc}) after row {summary.rows}; the output stops there. Is it a CSV file?"
+            ) from None
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"{name}: not UTF-8 text (byte {exc.object[exc.start:exc.start + 1]!r} cannot "
@@ -276,79 +301,27 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
                  if n not in FIELDS and n not in BILLED_COLUMNS and n != ID_COLUMN]
     extras = [names[i] for i in extra_idx]
     out_names = _out_names(names, extras, billed)
+    if out_fmt == "csv":
+        csv.writer(out, lineterminator="\n").writerow(out_names)
+        with _ticker(progress) as tick:
+            check_csv(checker, header, fh, out.write, summary, extra_idx=extra_idx,
+                      billed=billed, first_line=reader.line_num + 1, tick=tick)
+        return
     results = _progress(checker.table(header, reader, skip=(csv.Error,)), progress)
     example = summary.example
-    if out_fmt == "csv":
-        _write_csv(results, out, summary, out_names, extra_idx, billed, len(names))
-    else:
-        keys = out_names[len(OUTPUT_COLUMNS if billed else SHORT_COLUMNS):]
-        dumps = json.dumps
-        write = out.write
-        for number, rid, o, row in results:
-            summary.count(o)
-            if o.errors:
-                example(number, rid, o)
-            rec = _json_record(rid, o, billed)
-            if len(row) >= len(names):
-                for k, i in zip(keys, extra_idx, strict=True):
-                    rec[k] = row[i]
-            write(dumps(rec, ensure_ascii=False))
-            write("\n")
-
-
-_QUOTE = re.compile(r'[",\r\n]')
-
-
-def _field(value: Any) -> str:
-    """One CSV field exactly as csv.writer writes it (QUOTE_MINIMAL, lineterminator "\n")."""
-    text = value if isinstance(value, str) else str(value)
-    if _QUOTE.search(text):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def _write_csv(results: Iterator[Any], out: IO[str], summary: BatchSummary,
-               out_names: list[str], extra_idx: list[int], billed: bool, width: int) -> None:
-    """The hot loop of CSV -> CSV: count, keep invalid examples, write.
-
-    An outcome's cells are the same for every row that shares it, so their CSV text is made
-    once per outcome (`tails`); a row adds only its id and extra cells.
-    """
-    csv.writer(out, lineterminator="\n").writerow(out_names)
-    pending = summary.pending
-    fold_at = summary.fold_every
-    example = summary.example
-    tails: dict[Outcome, str] = {}
-    buf: list[str] = []
+    keys = out_names[len(OUTPUT_COLUMNS if billed else SHORT_COLUMNS):]
+    dumps = json.dumps
     write = out.write
-    join = ",".join
-    field = _field
     for number, rid, o, row in results:
-        n = pending.get(o)
-        if n is None:
-            pending[o] = 1
-            if len(pending) >= fold_at:
-                summary.fold()
-        else:
-            pending[o] = n + 1
-        tail = tails.get(o)
-        if tail is None:
-            if len(tails) >= fold_at:
-                tails.clear()
-            tail = tails[o] = "," + join(map(field, o.cells if billed else o.short_cells))
+        summary.count(o)
         if o.errors:
             example(number, rid, o)
-            if len(row) < width:  # an unreadable record: no extra cells to pass on
-                buf.append(f"{field(rid)}{tail}{',' * len(extra_idx)}\n")
-                continue
-        if extra_idx:
-            buf.append(f"{field(rid)}{tail},{join([field(row[i]) for i in extra_idx])}\n")
-        else:
-            buf.append(f"{field(rid)}{tail}\n")
-        if len(buf) >= 2048:
-            write("".join(buf))
-            buf.clear()
-    write("".join(buf))
+        rec = _json_record(rid, o, billed)
+        if len(row) >= len(names):
+            for k, i in zip(keys, extra_idx, strict=True):
+                rec[k] = row[i]
+        write(dumps(rec, ensure_ascii=False))
+        write("\n")
 
 
 def _json_record(rid: Any, o: Outcome, billed: bool) -> dict[str, Any]:

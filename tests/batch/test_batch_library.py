@@ -208,15 +208,17 @@ def test_modifier_lists(text):
 
 
 def test_a_date_in_an_engine_message_is_rewritten_without_asking_the_engine_again(real_cb):
-    template = real_cb.message("not-covered-no-route")["text"]
+    # a message with no title (a batch reason quotes its text) that names the date once
+    template = real_cb.message("status-not-payable")["text"]
     assert template.count("{date_of_service}") == 1
+    assert real_cb.message("status-not-payable").get("title") is None
 
     def check(encounter):
         calls.append(encounter["date_of_service"])
         day = encounter["date_of_service"]
         text = f"no answer on {day}" if encounter["minutes"] == 1 else f"{day}, really {day}"
         return {"billable": False, "lines": [], "warnings": [
-            {"id": "not-covered-no-route", "severity": "warning", "message": text}]}
+            {"id": "status-not-payable", "severity": "error", "message": text}]}
 
     calls: list[str] = []
     checker = BatchChecker(real_cb, check=check)

@@ -8,7 +8,7 @@ Rules with a `conflict` also get conflict.{id,topic,chosen,alternatives,reason}.
 selection messages also get family, family_id, time_minutes, minimum, and for `evisit_periods`
 families period, period_start, period_end, period_minutes, period_days. A message in
 messages.yaml also gets the keys the engine documents for its id
-(engine.checker.ENGINE_MESSAGES) and those in its `placeholders` list.
+(engine.checker.ENGINE_MESSAGES) and those in its `placeholders` list; its `title` gets none.
 """
 
 from __future__ import annotations
@@ -76,6 +76,12 @@ def check(ctx: LintContext) -> Iterator[Problem]:
         own = {p for p in message.get("placeholders") or [] if isinstance(p, str)}
         allowed = common | set(extra.get(message.id, ())) | own
         yield from _check(message, message.get("text"), allowed, ("text",))
+        title = message.get("title")
+        if isinstance(title, str) and PLACEHOLDER.search(title):
+            yield message.problem(
+                RULE, f"the title {title!r} has a placeholder",
+                "a title is quoted as it is (in batch reasons): write it without {...}",
+                "title")
     for family in ctx.index.of("family"):
         messages = family.get("messages")
         allowed = common | FAMILY | (EVISIT if family.get("time_basis") == "evisit_periods"

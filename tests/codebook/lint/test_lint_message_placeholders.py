@@ -47,3 +47,16 @@ def test_encounter_keys_are_placeholders(minimal_copy, edit, run_rule):
     edit(minimal_copy, "rules/checkins.yaml", 'message: "Document the patient\'s consent."',
          'message: "Document consent ({minutes} min, {patient_location}, {selected_codes})."')
     assert run_rule(rule, minimal_copy) == []
+
+
+def test_message_titles_have_no_placeholder(minimal_copy, edit, run_rule):
+    edit(minimal_copy, "messages.yaml", '    text: "No rule for {payer}',
+         '    title: "No rule for this payer on that date"\n    text: "No rule for {payer}')
+    assert run_rule(rule, minimal_copy) == []
+    edit(minimal_copy, "messages.yaml", '"No rule for this payer on that date"',
+         '"No rule for {payer} on that date"')
+    problems = run_rule(rule, minimal_copy)
+    assert problems == [
+        "messages.yaml:4: not-covered-no-route: the title 'No rule for {payer} on that date' "
+        "has a placeholder — a title is quoted as it is (in batch reasons): write it without "
+        "{...}"]

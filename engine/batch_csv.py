@@ -1,0 +1,239 @@
+"""CSV in, CSV out at full speed: the loop behind `telecode batch x.csv -o y.csv`.
+
+    from engine.batch_csv import check_csv
+    header = next(csv.reader(fh))              # fh opened with newline=""
+    check_csv(checker, header, fh, out.write, summary, extra_idx=[...], billed=True)
+
+It gives exactly what `BatchChecker.table` over `csv.reader` rows gives, written the way
+`csv.writer` (QUOTE_MINIMAL, "\\n" line ends) writes it, only faster:
+
+- reading: a line with no double quote is split on commas, which is what csv.reader returns
+  for it (in a file opened with newline="", a line can hold no line break but its end); a line
+  with a quote goes to one csv.reader, which may take the following lines too (a quoted cell
+  can span lines);
+- checking: a plain line's cells joined (with its date stretch) are looked up in a memo of
+  this file (one string to hash); on a miss, the checker's memo and the engine (see
+  engine/batch.py);
+- writing: an outcome's cells are formatted once (`Outcome.csv_tail`); a row adds only its id
+  and its extra cells, which need no quoting when its line had no quote (they then hold no
+  comma, quote or line break).
+
+Standard library only (the engine core).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from engine.batch import (
+    BILLED_COLUMNS,
+    ID_COLUMN,
+    MAX_UNREADABLE_IN_A_ROW,
+    BatchChecker,
+    BatchSummary,
+    BrokenRow,
+    csv_field,
+    row_getter,
+)
+from engine.encounter import FIELDS
+
+__all__ = ["check_csv"]
+
+_FLUSH_EVERY = 2048  # rows per write (and per progress tick)
+
+
+class _Pushback:
+    """An iterator over lines that can give back one line (for the csv.reader of quoted
+    records, which reads on from the same lines as the fast path)."""
+
+    __slots__ = ("lines", "first")
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.first: str | None = None
+
+    def __iter__(self) -> _Pushback:
+        return self
+
+    def __next__(self) -> str:
+        first = self.first
+        if first is not None:
+            self.first = None
+            return first
+        return next(self.lines)
+
+
+def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str],
+              write: Callable[[str], Any], summary: BatchSummary, *,
+              extra_idx: Sequence[int], billed: bool, first_line: int = 2,
+              tick: Callable[[int], Any] | None = None) -> None:
+    """Check every record of `lines` (the CSV text after `header`) and write one output line
+    per record: the id, the outcome's cells (OUTPUT_COLUMNS after the id when `billed`, else
+    SHORT_COLUMNS), then the cells at `extra_idx`. Counts every row in `summary` and keeps
+    invalid rows as its examples. `first_line` is the physical line number of the first line
+    (for messages); `tick(n)` is called after every n rows written (a progress bar).
+
+    A record with more cells than the header is invalid; a shorter one is padded with empty
+    cells; a blank line is skipped; a record csv cannot read is invalid and reading goes on
+    (after MAX_UNREADABLE_IN_A_ROW such records in a row, csv.Error is raised).
+    """
+    names = [h.strip() for h in header]
+    width = len(names)
+    fields = [n for n in names if n in FIELDS and n != "date_of_service"]
+    bcols = [n for n in names if n in BILLED_COLUMNS]
+    lid = checker.layout(fields, bcols)
+    get = row_getter([names.index(n) for n in fields + bcols])
+    di = names.index("date_of_service") if "date_of_service" in names else None
+    ii = names.index(ID_COLUMN) if ID_COLUMN in names else None
+    extras = row_getter(list(extra_idx))
+    n_extra = len(extra_idx)
+    xi = extra_idx[0] if n_extra == 1 else -1
+    memo_get = checker.memo.get
+    plain: dict[str, Any] = {}  # joined cells of a plain line -> Outcome
+    plain_get = plain.get
+    plain_size = max(checker.memo_size, 1)
+    outcome = checker.outcome
+    reps_get = checker.reps.get
+    pending = summary.pending
+    fold_at = summary.fold_every
+    example = summary.example
+    buf: list[str] = []
+    append = buf.append
+    join = ",".join
+    it = iter(lines)
+    source = _Pushback(it)  # the quoted records' reader reads on from the same lines
+    reader = csv.reader(source)
+    number = 0
+    extra_lines = 0  # blank lines and the further lines of multi-line records, so far
+    failures = 0
+    for line in it:
+        if '"' not in line:
+            row: Any = line.rstrip("\r\n").split(",")
+            quoted = False
+            if len(row) != width:
+                if row == [""]:  # a blank line
+                    extra_lines += 1
+                    continue
+                number += 1
+                _odd_row(checker, row, number, lid, get, width, di, ii, bool(bcols), billed,
+                         extra_idx, False, summary, append)
+                continue
+        else:
+            # a quoted record (it may span lines): csv.reader reads it, from this line on
+            source.first = line
+            before = reader.line_num
+            try:
+                row = next(reader)
+                failures = 0
+            except StopIteration:  # pragma: no cover - the line itself is there to read
+                break
+            except csv.Error as exc:
+                failures += 1
+                if failures > MAX_UNREADABLE_IN_A_ROW:
+                    raise
+                row = BrokenRow(f"line {first_line + number + extra_lines}: "
+                                f"not a readable record ({exc})")
+            extra_lines += reader.line_num - before - 1
+            quoted = True
+            if len(row) != width:
+                if isinstance(row, list) and not row:  # csv.reader's blank line
+                    extra_lines += 1
+                    continue
+                number += 1
+                _odd_row(checker, row, number, lid, get, width, di, ii, bool(bcols), billed,
+                         extra_idx, True, summary, append)
+                continue
+        # a record of the header's width
+        number += 1
+        day = row[di] if di is not None else ""
+        rep = reps_get(day, day)
+        if quoted:  # a cell may hold a comma: the checker's own key
+            cells = get(row)
+            o = memo_get((lid, rep, cells)) or outcome((lid, rep, cells))
+        else:
+            # no cell holds a comma: the cells joined are a key (one string to hash, not a
+            # tuple of them), for this file's layout
+            key = rep + "," + join(get(row))
+            o = plain_get(key)
+            if o is None:
+                cells = get(row)
+                o = memo_get((lid, rep, cells)) or outcome((lid, rep, cells))
+                if len(plain) >= plain_size:
+                    plain.clear()
+                plain[key] = o
+        if o.sensitive and rep != day:
+            o = outcome((lid, day, get(row)))
+        n = pending.get(o)
+        if n is None:
+            pending[o] = 1
+            if len(pending) >= fold_at:
+                summary.fold()
+        else:
+            pending[o] = n + 1
+        rid = row[ii] if ii is not None else ""
+        if o.errors:
+            example(number, rid or number, o)
+        if not rid:
+            rid = str(number)
+        tail = o.csv_full if billed else o.csv_short
+        if tail is None:
+            tail = o.csv_tail(billed)
+        if quoted:
+            rid = csv_field(rid)
+            if n_extra:
+                append(f"{rid}{tail},{join(map(csv_field, extras(row)))}\n")
+            else:
+                append(f"{rid}{tail}\n")
+        elif n_extra == 1:
+            append(f"{rid}{tail},{row[xi]}\n")
+        elif n_extra:
+            append(f"{rid}{tail},{join(extras(row))}\n")
+        else:
+            append(f"{rid}{tail}\n")
+        if len(buf) >= _FLUSH_EVERY:
+            write("".join(buf))
+            buf.clear()
+            if tick is not None:
+                tick(_FLUSH_EVERY)
+    if buf:
+        write("".join(buf))
+        if tick is not None:
+            tick(len(buf))
+
+
+def _odd_row(checker: BatchChecker, row: Any, number: int, lid: int,
+              get: Callable[[Any], tuple[Any, ...]], width: int,
+              di: int | None, ii: int | None, has_billed: bool, billed: bool,
+              extra_idx: Sequence[int], quoted: bool, summary: BatchSummary,
+              append: Callable[[str], Any]) -> None:
+    """A record that is not of the header's width (or not readable), checked and written
+    like BatchChecker.table does."""
+    field = csv_field if quoted else str
+    if isinstance(row, BrokenRow):
+        o = checker._not_an_object(row)
+        rid: Any = number
+        cells: list[str] | None = None
+    elif len(row) > width:
+        o = checker._too_many_cells(len(row), width, has_billed)
+        rid = (row[ii] or number) if ii is not None else number
+        cells = row
+    else:
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        o = checker.row_outcome(lid, get, row, di)
+        rid = (row[ii] or number) if ii is not None else number
+        cells = row
+    summary.count(o)
+    if o.errors:
+        summary.example(number, rid, o)
+    tail = o.csv_full if billed else o.csv_short
+    if tail is None:
+        tail = o.csv_tail(billed)
+    if cells is None:
+        append(f"{rid}{tail}{',' * len(extra_idx)}\n")
+    elif extra_idx:
+        append(f"{field(rid)}{tail},{','.join(field(cells[i]) for i in extra_idx)}\n")
+    else:
+        append(f"{field(rid)}{tail}\n")

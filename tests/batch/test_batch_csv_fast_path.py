@@ -1,0 +1,159 @@
+"""engine.batch_csv.check_csv (the CSV -> CSV loop of `telecode batch`) gives byte for byte
+what the plain path gives: csv.reader rows through BatchChecker.table, written by csv.writer.
+
+Any text goes in: quoted cells with commas, quotes and line breaks, blank lines, short and
+long rows, CR, CRLF and LF line ends, a last line without a line end, NUL characters."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.batch import OUTPUT_COLUMNS, SHORT_COLUMNS, BatchChecker, BatchSummary
+from engine.batch_csv import check_csv
+
+BASE = ["id", "date_of_service", "payer", "patient_status", "modality", "mdm"]
+
+
+def stub_check(encounter: dict) -> dict:
+    """A small deterministic stand-in for engine.check: its answer depends on the cells, and
+    some answers hold commas, quotes or line breaks (which must be quoted when written)."""
+    mdm = str(encounter.get("mdm", ""))
+    if mdm == "bad":
+        from engine.errors import EncounterError
+
+        raise EncounterError([{"field": "mdm", "message": 'not "bad", please, \n thanks'}])
+    code = "99214" if mdm == "moderate" else "99213"
+    return {"billable": mdm != "none", "lines": [] if mdm == "none" else [
+        {"code": code, "modifiers": ["95"], "pos": "10", "units": 1}],
+        "warnings": [{"id": f"w-{len(mdm)}", "severity": "warning",
+                      "message": f"why, \"{mdm}\""}]}
+
+
+def reference(text: str, header_extra: list[str], billed: bool) -> tuple[str, dict]:
+    """The plain path: csv.reader -> BatchChecker.table -> csv.writer."""
+    checker = BatchChecker(None, check=stub_check)
+    summary = BatchSummary()
+    fh = io.StringIO(text, newline="")
+    reader = csv.reader(fh)
+    header = next(reader)
+    names = [h.strip() for h in header]
+    extra_idx = [names.index(x) for x in header_extra]
+    out = io.StringIO(newline="")
+    # "\r\n" so that csv.writer quotes a cell holding either character; each row then
+    # ends with "\n" (as `telecode batch` writes them)
+    w = csv.writer(out, lineterminator="\r\n")
+    lines = []
+    for number, rid, o, row in checker.table(header, reader, skip=(csv.Error,)):
+        summary.count(o)
+        if o.errors:
+            summary.example(number, rid, o)
+        cells = o.cells if billed else o.short_cells
+        if len(row) < len(names):  # unreadable: no extra cells
+            w.writerow([rid, *cells, *([""] * len(extra_idx))])
+        else:
+            w.writerow([rid, *cells, *(row[i] for i in extra_idx)])
+        lines.append(out.getvalue()[:-2] + "\n")
+        out.seek(0)
+        out.truncate()
+    return "".join(lines), summary.as_json()
+
+
+def fast(text: str, header_extra: list[str], billed: bool) -> tuple[str, dict]:
+    checker = BatchChecker(None, check=stub_check)
+    summary = BatchSummary()
+    fh = io.StringIO(text, newline="")
+    reader = csv.reader(fh)
+    header = next(reader)
+    names = [h.strip() for h in header]
+    out = io.StringIO(newline="")
+    ticks: list[int] = []
+    check_csv(checker, header, fh, out.write, summary,
+              extra_idx=[names.index(x) for x in header_extra], billed=billed,
+              first_line=reader.line_num + 1, tick=ticks.append)
+    data = summary.as_json()
+    assert sum(ticks) == data["rows"]  # the progress bar saw every row
+    return out.getvalue(), data
+
+
+def both(text: str, extra: list[str], billed: bool) -> str:
+    want = reference(text, extra, billed)
+    got = fast(text, extra, billed)
+    assert got == want
+    return got[0]
+
+
+CELL = st.one_of(
+    st.sampled_from(["", "moderate", "low", "bad", "none", "2025-03-10", "medicare", "x y",
+                     "a,b", 'say "hi"', "two\nlines", "cr\rhere", "  pad  ", "\x00", "é✓"]),
+    st.text(alphabet=',"\r\n ab\x00', max_size=6),
+)
+
+
+def _row_text(cells: list[str], quote_all: bool) -> str:
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\n",
+               quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL).writerow(cells)
+    return buf.getvalue()
+
+
+@st.composite
+def csv_texts(draw) -> tuple[str, list[str], bool]:
+    billed = draw(st.booleans())
+    header = BASE + (["billed_code"] if billed else []) + ["note"]
+    parts = [",".join(header) + draw(st.sampled_from(["\n", "\r\n"]))]
+    for _ in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(["row", "row", "row", "blank", "short", "long", "raw"]))
+        if kind == "blank":
+            parts.append(draw(st.sampled_from(["\n", "\r\n", "\r"])))
+            continue
+        if kind == "raw":  # any text at all, even a lone quote
+            parts.append(draw(st.text(alphabet=',"\r\nabm\x00', max_size=20)) + "\n")
+            continue
+        n = len(header) + {"row": 0, "short": -2, "long": 2}[kind]
+        cells = [draw(CELL) for _ in range(n)]
+        line = _row_text(cells, draw(st.booleans()))
+        ending = draw(st.sampled_from(["\n", "\r\n", "\r", "\n"]))
+        parts.append(line[:-1] + ending)
+    text = "".join(parts)
+    if draw(st.booleans()):
+        text = text.rstrip("\r\n")  # no line end after the last record
+    return text, ["note"], billed
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(csv_texts())
+def test_fast_path_writes_what_the_plain_path_writes(case):
+    text, extra, billed = case
+    both(text, extra, billed)
+
+
+def _rows(n: int) -> Iterator[str]:
+    for i in range(n):
+        yield f"r{i},2025-03-10,medicare,established,audio_video,{('moderate', 'low')[i % 2]},x\n"
+
+
+def test_known_output_for_plain_and_quoted_rows():
+    header = ",".join(BASE) + ",note\n"
+    text = (header + "".join(_rows(3)) + '"q,1",2025-03-10,medicare,established,audio_video,'
+            'moderate,"a ""b""\nc"\n\n' + "r9,2025-03-10,medicare,established\n")
+    out = both(text, ["note"], False)
+    assert out.splitlines()[0].startswith("r0,true,99214-95@10,w-8,")
+    assert '"q,1",true,99214-95@10,w-8,,"a ""b""\nc"\n' in out
+    assert out.endswith("r9,true,99213-95@10,w-0,,\n")  # a short row: padded, checked
+    assert len(list(csv.reader(io.StringIO(out)))) == 5
+    assert SHORT_COLUMNS[1:] == ("billable", "expected", "warnings", "errors")
+    assert OUTPUT_COLUMNS[0] == "id"
+
+
+def test_many_rows_flush_in_chunks_and_tick_the_progress_bar():
+    header = ",".join(BASE) + ",note\n"
+    text = header + "".join(_rows(5000))
+    out, data = fast(text, ["note"], False)
+    assert data["rows"] == 5000
+    assert out.count("\n") == 5000
+    assert out == reference(text, ["note"], False)[0]
