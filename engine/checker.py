@@ -16,9 +16,9 @@ period — is precomputed once per codebook by engine.plan; one bisect on the da
 Each encounter still evaluates every condition and writes its own warnings and trace; results
 are never memoised here (the batch checker keeps its own memo).
 
-Every user-facing sentence comes from the bundle (rules, family messages, messages.yaml),
-except the small phrases in PHRASES that fill {validity}, {replacement} and {report} from
-data. Python otherwise holds contract words and short generic trace outcomes.
+Every user-facing sentence comes from the bundle (rules, family messages, messages.yaml with
+its `labels:` and the `phrases:` that fill {validity}, {replacement} and {report}, see
+engine.phrases). Python holds only contract words and short generic trace outcomes.
 
 Message ids the engine itself looks up in messages.yaml, with the placeholders it fills
 (besides the common ones: date_of_service, payer, payer_name, modality, clinician,
@@ -34,6 +34,7 @@ from engine.codebook import NO_RECORD, NOT_VALID_ON_DATE, PAYABLE_STATUSES, Code
 from engine.codebook import load_codebook as _load
 from engine.encounter import validate
 from engine.lines import format_line, format_lines
+from engine.phrases import replacement_phrase, report_phrase, validity_phrase
 from engine.plan import (
     DERIVED_FIELDS,
     NO_FLEXIBILITY,
@@ -52,6 +53,8 @@ __all__ = ["check", "default_codebook", "ENGINE_MESSAGES", "FLEXIBILITY_STATES"]
 # id -> extra placeholders the engine fills for it
 ENGINE_MESSAGES: dict[str, tuple[str, ...]] = {
     "not-covered-no-route": (),
+    # optional: routes are in force but none's condition holds (else not-covered-no-route)
+    "no-route-fits": (),
     "requested-code-unknown": ("requested_code",),
     "requested-code-not-valid-on-date": (
         "requested_code", "validity", "replacement", "report",
@@ -69,87 +72,6 @@ __doc__ = (__doc__ or "") + "".join(
     f"\n    {k}: {', '.join('{' + p + '}' for p in v) or '(common only)'}"
     for k, v in ENGINE_MESSAGES.items()
 )
-
-# Ready-made phrases for the requested-code messages, so a template never shows a hole where
-# a value is empty (no end date, no replacement, nothing reportable). Filled from the data.
-PHRASES = {
-    "valid_open": "valid from {start} with no end date",
-    "valid_closed": "valid {start} to {end}",
-    "replaced_by": "It was replaced by {codes}.",
-    # some or all of the replacement codes are not paid by the encounter's payer on the date
-    "replaced_by_unpaid": "It was replaced by {codes} (not paid by {payer} on this date).",
-    "replaced_by_some_unpaid": "It was replaced by {codes} ({unpaid} not paid by {payer} on "
-                               "this date).",
-    "this_payer": "this payer",
-    "replaces": "It replaces {codes} from {start}.",
-    "report": "For this encounter report {lines}.",
-    "report_nothing": "Nothing is separately reportable for this encounter (see the warnings).",
-}
-
-
-def _and(items: list[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def validity_phrase(versions: list[dict[str, Any]]) -> str:
-    """When a code exists: from its first version's start to its last version's end."""
-    start, end = versions[0].get("from"), versions[-1].get("to")
-    if end is None:
-        return PHRASES["valid_open"].format(start=start)
-    return PHRASES["valid_closed"].format(start=start, end=end)
-
-
-def codes_phrase(codes: list[str]) -> str:
-    """Codes in words: runs of three or more consecutive numeric codes as a range.
-    ["98008", ..., "98015"] -> "98008–98015"; ["G2012", "98016"] -> "G2012 and 98016"."""
-    parts: list[str] = []
-    i = 0
-    while i < len(codes):
-        j = i
-        while (j + 1 < len(codes) and codes[j].isdigit() and codes[j + 1].isdigit()
-               and len(codes[j + 1]) == len(codes[j])
-               and int(codes[j + 1]) == int(codes[j]) + 1):
-            j += 1
-        if j - i >= 2:
-            parts.append(f"{codes[i]}–{codes[j]}")
-        else:
-            parts += codes[i:j + 1]
-        i = j + 1
-    return _and(parts)
-
-
-def replacement_phrase(version: dict[str, Any], day: str, cb: Codebook | None = None,
-                       payer: str | None = None, payer_word: str | None = None) -> str:
-    """What took a deleted code's place, or what a not-yet-valid code will replace; "".
-    With `cb` and `payer`, replacement codes the payer does not pay on `day` are flagged
-    (named `payer_word`, default "this payer")."""
-    replaced_by = [c for c in version.get("replaced_by") or () if c]
-    if replaced_by and (version.get("to") or "9999") < day:
-        codes = codes_phrase(replaced_by)
-        if cb is None or payer is None:
-            return PHRASES["replaced_by"].format(codes=codes)
-        unpaid = [c for c in replaced_by if not cb.is_payable(c, payer, day)]
-        who = payer_word or PHRASES["this_payer"]
-        if not unpaid:
-            return PHRASES["replaced_by"].format(codes=codes)
-        if len(unpaid) == len(replaced_by):
-            return PHRASES["replaced_by_unpaid"].format(codes=codes, payer=who)
-        return PHRASES["replaced_by_some_unpaid"].format(codes=codes, payer=who,
-                                                         unpaid=codes_phrase(unpaid))
-    replaces = [c for c in version.get("replaces") or () if c]
-    if replaces and day < (version.get("from") or ""):
-        return PHRASES["replaces"].format(codes=codes_phrase(replaces),
-                                          start=version.get("from"))
-    return ""
-
-
-def report_phrase(lines: list[dict[str, Any]]) -> str:
-    if not lines:
-        return PHRASES["report_nothing"]
-    return PHRASES["report"].format(lines=format_lines(lines))
-
 
 FLEXIBILITY_STATES = ("extended", "lapse_restored", "lapse", "none")
 _SECTIONS = ("route", "rules", "selection", "requested")
@@ -232,16 +154,27 @@ class _Run:
         self.trace[section].append({"rule": rule, "outcome": outcome, "sources": list(sources)})
 
     # ---- steps --------------------------------------------------------------------------
-    def no_route(self) -> None:
+    def no_route(self, in_force: tuple[RoutePlan, ...]) -> None:
+        """No route: none in force for the payer, modality, clinician and date (the codebook
+        has no answer), or some in force (`in_force`) whose conditions do not hold for this
+        encounter (no-route-fits, citing those routes: the answer depends on details that
+        rules without a route scope name)."""
         enc = self.enc
+        who = f"{enc['payer']} {enc['modality']} ({enc['clinician']}) on {self.day}"
+        msg = self.cb.message("no-route-fits") if in_force else None
+        if msg is not None:
+            srcs: list[str] = []
+            for rp in in_force:
+                srcs = _merge(srcs, list(rp.sources))
+            self.required_message("route", "no-route-fits", sources=srcs)
+            self.add_trace("route", "no-route-fits",
+                           f"no route's condition holds for {who}: nothing reported",
+                           _merge(list(self.comp.source_ids(msg)), srcs))
+            return
         msg = self.cb.message("not-covered-no-route")
         self.required_message("route", "not-covered-no-route")
-        self.add_trace(
-            "route", "not-covered-no-route",
-            f"no route for {enc['payer']} {enc['modality']} ({enc['clinician']}) "
-            f"on {self.day}: not covered",
-            self.comp.source_ids(msg),
-        )
+        self.add_trace("route", "not-covered-no-route", f"no route for {who}: not covered",
+                       self.comp.source_ids(msg))
 
     def select(self, rp: RoutePlan) -> list[Selection]:
         enc, ctx, cb = self.enc, self.ctx, self.cb
@@ -324,11 +257,11 @@ class _Run:
             near = before[-1] if before else versions[0]
             replaced = near.get("replaced_by") or []
             extra.update(valid_from=versions[0].get("from"), valid_to=versions[-1].get("to"),
-                         replaced_by=replaced, validity=validity_phrase(versions),
+                         replaced_by=replaced, validity=validity_phrase(cb, versions),
                          replacement=replacement_phrase(
-                             near, self.day, cb, enc["payer"],
+                             cb, near, self.day, enc["payer"],
                              (cb.labels.get("payer") or {}).get(enc["payer"])),
-                         report=report_phrase(lines))
+                         report=report_phrase(cb, lines))
             srcs = self.comp.source_ids(near)
             self.required_message("requested", "requested-code-not-valid-on-date", extra, srcs)
             self.add_trace("requested", "requested-code-not-valid-on-date",
@@ -338,7 +271,7 @@ class _Run:
         if isinstance(status, dict) and status.get("status") not in PAYABLE_STATUSES:
             extra.update(status=status.get("status"), instead=status.get("instead"),
                          status_label=cb.label("status", status.get("status")),
-                         report=report_phrase(lines))
+                         report=report_phrase(cb, lines))
             srcs = self.comp.source_ids(status)
             self.required_message("requested", "requested-code-not-payable", extra, srcs)
             self.add_trace("requested", "requested-code-not-payable",
@@ -465,7 +398,7 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
     billable = True
     if route is None:
         billable = False
-        run.no_route()
+        run.no_route(plan.routes)
         selections: list[Selection] = []
         rules = plan.no_route_rules
         route_families: list[str] = []

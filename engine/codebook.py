@@ -92,6 +92,8 @@ class Codebook:
         self.faqs = list(b.get("faqs", []))
         # kind (payer, modality, clinician, patient_status, status, time_basis) -> value -> words
         self.labels: dict[str, dict[str, str]] = b.get("labels") or {}
+        # name -> words that fill {validity}, {replacement}, {report} (messages.yaml `phrases:`)
+        self.phrases: dict[str, str] = b.get("phrases") or {}
         self.modifiers_by_code: dict[str, list[dict[str, Any]]] = {}
         for m in b.get("modifiers", []):
             self.modifiers_by_code.setdefault(m.get("code"), []).append(m)

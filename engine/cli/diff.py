@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from engine.cli._common import add_codebook_option, make_fail
+
 DESCRIPTION = """\
 Show every value that differs between the codebook in force on FROM and on TO: codes added
 and ended, changed code values (label, time band, ...), payment status per payer, routes
@@ -49,13 +51,13 @@ def run(argv: list[str]) -> int:
     parser.add_argument("from_", metavar="FROM", help="year or YYYY-MM-DD")
     parser.add_argument("to", metavar="TO", help="year or YYYY-MM-DD")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    parser.add_argument(
-        "--codebook",
-        metavar="PATH",
+    # None: load_bundle takes codebook/ of this clone, else the engine's compiled bundle
+    add_codebook_option(
+        parser, metavar="PATH",
         help="codebook folder or compiled bundle (default: codebook/ of this clone, else the "
-        "engine's compiled bundle)",
-    )
+        "engine's compiled bundle)")
     args = parser.parse_args(argv)
+    fail = make_fail("diff")
 
     from engine.tooling.diff import (
         DiffError,
@@ -74,8 +76,7 @@ def run(argv: list[str]) -> int:
         d2 = parse_when(args.to, end=False)
         bundle = load_bundle(args.codebook)
     except (DiffError, LoadError, WriteError) as exc:
-        print(f"telecode diff: {exc}", file=sys.stderr)
-        return 2
+        return fail(str(exc))
     changes = diff_bundle(bundle, d1, d2)
     if args.format == "json":
         sys.stdout.write(render_json(changes, d1, d2))

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from engine.cli._common import add_codebook_option, codebook_folder, make_fail
+
 DESCRIPTION = """\
 Compare the CMS List of Medicare Telehealth Services for YEAR (a .zip holding an .xlsx or
 .csv, an .xlsx, or a .csv, as CMS publishes it) with the codebook's Medicare telehealth
@@ -51,21 +53,15 @@ def run(argv: list[str]) -> int:
     parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD",
                         help="first day the list holds (default: 1 January of YEAR; give the "
                              "day of a mid-year revision)")
-    parser.add_argument("--codebook", metavar="DIR", default=None,
-                        help="codebook folder (default: codebook/ of this clone)")
+    add_codebook_option(parser)
     args = parser.parse_args(argv)
-    if args.codebook is None:
-        from engine.tooling.paths import CODEBOOK_DIR
-
-        args.codebook = str(CODEBOOK_DIR)
+    args.codebook = codebook_folder(args.codebook)
 
     from engine.tooling import cms_list
     from engine.tooling.diff import DiffError, LoadError, load_bundle, parse_when
     from engine.tooling.write import WriteError
 
-    def fail(msg: str) -> int:
-        print(f"telecode import-cms-list: {msg}", file=sys.stderr)
-        return 2
+    fail = make_fail("import-cms-list")
 
     year = args.year
     if not 1990 <= year <= 2100:

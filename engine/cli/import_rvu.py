@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from engine.cli._common import add_codebook_option, codebook_folder, make_fail
+
 DESCRIPTION = """\
 Compare the STATUS CODE of a CMS National Physician Fee Schedule Relative Value File
 (PPRRVU*.csv, as CMS publishes it) with the codebook's Medicare payment status on the file's
@@ -42,26 +44,20 @@ def run(argv: list[str]) -> int:
     parser.add_argument("file", metavar="FILE", help="the PPRRVU CSV file")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--write", action="store_true", help="apply the differences as records")
-    parser.add_argument("--codebook", metavar="DIR", default=None,
-                        help="codebook folder (default: codebook/ of this clone)")
+    add_codebook_option(parser)
     parser.add_argument("--release", metavar="YYYY-MM-DD",
                         help="release date, when the file has no RELEASED line")
     parser.add_argument("--as-of", metavar="YYYY-MM-DD",
                         help="compare (and --write) on this date instead of the release date, "
                              "e.g. 2027-01-01 for a January file released in December")
     args = parser.parse_args(argv)
-    if args.codebook is None:
-        from engine.tooling.paths import CODEBOOK_DIR
-
-        args.codebook = str(CODEBOOK_DIR)
+    args.codebook = codebook_folder(args.codebook)
 
     from engine.tooling import rvu
     from engine.tooling.diff import DiffError, LoadError, load_bundle, parse_when
     from engine.tooling.write import WriteError
 
-    def fail(msg: str) -> int:
-        print(f"telecode import-rvu: {msg}", file=sys.stderr)
-        return 2
+    fail = make_fail("import-rvu")
 
     try:
         data = rvu.read_pprrvu(args.file)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from engine.cli._common import add_codebook_option, codebook_folder, make_fail
 
 DESCRIPTION = """\
 Prepare the review for YEAR: a worksheet listing every record still open at the end of
@@ -22,21 +23,15 @@ def run(argv: list[str]) -> int:
     parser.add_argument("year", metavar="YEAR", help="the year to prepare, e.g. 2027")
     parser.add_argument("-o", "--output", metavar="DIR",
                         help="folder for the worksheet (default: review-YEAR)")
-    parser.add_argument("--codebook", metavar="DIR", default=None,
-                        help="codebook folder (default: codebook/ of this clone)")
+    add_codebook_option(parser)
     args = parser.parse_args(argv)
-    if args.codebook is None:
-        from engine.tooling.paths import CODEBOOK_DIR
-
-        args.codebook = str(CODEBOOK_DIR)
+    args.codebook = codebook_folder(args.codebook)
 
     from engine.tooling import new_year
     from engine.tooling.diff import LoadError, load_bundle
     from engine.tooling.write import WriteError, compile_with_locations
 
-    def fail(msg: str) -> int:
-        print(f"telecode new-year: {msg}", file=sys.stderr)
-        return 2
+    fail = make_fail("new-year")
 
     if not (args.year.isdigit() and len(args.year) == 4):
         return fail(f"{args.year!r} is not a year — give one like 2027")

@@ -93,10 +93,12 @@ def build_bundle(index: Index) -> dict[str, Any]:
         telehealth_list.extend(data.get("entries", []))
     messages: list[dict[str, Any]] = []
     labels: dict[str, dict[str, str]] = {}
+    phrases: dict[str, str] = {}
     for _, data in of_kind("messages"):
         messages.extend(data.get("messages", []))
         for kind, words in sorted((data.get("labels") or {}).items()):
             labels.setdefault(kind, {}).update(words)
+        phrases.update(data.get("phrases") or {})
     faqs: list[dict[str, Any]] = []
     for _, data in of_kind("faq"):
         faqs.extend(data.get("faqs", []))
@@ -116,6 +118,8 @@ def build_bundle(index: Index) -> dict[str, Any]:
         "flexibilities": sorted(periods, key=_from_key),
         "conflicts": sorted(conflicts, key=lambda c: c["id"]),
         "messages": sorted(messages, key=lambda m: m["id"]),
+        # messages.yaml `phrases:` (schema default {}; lint engine-phrases requires each one)
+        "phrases": phrases,
         "faqs": faqs,
     }
     if labels:  # optional messages.yaml section: words for enum values

@@ -35,7 +35,8 @@ def test_bundle_text_is_sorted_two_space_json(tmp_path: Path) -> None:
     assert bundle["format"] == 1
     assert sorted(bundle) == sorted([
         "format", "meta", "sources", "families", "codes", "modifiers", "places_of_service",
-        "payers", "statuses", "routes", "rules", "flexibilities", "conflicts", "messages", "faqs",
+        "payers", "statuses", "routes", "rules", "flexibilities", "conflicts", "messages",
+        "phrases", "faqs",
     ])
 
 
@@ -76,6 +77,9 @@ def test_order_and_parents(tmp_path: Path) -> None:
     assert [m["id"] for m in bundle["messages"]] == [
         "not-covered-no-route", "requested-code-invalid"]
     assert [f["id"] for f in bundle["faqs"]] == ["faq-medicare-video"]
+    # messages.yaml `phrases:`, name -> text
+    assert bundle["phrases"]["report"] == "Report {lines}."
+    assert bundle["phrases"]["this_payer"] == "this payer"
 
 
 def test_defaults_are_filled_from_the_schema(tmp_path: Path) -> None:

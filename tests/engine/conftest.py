@@ -1,20 +1,25 @@
-"""Fixtures for the engine tests: a small hand-written bundle and, when compiled, the real one."""
+"""Fixtures for the engine tests: a small hand-written bundle and, when compiled, the real one;
+the YAML scenarios of tests/scenarios/ (`scenario` parameter, `scenarios` and `plain` fixtures)."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import functools
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
 
 from engine.codebook import DEFAULT_PATH, Codebook, load_codebook
 from engine.templates import set_strict
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_PATH = FIXTURES / "mini_bundle.json"
+SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +71,47 @@ def encounter(**kw: Any) -> dict[str, Any]:
 @pytest.fixture
 def enc():
     return encounter
+
+
+def _plain(value: Any) -> Any:
+    """YAML values as JSON a client would send: dates as strings, object keys as strings."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+@pytest.fixture
+def plain():
+    """plain(value): a YAML value as the JSON a client would send."""
+    return _plain
+
+
+@functools.cache
+def _load_scenarios() -> tuple[tuple[str, dict[str, Any]], ...]:
+    """Every scenario of tests/scenarios/*.yaml as ("<file stem>/<name>", scenario), file by
+    file in name order. The values are as YAML gives them (dates as dates): see `plain`."""
+    yaml = YAML(typ="safe", pure=True)
+    out: list[tuple[str, dict[str, Any]]] = []
+    for path in sorted(SCENARIO_DIR.glob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"))
+        assert isinstance(data, list), f"{path.name}: a scenario file is a YAML list"
+        for item in data:
+            out.append((f"{path.stem}/{item['name']}", item))
+    return tuple(out)
+
+
+@pytest.fixture(scope="session")
+def scenarios() -> tuple[tuple[str, dict[str, Any]], ...]:
+    """(name, scenario) for every YAML scenario; do not modify the scenarios."""
+    return _load_scenarios()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test taking a `scenario` argument runs once per YAML scenario (id: file/name)."""
+    if "scenario" in metafunc.fixturenames:
+        items = _load_scenarios()
+        metafunc.parametrize("scenario", [s for _, s in items], ids=[n for n, _ in items])

@@ -4,39 +4,14 @@ No message the real codebook writes shows a raw enum value such as audio_video."
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from ruamel.yaml import YAML
 
 import engine
 from engine.codebook import NO_RECORD, NOT_VALID_ON_DATE, Codebook
 from engine.encounter import CLINICIANS, MODALITIES, PATIENT_STATUSES, PAYERS
-
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _scenario_encounters() -> list[tuple[str, dict[str, Any]]]:
-    yaml = YAML(typ="safe", pure=True)
-    out = []
-    for path in sorted(SCENARIOS.glob("*.yaml")):
-        for item in yaml.load(path.read_text(encoding="utf-8")):
-            if "errors" not in item["expected"]:
-                out.append((f"{path.stem}/{item['name']}", _plain(item["encounter"])))
-    return out
 
 
 def _vocabulary(cb: Codebook) -> dict[str, set[str]]:
@@ -79,11 +54,12 @@ def test_label_fallback_never_shows_an_underscore(mini_cb):
     assert mini_cb.label("status", None) == ""
 
 
-def test_no_scenario_message_shows_a_raw_enum_value(real_cb):
+def test_no_scenario_message_shows_a_raw_enum_value(real_cb, scenarios, plain):
     raw = _raw_values(real_cb)
     assert {"audio_video", "non_em_practitioner", "not_valid"} <= raw
     bad = []
-    encounters = _scenario_encounters()
+    encounters = [(name, plain(item["encounter"])) for name, item in scenarios
+                  if "errors" not in item["expected"]]
     assert len(encounters) >= 80
     for name, enc in encounters:
         for text in _texts(engine.check(enc, real_cb)):

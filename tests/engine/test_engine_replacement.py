@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 import engine
-from engine.checker import codes_phrase
+from engine.codebook import CodebookError
+from engine.phrases import codes_phrase
+from engine.templates import set_strict
 
 
 def requested(result):
@@ -62,3 +64,23 @@ def test_real_bundle_99442_for_medicare_flags_98008_98015(real_cb):
     assert "For this encounter report 99213-93@10." in text
     commercial = requested(engine.check({**e, "payer": "commercial"}, real_cb))
     assert "It was replaced by 98008–98015. For this encounter report 98013@10." in commercial
+
+
+def test_phrases_are_the_bundles_words(make_cb, enc):
+    """The words come from the bundle's `phrases` (messages.yaml), not from Python."""
+    def edit(b):
+        b["phrases"]["replaced_by"] = "Its successor: {codes}."
+        b["phrases"]["report"] = "Bill {lines} instead."
+    res = engine.check(enc(date_of_service="2025-04-14", modality="virtual_checkin", minutes=8,
+                           requested_code="G2012"), make_cb(edit))
+    assert "Its successor: 98016. Bill 98016 instead." in requested(res)
+
+
+def test_a_missing_phrase_is_a_codebook_error_in_strict_mode(make_cb, enc):
+    cb = make_cb(lambda b: b["phrases"].pop("report"))
+    e = enc(date_of_service="2025-04-14", modality="virtual_checkin", minutes=8,
+            requested_code="G2012")
+    with pytest.raises(CodebookError, match="no phrase 'report'"):
+        engine.check(e, cb)
+    set_strict(False)  # production: the message still reads, without the missing phrase
+    assert requested(engine.check(e, cb)).endswith("It was replaced by 98016.")

@@ -6,6 +6,7 @@ import pytest
 
 import engine
 from engine.checker import _flexibility
+from engine.plan import _merge
 
 
 def ids(result):
@@ -80,6 +81,35 @@ def test_no_route_not_covered(mini_cb, enc):
                  "message": "No rule for medicaid audio_video on 2025-03-10: not covered.",
                  "sources": ["src-a"]}
     assert res["trace"][0]["rule"] == "not-covered-no-route"
+
+
+def _with_no_route_fits(b):
+    b["messages"].append({"id": "no-route-fits", "severity": "warning", "sources": [
+        {"id": "src-a", "locator": "x"}],
+        "text": "{payer} {modality}: no route fits on {date_of_service}.", "placeholders": []})
+
+
+def test_routes_in_force_but_none_fits(make_cb, enc):
+    """A route in force whose condition fails is not "no answer": no-route-fits, citing the
+    routes that did not fit; a payer with no route in force still gets not-covered-no-route."""
+    cb = make_cb(_with_no_route_fits)
+    res = engine.check(enc(modality="audio_only", minutes=25), cb)
+    assert res["billable"] is False and res["lines"] == []
+    route_sources = next(r for r in cb.bundle["routes"] if r["id"] == "medicare-audio-only")
+    srcs = _merge(["src-a"], [s["id"] for s in route_sources["sources"]])
+    assert res["warnings"][0] == {
+        "id": "no-route-fits", "severity": "warning",
+        "message": "medicare audio_only: no route fits on 2025-03-10.", "sources": srcs}
+    assert res["trace"][0] == {
+        "rule": "no-route-fits", "sources": srcs,
+        "outcome": "no route's condition holds for medicare audio_only (em_practitioner) on "
+                   "2025-03-10: nothing reported"}
+    # no route in force: the date (medicare audio-only starts in 2025), the payer, the clinician
+    for kw in ({"modality": "audio_only", "date_of_service": "2024-12-31"},
+               {"payer": "medicaid"}, {"clinician": "non_em_practitioner"}):
+        res = engine.check(enc(minutes=25, **kw), cb)
+        assert ids(res)[0] == "not-covered-no-route", kw
+        assert "no-route-fits" not in ids(res)
 
 
 def test_pos_null_for_non_telehealth_route(mini_cb, enc):

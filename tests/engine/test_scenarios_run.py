@@ -2,15 +2,15 @@
 
 OpenFisca-style: each scenario file is a YAML list of
     {name, notes?, encounter, expected: {billable, lines, warnings, not_warnings?,
-     checklist_contains?}}
+     all_warnings?, checklist_contains?, checklist?}}
 or, for invalid encounters, expected: {errors: [field, ...]} (the EncounterError must name at least
-these fields). One pytest test per scenario; run with
+these fields). One pytest test per scenario (the `scenario` parameter and the `scenarios` and
+`plain` fixtures come from conftest.py); run with
     python -m pytest tests/engine/test_scenarios_run.py
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -23,38 +23,13 @@ from ruamel.yaml import YAML
 import engine
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIO_DIR = ROOT / "tests" / "scenarios"
 CODEBOOK_DIR = ROOT / "codebook"
 DEFAULT_BUNDLE = ROOT / "engine" / "data" / "codebook.json"
 
 LINE_KEYS = ("code", "modifiers", "pos", "units")
-EXPECTED_KEYS = {"billable", "lines", "warnings", "not_warnings", "checklist_contains", "errors"}
+EXPECTED_KEYS = {"billable", "lines", "warnings", "not_warnings", "all_warnings",
+                 "checklist_contains", "checklist", "errors"}
 SCENARIO_KEYS = {"name", "notes", "encounter", "expected"}
-
-
-def _plain(value: Any) -> Any:
-    """YAML values as JSON a client would send: dates as strings, object keys as strings."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _load_scenarios() -> list[tuple[str, dict[str, Any]]]:
-    yaml = YAML(typ="safe", pure=True)
-    out: list[tuple[str, dict[str, Any]]] = []
-    for path in sorted(SCENARIO_DIR.glob("*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8"))
-        assert isinstance(data, list), f"{path.name}: a scenario file is a YAML list"
-        for item in data:
-            out.append((f"{path.stem}/{item['name']}", item))
-    return out
-
-
-SCENARIOS = _load_scenarios()
 
 
 def _bundle_is_fresh() -> bool:
@@ -85,21 +60,20 @@ def real_codebook(tmp_path_factory: pytest.TempPathFactory) -> engine.Codebook:
     return engine.load_codebook(out)
 
 
-def test_scenario_files_are_well_formed() -> None:
-    names = [name for name, _ in SCENARIOS]
+def test_scenario_files_are_well_formed(scenarios) -> None:
+    names = [name for name, _ in scenarios]
     assert len(names) == len(set(names)), "scenario names must be unique"
     assert len(names) >= 80
-    for name, sc in SCENARIOS:
+    for name, sc in scenarios:
         assert set(sc) <= SCENARIO_KEYS, f"{name}: unknown keys {set(sc) - SCENARIO_KEYS}"
         assert set(sc["expected"]) <= EXPECTED_KEYS, f"{name}: unknown expected keys"
         if "errors" not in sc["expected"]:
             assert "billable" in sc["expected"] and "lines" in sc["expected"], name
 
 
-@pytest.mark.parametrize("scenario", [s for _, s in SCENARIOS], ids=[n for n, _ in SCENARIOS])
-def test_scenario(scenario: dict[str, Any], real_codebook: engine.Codebook) -> None:
-    encounter = _plain(scenario["encounter"])
-    expected = _plain(scenario["expected"])
+def test_scenario(scenario: dict[str, Any], real_codebook: engine.Codebook, plain) -> None:
+    encounter = plain(scenario["encounter"])
+    expected = plain(scenario["expected"])
 
     if "errors" in expected:
         with pytest.raises(engine.EncounterError) as info:
@@ -131,6 +105,10 @@ def test_scenario(scenario: dict[str, Any], real_codebook: engine.Codebook) -> N
     assert not missing, f"missing warnings {missing}; got {ids}"
     unwanted = [w for w in expected.get("not_warnings", []) if w in ids]
     assert not unwanted, f"unexpected warnings {unwanted}"
+    if "all_warnings" in expected:
+        assert ids == expected["all_warnings"], f"warnings differ\n{why}"
+    if "checklist" in expected:
+        assert result["checklist"] == expected["checklist"]
     for text in expected.get("checklist_contains", []):
         assert any(text.lower() in item.lower() for item in result["checklist"]), (
             f"checklist has no item containing {text!r}: {result['checklist']}"
@@ -148,10 +126,11 @@ FAQS = _faqs()
 
 
 @pytest.mark.parametrize("faq", FAQS, ids=[f["id"] for f in FAQS])
-def test_faq_expected_result(faq: dict[str, Any], real_codebook: engine.Codebook) -> None:
+def test_faq_expected_result(faq: dict[str, Any], real_codebook: engine.Codebook, plain
+                             ) -> None:
     """Every FAQ's encounter gives the result the FAQ states (the site build checks it too)."""
-    result = engine.check(_plain(faq["encounter"]), real_codebook)
-    expected = _plain(faq["expected"])
+    result = engine.check(plain(faq["encounter"]), real_codebook)
+    expected = plain(faq["expected"])
     got = [{k: line[k] for k in ("code", "modifiers", "pos")} for line in result["lines"]]
     want = [{"code": ln["code"], "modifiers": ln.get("modifiers", []), "pos": ln.get("pos")}
             for ln in expected["lines"]]

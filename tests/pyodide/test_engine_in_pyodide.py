@@ -122,7 +122,9 @@ def test_engine_suite_passes_inside_pyodide(engine_wheel: Path) -> None:
     expected = _cpython_collected(files)
     assert expected > 0
 
-    extras = [arg for dist in extras_needed(files) for arg in ("--with", dist)]
+    # conftest.py (the scenario loader) may need an extra that no test file imports itself
+    conftest = [str((ENGINE_TESTS / "conftest.py").relative_to(ROOT))]
+    extras = [arg for dist in extras_needed(files + conftest) for arg in ("--with", dist)]
     proc = subprocess.run(
         [node, str(RUNNER), "--wheel", str(engine_wheel), *extras, "--", "-q", *files],
         cwd=ROOT, capture_output=True, text=True, check=False,
