@@ -493,6 +493,9 @@ class BatchChecker:
         self.memo_misses = 0  # outcomes computed (not those shared from another stretch)
         self._encounters: dict[tuple[int, str, tuple[Any, ...]], _Encounter] = {}
         self._bills: dict[tuple[tuple[str, ...], tuple[Any, ...]], _Billed] = {}
+        # what an outcome depends on (the answer as text, the billed part, payer, dates) ->
+        # the Outcome; see _compute
+        self._contents: dict[tuple[Any, ...], Outcome] = {}
         # (payer, modality, clinician) -> {stretch start: the first stretch start with the
         # same plan signature}; see _shared_day
         self._shared: dict[tuple[str, str, str], dict[str, str]] = {}
@@ -687,10 +690,25 @@ class BatchChecker:
             base = self.outcome((lid, enc.shared, cells))
             if not base.sensitive and base.reason_id not in _DATED_REASONS:
                 return base
-        self.memo_misses += 1
         # the billed part is shared by every row with the same billed cells
-        bill = self._billed_part(billed_cols, cells[nf:]) if billed_cols else _NO_BILLED
-        return self._compute_texts(day, rep, enc, bill)
+        bill_cells = cells[nf:]
+        bill = self._billed_part(billed_cols, bill_cells) if billed_cols else _NO_BILLED
+        a = enc.answer
+        if enc.errors or bill[5] or a.errors:
+            self.memo_misses += 1
+            return self._compute_texts(day, rep, enc, bill)
+        # encounters whose answers read the same (most differ only in ways that change
+        # nothing, e.g. 20 or 25 minutes at the same level) share the outcome of a billed part
+        ckey = (a.billable, a.expected, a.warnings, a.why, a.why_id, billed_cols, bill_cells,
+                enc.values.get("payer"), day, rep)
+        o = self._contents.get(ckey)
+        if o is None:
+            self.memo_misses += 1
+            o = self._compute_texts(day, rep, enc, bill)
+            if len(self._contents) >= self.memo_size:
+                self._contents.clear()
+            self._contents[ckey] = o
+        return o
 
     def _compute_texts(self, day: str, rep: str, enc: _Encounter, bill: _Billed) -> Outcome:
         """The outcome on `day` (of the stretch starting `rep`) of a row's encounter and
