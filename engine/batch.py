@@ -26,33 +26,54 @@ through the dates the codebook records (every `from`/`to`). So each date is mapp
 day of its stretch of days between two such dates (precomputed once per codebook), and:
 - memo level 1 (a dict, the cheapest lookup per row): the row's raw cells with that date ->
   the row's Outcome (verdict, reason, cells to write);
+- the encounter cells of a stretch -> the decoded encounter and the engine's answer; stretches
+  whose engine plans have the same signature for the payer, modality and clinician
+  (engine.plan.Compiled.plan_signature) share it, so the engine is asked about the first;
 - memo level 2 (a bounded LRU keyed by the tuple of normalised contract fields, so "yes" and
-  "true" meet): the encounter -> the engine's answer, asked once per stretch.
+  "true" meet): the encounter -> the engine's answer;
+- encounters whose answers read the same share the outcome of each billed part.
 A text that quotes the date of service (a reason, an engine message) is written for the row's
 own date: re-dated from a stand-in when the template shows that is exact, else the engine is
 asked about that day. So the memo never changes an answer (tests compare with a day-by-day
 check). Memory is bounded by the memo sizes and by the summary, which counts bounded keys
-(verdict, reason id, warning ids, error fields).
+(verdict, reason id, warning ids, error fields). Cell reading is in engine/batch_cells.py,
+the result types in engine/batch_results.py, the CSV -> CSV loop in engine/batch_csv.py.
 
 Standard library only (the engine core; the CLI adds a progress bar on top).
 """
 
 from __future__ import annotations
 
-import bisect
-import datetime as _dt
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import islice
-from operator import itemgetter
 from typing import Any, NamedTuple
 
+from engine.batch_cells import (
+    BrokenRow,
+    csv_field,
+    date_representatives,
+    decode_cell,
+    parse_billed_cells,
+    row_getter,
+    text_value,
+)
+from engine.batch_results import DAY as _DAY
+from engine.batch_results import (
+    OUTPUT_COLUMNS,
+    SHORT_COLUMNS,
+    VERDICTS,
+    BatchSummary,
+    Outcome,
+    RowResult,
+    _new_result,
+    invalid_outcome,
+)
 from engine.codebook import NOT_VALID_ON_DATE, PAYABLE_STATUSES, Codebook
 from engine.encounter import FIELDS
 from engine.errors import EncounterError
-from engine.lines import format_lines, parse_billed
+from engine.lines import format_lines
 from engine.templates import render
 
 __all__ = [
@@ -77,7 +98,6 @@ ID_COLUMN = "id"
 BILLED_COLUMNS = ("billed_code", "billed_modifiers", "billed_pos")
 CONTRACT_COLUMNS = tuple(FIELDS)
 REQUIRED_COLUMNS = tuple(name for name, f in FIELDS.items() if f.required)
-VERDICTS = ("ok", "mismatch", "not_billable", "invalid")
 DEFAULT_CACHE_SIZE = 1 << 15
 MAX_UNREADABLE_IN_A_ROW = 100  # check_table(skip=...): give up after this many in a row
 
@@ -97,87 +117,9 @@ MESSAGES: dict[str, str] = {
     "batch-wrong-pos": "POS {billed_pos} on {code}; expected {expected}",
     "batch-wrong-units": "{units} units of {code}; expected {expected}",
 }
-# Input-format problems (not domain facts): how a cell must be written.
-_BAD_JSON = "is not valid JSON ({detail}); write an object such as {{\"0\": 5, \"2\": 3}}"
-_BAD_BILLED_CODE = (
-    "must be a five-character code such as 99213, or billed lines such as 99214-95@10;99458x2"
-)
-_BAD_MODIFIER = "{value!r} is not a modifier; write two characters, several separated by ';'"
-_BAD_POS = "{value!r} is not a place of service; write two digits such as 02 or 10"
-_BOTH_FORMS = "give modifiers and POS either inside billed_code or in their own columns, not both"
-
-_INT_RE = re.compile(r"^[+-]?[0-9]+$")
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_CODE_RE = re.compile(r"^[0-9A-Z]{5}$")
-_MOD_RE = re.compile(r"^[0-9A-Z]{2}$")
-_MOD_SPLIT = re.compile(r"[;,\s]+")
-_COMPACT = re.compile(r"[-@;]|X[0-9]+$")
-_TRUE = frozenset({"true", "yes", "1", "y", "t"})
-_FALSE = frozenset({"false", "no", "0", "n", "f"})
-_KIND = {name: f.kind for name, f in FIELDS.items()}
 _MODALITIES = frozenset(FIELDS["modality"].choices or ())
 _CLINICIANS = frozenset(FIELDS["clinician"].choices or ())
 _DEFAULT_CLINICIAN = FIELDS["clinician"].default
-_QUOTE = re.compile(r'[",\r\n]')
-_DAY = "\x00date\x00"  # a stand-in date of service in texts made once per date stretch
-
-
-# ---- dates: one representative day per stretch of days the codebook treats alike ------------
-def _walk_dates(node: Any, out: set[str], in_when: bool = False) -> None:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("from", "to") and isinstance(value, str) and _DATE_RE.match(value):
-                out.add(value if key == "from" else _next_day(value))
-            elif key == "when" or in_when:
-                _walk_dates(value, out, True)
-            elif isinstance(value, (dict, list)):
-                _walk_dates(value, out, False)
-            if in_when and isinstance(value, str) and _DATE_RE.match(value):
-                out.add(value)
-                out.add(_next_day(value))
-    elif isinstance(node, list):
-        for item in node:
-            if in_when and isinstance(item, str) and _DATE_RE.match(item):
-                out.add(item)
-                out.add(_next_day(item))
-            else:
-                _walk_dates(item, out, in_when)
-
-
-def _next_day(day: str) -> str:
-    try:
-        return (_dt.date.fromisoformat(day) + _dt.timedelta(days=1)).isoformat()
-    except ValueError:
-        return day
-
-
-def date_representatives(bundle: Mapping[str, Any]) -> dict[str, str]:
-    """Map every day the bundle covers to the first day of its stretch.
-
-    A stretch runs from one boundary to the day before the next, where the boundaries are
-    every `from` date in the bundle, every day after a `to` date, and any date a `when`
-    condition names. Inside a stretch no dated record starts or ends, so the engine's lines,
-    warning ids and billable flag are the same on every day of it.
-    """
-    bounds: set[str] = set()
-    _walk_dates(bundle, bounds)
-    covers = (bundle.get("meta") or {}).get("covers") or {}
-    start, end = covers.get("from"), covers.get("to")
-    if not (isinstance(start, str) and isinstance(end, str)):
-        return {}
-    try:
-        day, last = _dt.date.fromisoformat(start), _dt.date.fromisoformat(end)
-    except ValueError:
-        return {}
-    bounds.add(start)
-    ordered = sorted(bounds)
-    out: dict[str, str] = {}
-    one = _dt.timedelta(days=1)
-    while day <= last:
-        text = day.isoformat()
-        out[text] = ordered[bisect.bisect_right(ordered, text) - 1]
-        day += one
-    return out
 
 
 # ---- outcomes -----------------------------------------------------------------------------
@@ -212,248 +154,7 @@ _BILLED_MEMO_SIZE = 4096
 _DATED_REASONS = frozenset({"code-not-valid-on-date", "not-payable", "wrong-code"})
 
 
-class Outcome:
-    """The memoised answer for one distinct row (shared by every row with the same cells)."""
-
-    __slots__ = (
-        "billable", "lines", "expected", "warnings", "billed", "verdict", "reason", "reason_id",
-        "errors", "cells", "short_cells", "sensitive", "skey", "day_template", "checked",
-        "csv_full", "csv_short",
-    )
-
-    def __init__(self, billable: bool | None, lines: tuple[dict[str, Any], ...], expected: str,
-                 warnings: tuple[str, ...], billed: str, verdict: str, reason: str,
-                 reason_id: str, errors: tuple[dict[str, str], ...], checked: bool) -> None:
-        self.billable = billable
-        self.lines = lines
-        self.expected = expected
-        self.warnings = warnings
-        self.billed = billed
-        self.verdict = verdict          # "" when the row has no billed columns
-        self.reason = reason
-        self.reason_id = reason_id
-        self.errors = errors
-        bill = "" if billable is None else ("true" if billable else "false")
-        err = " | ".join(f"{e['field']}: {e['message']}" for e in errors) if errors else ""
-        # CSV cells after the id, in OUTPUT_COLUMNS order
-        warned = ";".join(warnings)
-        self.cells = (bill, expected, warned, billed, verdict, reason, err)
-        self.short_cells = (bill, expected, warned, err)  # input without billed columns
-        self.sensitive = False
-        self.day_template: str | None = None  # the reason with _DAY for the date of service
-        self.checked = checked
-        # the cells as CSV text after the id (",a,b,..."), made on first use by csv_tail
-        self.csv_full: str | None = None
-        self.csv_short: str | None = None
-        # what the summary counts (bounded: no free text in it)
-        self.skey = (
-            verdict if checked else ("invalid" if errors else ""),
-            reason_id,
-            warnings,
-            billable,
-            tuple(sorted({e["field"] for e in errors})) if errors else (),
-        )
-
-    def csv_tail(self, billed: bool) -> str:
-        """`cells` (or `short_cells` when not `billed`) as CSV text, each after a comma."""
-        cells = self.cells if billed else self.short_cells
-        if _QUOTE.search("\0".join(cells)) is None:  # no cell needs quotes
-            text = "," + ",".join(cells)
-        else:
-            text = "," + ",".join(map(csv_field, cells))
-        if billed:
-            self.csv_full = text
-        else:
-            self.csv_short = text
-        return text
-
-    def on_day(self, day: str) -> Outcome:
-        """This outcome for another day of its date stretch (`day_template` is set)."""
-        assert self.day_template is not None
-        o = Outcome(self.billable, self.lines, self.expected, self.warnings, self.billed,
-                    self.verdict, self.day_template.replace(_DAY, day), self.reason_id,
-                    self.errors, self.checked)
-        o.sensitive = True
-        return o
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "billable": self.billable,
-            "expected": self.expected,
-            "warnings": list(self.warnings),
-            "billed": self.billed,
-            "verdict": self.verdict,
-            "reason": self.reason,
-            "errors": [dict(e) for e in self.errors],
-        }
-
-
-# CSV output columns: the id, then Outcome.cells (or short_cells), then the input's extras
-OUTPUT_COLUMNS = ("id", "billable", "expected", "warnings", "billed", "verdict", "reason", "errors")
-SHORT_COLUMNS = ("id", "billable", "expected", "warnings", "errors")
-
-
-class RowResult(NamedTuple):
-    """One input row's answer: its number (1-based), id, shared Outcome and input row."""
-
-    number: int
-    id: Any
-    outcome: Outcome
-    row: Any
-
-    @property
-    def billable(self) -> bool | None:
-        return self.outcome.billable
-
-    @property
-    def expected(self) -> str:
-        return self.outcome.expected
-
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        return self.outcome.warnings
-
-    @property
-    def verdict(self) -> str:
-        return self.outcome.verdict
-
-    @property
-    def reason(self) -> str:
-        return self.outcome.reason
-
-    @property
-    def errors(self) -> tuple[dict[str, str], ...]:
-        return self.outcome.errors
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, **self.outcome.as_dict()}
-
-
-_new_result = partial(tuple.__new__, RowResult)  # RowResult from a plain tuple, at C speed
-
-
-class BatchSummary:
-    """Counts over a batch, in memory bounded by the number of distinct summary keys.
-
-    Rows are first counted per Outcome object (an identity-hashed dict: the cheapest count
-    per row); every `fold_every` distinct outcomes, and before any report, those counts are
-    folded into counts per summary key, so evicted memo entries are never kept alive for long.
-    """
-
-    def __init__(self, max_examples: int = 20, fold_every: int = 4096) -> None:
-        self.counts: dict[tuple[Any, ...], int] = {}
-        self.pending: dict[Outcome, int] = {}
-        self.examples: list[dict[str, Any]] = []
-        self.max_examples = max_examples
-        self.fold_every = fold_every
-
-    def fold(self) -> None:
-        counts = self.counts
-        for o, n in self.pending.items():
-            counts[o.skey] = counts.get(o.skey, 0) + n
-        self.pending.clear()
-
-    @property
-    def rows(self) -> int:
-        self.fold()
-        return sum(self.counts.values())
-
-    def count(self, o: Outcome) -> None:
-        """Count one row with outcome `o` (the hot path; see also `add`)."""
-        pending = self.pending
-        n = pending.get(o)
-        if n is None:
-            pending[o] = 1
-            if len(pending) >= self.fold_every:
-                self.fold()
-        else:
-            pending[o] = n + 1
-
-    def add(self, result: RowResult) -> None:
-        """Count a row and keep its errors as an example when it is invalid."""
-        self.count(result.outcome)
-        if result.outcome.errors:
-            self.example(result.number, result.id, result.outcome)
-
-    def example(self, number: int, rid: Any, o: Outcome) -> None:
-        """Keep an invalid row's errors (the first `max_examples` only)."""
-        if len(self.examples) < self.max_examples:
-            self.examples.append({"row": number, "id": rid,
-                                  "errors": [dict(e) for e in o.errors]})
-
-    def as_json(self) -> dict[str, Any]:
-        self.fold()
-        verdicts = dict.fromkeys(VERDICTS, 0)
-        reasons: dict[str, int] = {}
-        warnings: dict[str, int] = {}
-        fields: dict[str, int] = {}
-        invalid = billable = checked = 0
-        for (verdict, reason_id, warning_ids, is_billable, error_fields), n in self.counts.items():
-            if verdict:
-                verdicts[verdict] = verdicts.get(verdict, 0) + n
-            if verdict in ("ok", "mismatch", "not_billable"):
-                checked += n
-            if verdict in ("mismatch", "not_billable") and reason_id:
-                reasons[reason_id] = reasons.get(reason_id, 0) + n
-            if error_fields:
-                invalid += n
-                for f in error_fields:
-                    fields[f] = fields.get(f, 0) + n
-            if is_billable:
-                billable += n
-            for w in warning_ids:
-                warnings[w] = warnings.get(w, 0) + n
-        return {
-            "rows": sum(self.counts.values()),
-            "billable": billable,
-            "checked": checked,
-            "ok": verdicts["ok"],
-            "mismatch": verdicts["mismatch"],
-            "not_billable": verdicts["not_billable"],
-            "invalid": invalid,
-            "mismatches_by_reason": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "warnings_by_id": dict(sorted(warnings.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "invalid_by_field": dict(sorted(fields.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "invalid_examples": list(self.examples),
-        }
-
-    def failed(self) -> bool:
-        """True when a row is invalid, mismatched or billed but not billable (--strict)."""
-        self.fold()
-        return any(k[0] in ("mismatch", "not_billable", "invalid") or k[4] for k in self.counts)
-
-    def text(self) -> str:
-        s = self.as_json()
-        out = [f"{s['rows']} rows: {s['billable']} billable, {s['invalid']} invalid"]
-        if s["checked"] or s["mismatch"] or s["not_billable"]:
-            out[0] += (f"; billed lines: {s['ok']} ok, {s['mismatch']} mismatch, "
-                       f"{s['not_billable']} not billable")
-        if s["mismatches_by_reason"]:
-            out.append("mismatches by reason:")
-            out += [f"  {k}: {v}" for k, v in s["mismatches_by_reason"].items()]
-        if s["warnings_by_id"]:
-            out.append("warnings by id:")
-            out += [f"  {k}: {v}" for k, v in s["warnings_by_id"].items()]
-        if s["invalid_by_field"]:
-            out.append("invalid rows by field:")
-            out += [f"  {k}: {v}" for k, v in s["invalid_by_field"].items()]
-        return "\n".join(out)
-
-
 # ---- the checker ----------------------------------------------------------------------------
-def _text_value(value: Any) -> str:
-    """A JSON value as the text a CSV cell would hold (so both inputs share one path)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    return json.dumps(value, sort_keys=True)
-
-
 class BatchChecker:
     """Checks rows against one codebook with a memo; reuse it across files of one run.
 
@@ -650,11 +351,11 @@ class BatchChecker:
             cells = get(row)
             if not set(map(type, cells)) <= text_only:
                 lid = full
-                cells = tuple(_text_value(row.get(n)) for n in names) + tuple(
-                    None if n not in row else _text_value(row[n]) for n in BILLED_COLUMNS)
+                cells = tuple(text_value(row.get(n)) for n in names) + tuple(
+                    None if n not in row else text_value(row[n]) for n in BILLED_COLUMNS)
             day = row.get("date_of_service")
             if type(day) is not str:
-                day = _text_value(day)
+                day = text_value(day)
             rep = reps.get(day, day)
             o = memo_get((lid, rep, cells)) or outcome((lid, rep, cells))
             if o.sensitive and rep != day:
@@ -738,7 +439,7 @@ class BatchChecker:
             errors: list[dict[str, str]] = []
             items: list[tuple[str, Any]] = []
             for name, text in zip(self._layouts[lid][0], cells, strict=False):
-                if text and (value := _decode(name, text, errors)) is not None:
+                if text and (value := decode_cell(name, text, errors)) is not None:
                     items.append((name, value))
             values = dict(items)
             day = self._shared_day(rep, values) if self._share_days else rep
@@ -784,7 +485,7 @@ class BatchChecker:
         if bill is None:
             values = dict(zip(cols, cells, strict=True))
             errors: list[dict[str, str]] = []
-            lines, cmp_mods, cmp_pos, cmp_units = _billed(values, errors)
+            lines, cmp_mods, cmp_pos, cmp_units = parse_billed_cells(values, errors)
             has_billed = any(v is not None for v in cells)
             bill = (has_billed, lines, cmp_mods, cmp_pos, cmp_units, tuple(errors),
                     format_lines(lines))
@@ -855,7 +556,7 @@ class BatchChecker:
         the engine's answer and its billed part."""
         has_billed, billed_lines, cmp_mods, cmp_pos, cmp_units, _, billed_text = bill
         if answer.errors or errors:
-            return _invalid(errors + [dict(e) for e in answer.errors], has_billed)
+            return invalid_outcome(errors + [dict(e) for e in answer.errors], has_billed)
         billable, lines, expected, warnings = (answer.billable, answer.lines, answer.expected,
                                                answer.warnings)
         if not has_billed:
@@ -947,110 +648,14 @@ class BatchChecker:
         return render(template, ctx)
 
     def _too_many_cells(self, got: int, width: int, has_billed: bool) -> Outcome:
-        return _invalid([{"field": "row", "message": f"has {got} cells but the header has "
+        return invalid_outcome([{"field": "row", "message": f"has {got} cells but the header has "
                           f"{width}; quote cells that contain commas"}], has_billed)
 
     def _not_an_object(self, row: Any) -> Outcome:
         if isinstance(row, BrokenRow):
-            return _invalid([{"field": "line", "message": row.message}], True)
-        return _invalid([{"field": "line", "message": "must be a JSON object {...}, got "
+            return invalid_outcome([{"field": "line", "message": row.message}], True)
+        return invalid_outcome([{"field": "line", "message": "must be a JSON object {...}, got "
                           f"{type(row).__name__}"}], True)
-
-
-class BrokenRow:
-    """A row that could not be read (a JSONL line that is not JSON, a CSV record the csv
-    module rejects). It has no cells: `len()` is 0."""
-
-    __slots__ = ("message",)
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-    def __len__(self) -> int:
-        return 0
-
-
-def _invalid(errors: list[dict[str, str]], has_billed: bool) -> Outcome:
-    return Outcome(None, (), "", (), "", "invalid" if has_billed else "", "", "invalid",
-                   tuple(errors), has_billed)
-
-
-def csv_field(value: Any) -> str:
-    """One CSV field exactly as csv.writer writes it (QUOTE_MINIMAL)."""
-    text = value if isinstance(value, str) else str(value)
-    if _QUOTE.search(text):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def row_getter(idx: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
-    """A function giving the tuple of a row's items at `idx` (always a tuple)."""
-    if not idx:
-        return lambda row: ()
-    if len(idx) == 1:
-        i = idx[0]
-        return lambda row: (row[i],)
-    return itemgetter(*idx)  # type: ignore[return-value]
-
-
-def _decode(name: str, text: str, errors: list[dict[str, str]]) -> Any:
-    """Cell text -> the contract value (None = absent). Text that does not parse is passed on
-    unchanged so the engine reports it with its own words."""
-    text = text.strip()
-    if not text:
-        return None
-    kind = _KIND[name]
-    if kind == "int":
-        return int(text) if _INT_RE.match(text) else text
-    if kind == "bool":
-        low = text.lower()
-        if low in _TRUE:
-            return True
-        if low in _FALSE:
-            return False
-        return text
-    if kind == "minutes_by_day":
-        try:
-            return json.loads(text)
-        except ValueError as exc:
-            errors.append({"field": name, "message": _BAD_JSON.format(detail=exc)})
-            return None
-    return text
-
-
-def _billed(values: dict[str, Any], errors: list[dict[str, str]]
-            ) -> tuple[list[dict[str, Any]], bool, bool, bool]:
-    """The billed lines and which parts of them to compare."""
-    code = (values.get("billed_code") or "").strip().upper()
-    mods_text = (values.get("billed_modifiers") or "").strip().upper()
-    pos_text = (values.get("billed_pos") or "").strip()
-    cmp_mods = values.get("billed_modifiers") is not None
-    cmp_pos = values.get("billed_pos") is not None
-    if not code:
-        return [], cmp_mods, cmp_pos, False
-    if _COMPACT.search(code):
-        try:
-            lines = parse_billed(code)
-        except ValueError as exc:
-            errors.append({"field": "billed_code", "message": str(exc)})
-            return [], False, False, False
-        if mods_text or pos_text:
-            errors.append({"field": "billed_code", "message": _BOTH_FORMS})
-        return lines, True, True, True
-    if not _CODE_RE.match(code):
-        errors.append({"field": "billed_code", "message": _BAD_BILLED_CODE})
-        return [], False, False, False
-    mods = [m for m in _MOD_SPLIT.split(mods_text) if m]
-    for m in mods:
-        if not _MOD_RE.match(m):
-            errors.append({"field": "billed_modifiers", "message": _BAD_MODIFIER.format(value=m)})
-    pos: str | None = None
-    if pos_text:
-        if pos_text.isdigit() and len(pos_text) <= 2:
-            pos = pos_text.zfill(2)
-        else:
-            errors.append({"field": "billed_pos", "message": _BAD_POS.format(value=pos_text)})
-    return [{"code": code, "modifiers": mods, "pos": pos, "units": 1}], cmp_mods, cmp_pos, False
 
 
 def _representatives(cb: Codebook) -> dict[str, str]:

@@ -1,0 +1,251 @@
+"""What a batch row gets: its Outcome (shared by every row with the same cells), the RowResult
+the library yields, and the BatchSummary counted over a run.
+
+Standard library only (the engine core).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, NamedTuple
+
+from engine.batch_cells import NEEDS_QUOTES, csv_field
+
+__all__ = ["BatchSummary", "OUTPUT_COLUMNS", "Outcome", "RowResult", "SHORT_COLUMNS", "VERDICTS",
+           "invalid_outcome"]
+
+VERDICTS = ("ok", "mismatch", "not_billable", "invalid")
+DAY = "\x00date\x00"  # a stand-in date of service in texts made once per date stretch
+
+
+class Outcome:
+    """The memoised answer for one distinct row (shared by every row with the same cells)."""
+
+    __slots__ = (
+        "billable", "lines", "expected", "warnings", "billed", "verdict", "reason", "reason_id",
+        "errors", "cells", "short_cells", "sensitive", "skey", "day_template", "checked",
+        "csv_full", "csv_short",
+    )
+
+    def __init__(self, billable: bool | None, lines: tuple[dict[str, Any], ...], expected: str,
+                 warnings: tuple[str, ...], billed: str, verdict: str, reason: str,
+                 reason_id: str, errors: tuple[dict[str, str], ...], checked: bool) -> None:
+        self.billable = billable
+        self.lines = lines
+        self.expected = expected
+        self.warnings = warnings
+        self.billed = billed
+        self.verdict = verdict          # "" when the row has no billed columns
+        self.reason = reason
+        self.reason_id = reason_id
+        self.errors = errors
+        bill = "" if billable is None else ("true" if billable else "false")
+        err = " | ".join(f"{e['field']}: {e['message']}" for e in errors) if errors else ""
+        # CSV cells after the id, in OUTPUT_COLUMNS order
+        warned = ";".join(warnings)
+        self.cells = (bill, expected, warned, billed, verdict, reason, err)
+        self.short_cells = (bill, expected, warned, err)  # input without billed columns
+        self.sensitive = False
+        self.day_template: str | None = None  # the reason with DAY for the date of service
+        self.checked = checked
+        # the cells as CSV text after the id (",a,b,..."), made on first use by csv_tail
+        self.csv_full: str | None = None
+        self.csv_short: str | None = None
+        # what the summary counts (bounded: no free text in it)
+        self.skey = (
+            verdict if checked else ("invalid" if errors else ""),
+            reason_id,
+            warnings,
+            billable,
+            tuple(sorted({e["field"] for e in errors})) if errors else (),
+        )
+
+    def csv_tail(self, billed: bool) -> str:
+        """`cells` (or `short_cells` when not `billed`) as CSV text, each after a comma."""
+        cells = self.cells if billed else self.short_cells
+        if NEEDS_QUOTES.search("\0".join(cells)) is None:  # no cell needs quotes
+            text = "," + ",".join(cells)
+        else:
+            text = "," + ",".join(map(csv_field, cells))
+        if billed:
+            self.csv_full = text
+        else:
+            self.csv_short = text
+        return text
+
+    def on_day(self, day: str) -> Outcome:
+        """This outcome for another day of its date stretch (`day_template` is set)."""
+        assert self.day_template is not None
+        o = Outcome(self.billable, self.lines, self.expected, self.warnings, self.billed,
+                    self.verdict, self.day_template.replace(DAY, day), self.reason_id,
+                    self.errors, self.checked)
+        o.sensitive = True
+        return o
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "billable": self.billable,
+            "expected": self.expected,
+            "warnings": list(self.warnings),
+            "billed": self.billed,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "errors": [dict(e) for e in self.errors],
+        }
+
+
+# CSV output columns: the id, then Outcome.cells (or short_cells), then the input's extras
+OUTPUT_COLUMNS = ("id", "billable", "expected", "warnings", "billed", "verdict", "reason", "errors")
+SHORT_COLUMNS = ("id", "billable", "expected", "warnings", "errors")
+
+
+class RowResult(NamedTuple):
+    """One input row's answer: its number (1-based), id, shared Outcome and input row."""
+
+    number: int
+    id: Any
+    outcome: Outcome
+    row: Any
+
+    @property
+    def billable(self) -> bool | None:
+        return self.outcome.billable
+
+    @property
+    def expected(self) -> str:
+        return self.outcome.expected
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.outcome.warnings
+
+    @property
+    def verdict(self) -> str:
+        return self.outcome.verdict
+
+    @property
+    def reason(self) -> str:
+        return self.outcome.reason
+
+    @property
+    def errors(self) -> tuple[dict[str, str], ...]:
+        return self.outcome.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, **self.outcome.as_dict()}
+
+
+_new_result = partial(tuple.__new__, RowResult)  # RowResult from a plain tuple, at C speed
+
+
+class BatchSummary:
+    """Counts over a batch, in memory bounded by the number of distinct summary keys.
+
+    Rows are first counted per Outcome object (an identity-hashed dict: the cheapest count
+    per row); every `fold_every` distinct outcomes, and before any report, those counts are
+    folded into counts per summary key, so evicted memo entries are never kept alive for long.
+    """
+
+    def __init__(self, max_examples: int = 20, fold_every: int = 4096) -> None:
+        self.counts: dict[tuple[Any, ...], int] = {}
+        self.pending: dict[Outcome, int] = {}
+        self.examples: list[dict[str, Any]] = []
+        self.max_examples = max_examples
+        self.fold_every = fold_every
+
+    def fold(self) -> None:
+        counts = self.counts
+        for o, n in self.pending.items():
+            counts[o.skey] = counts.get(o.skey, 0) + n
+        self.pending.clear()
+
+    @property
+    def rows(self) -> int:
+        self.fold()
+        return sum(self.counts.values())
+
+    def count(self, o: Outcome) -> None:
+        """Count one row with outcome `o` (the hot path; see also `add`)."""
+        pending = self.pending
+        n = pending.get(o)
+        if n is None:
+            pending[o] = 1
+            if len(pending) >= self.fold_every:
+                self.fold()
+        else:
+            pending[o] = n + 1
+
+    def add(self, result: RowResult) -> None:
+        """Count a row and keep its errors as an example when it is invalid."""
+        self.count(result.outcome)
+        if result.outcome.errors:
+            self.example(result.number, result.id, result.outcome)
+
+    def example(self, number: int, rid: Any, o: Outcome) -> None:
+        """Keep an invalid row's errors (the first `max_examples` only)."""
+        if len(self.examples) < self.max_examples:
+            self.examples.append({"row": number, "id": rid,
+                                  "errors": [dict(e) for e in o.errors]})
+
+    def as_json(self) -> dict[str, Any]:
+        self.fold()
+        verdicts = dict.fromkeys(VERDICTS, 0)
+        reasons: dict[str, int] = {}
+        warnings: dict[str, int] = {}
+        fields: dict[str, int] = {}
+        invalid = billable = checked = 0
+        for (verdict, reason_id, warning_ids, is_billable, error_fields), n in self.counts.items():
+            if verdict:
+                verdicts[verdict] = verdicts.get(verdict, 0) + n
+            if verdict in ("ok", "mismatch", "not_billable"):
+                checked += n
+            if verdict in ("mismatch", "not_billable") and reason_id:
+                reasons[reason_id] = reasons.get(reason_id, 0) + n
+            if error_fields:
+                invalid += n
+                for f in error_fields:
+                    fields[f] = fields.get(f, 0) + n
+            if is_billable:
+                billable += n
+            for w in warning_ids:
+                warnings[w] = warnings.get(w, 0) + n
+        return {
+            "rows": sum(self.counts.values()),
+            "billable": billable,
+            "checked": checked,
+            "ok": verdicts["ok"],
+            "mismatch": verdicts["mismatch"],
+            "not_billable": verdicts["not_billable"],
+            "invalid": invalid,
+            "mismatches_by_reason": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "warnings_by_id": dict(sorted(warnings.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "invalid_by_field": dict(sorted(fields.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "invalid_examples": list(self.examples),
+        }
+
+    def failed(self) -> bool:
+        """True when a row is invalid, mismatched or billed but not billable (--strict)."""
+        self.fold()
+        return any(k[0] in ("mismatch", "not_billable", "invalid") or k[4] for k in self.counts)
+
+    def text(self) -> str:
+        s = self.as_json()
+        out = [f"{s['rows']} rows: {s['billable']} billable, {s['invalid']} invalid"]
+        if s["checked"] or s["mismatch"] or s["not_billable"]:
+            out[0] += (f"; billed lines: {s['ok']} ok, {s['mismatch']} mismatch, "
+                       f"{s['not_billable']} not billable")
+        if s["mismatches_by_reason"]:
+            out.append("mismatches by reason:")
+            out += [f"  {k}: {v}" for k, v in s["mismatches_by_reason"].items()]
+        if s["warnings_by_id"]:
+            out.append("warnings by id:")
+            out += [f"  {k}: {v}" for k, v in s["warnings_by_id"].items()]
+        if s["invalid_by_field"]:
+            out.append("invalid rows by field:")
+            out += [f"  {k}: {v}" for k, v in s["invalid_by_field"].items()]
+        return "\n".join(out)
+
+
+def invalid_outcome(errors: list[dict[str, str]], has_billed: bool) -> Outcome:
+    return Outcome(None, (), "", (), "", "invalid" if has_billed else "", "", "invalid",
+                   tuple(errors), has_billed)
