@@ -94,6 +94,7 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
     plain: dict[str, Any] = {}  # joined cells of a plain line -> Outcome
     plain_get = plain.get
     plain_size = max(checker.memo_size, 1)
+    flush_every = _FLUSH_EVERY
     outcome = checker.outcome
     reps_get = checker.reps.get
     pending = summary.pending
@@ -158,8 +159,7 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
             key = rep + "," + join(get(row))
             o = plain_get(key)
             if o is None:
-                cells = get(row)
-                o = memo_get((lid, rep, cells)) or outcome((lid, rep, cells))
+                o = outcome((lid, rep, get(row)))
                 if len(plain) >= plain_size:
                     plain.clear()
                 plain[key] = o
@@ -192,11 +192,11 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
             append(f"{rid}{tail},{join(extras(row))}\n")
         else:
             append(f"{rid}{tail}\n")
-        if len(buf) >= _FLUSH_EVERY:
+        if len(buf) >= flush_every:
             write("".join(buf))
             buf.clear()
             if tick is not None:
-                tick(_FLUSH_EVERY)
+                tick(flush_every)
     if buf:
         write("".join(buf))
         if tick is not None:

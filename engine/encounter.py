@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import functools
 import re
 import reprlib
 from dataclasses import dataclass
@@ -179,6 +180,12 @@ def _check_minutes_by_day(value: Any, name: str) -> tuple[dict[str, int] | None,
     return {str(d): out[d] for d in sorted(out)}, []
 
 
+@functools.lru_cache(maxsize=256)
+def _close_choice(value: str, choices: tuple[str, ...]) -> list[str]:
+    """The choice closest to `value` (difflib; remembered: a batch repeats its typos)."""
+    return difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+
+
 def _suggest(key: str) -> str:
     matches = difflib.get_close_matches(key, list(FIELDS), n=1, cutoff=0.6)
     if matches:
@@ -297,7 +304,7 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
             else:
                 hint = ""
                 if isinstance(value, str):
-                    close = difflib.get_close_matches(value, f.choices, n=1, cutoff=0.6)
+                    close = _close_choice(value, f.choices)
                     if close:
                         hint = f"; did you mean {close[0]!r}?"
                 err(name, f"must be one of {', '.join(f.choices)}, got {_short(value)}{hint}")
