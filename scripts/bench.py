@@ -9,8 +9,11 @@ correct billed lines, some mismatches, some invalid rows), then measures rows pe
 - `telecode batch` as a command (a new process: start-up and codebook load included; with
   Python's bytecode cache, as an installed telecode has it),
 
-each on a fresh memo (cold), best of --repeat runs. `--json FILE` writes the numbers for the
-site's /performance/ page.
+each on a fresh memo (cold), in --repeat rounds: a round runs the read and every variant one
+after the other, so each ratio compares runs made at the same machine speed (a shared
+machine's speed drifts by tens of percent). Rows per second are the best of the rounds; ratios
+are the medians of the rounds' ratios. `--json FILE` writes the numbers for the site's
+/performance/ page.
 
     scripts/bench                      # 100 000 rows
     scripts/bench --rows 20000 --json docs/_data/benchmark.json
@@ -28,6 +31,7 @@ import os
 import platform
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -254,16 +258,28 @@ def measure(path: str, rows: int, repeat: int) -> dict[str, Any]:
     from engine.codebook import load_codebook
 
     cb = load_codebook()
-    t_read = _best(lambda: read_baseline(path), repeat)
-    t_batch = _best(lambda: batch_in_process(path), repeat)
     warm = BatchChecker(cb)
     batch_warm(path, warm)
-    t_warm = _best(lambda: batch_warm(path, warm), repeat)
-    t_lib = _best(lambda: library(path), repeat)
+    # rounds: each round times the read and every variant one after the other, so a ratio
+    # compares runs made at the same machine speed (a shared machine's speed drifts); the
+    # ratios reported are the medians over the rounds, the times the best of the rounds
+    runs: dict[str, list[tuple[float, float]]] = {k: [] for k in (
+        "read", "batch", "warm", "lib", "cli")}
     with tempfile.TemporaryDirectory() as cache:
         env = command_env(cache)
         batch_command(path, env)  # writes the bytecode cache (not timed)
-        t_cli = _best(lambda: batch_command(path, env), repeat, child=True)
+        for _ in range(repeat):
+            runs["read"].append(_best(lambda: read_baseline(path), 1))
+            runs["batch"].append(_best(lambda: batch_in_process(path), 1))
+            runs["cli"].append(_best(lambda: batch_command(path, env), 1, child=True))
+            runs["warm"].append(_best(lambda: batch_warm(path, warm), 1))
+            runs["lib"].append(_best(lambda: library(path), 1))
+    t_read, t_batch, t_warm, t_lib, t_cli = (
+        min(runs[k]) for k in ("read", "batch", "warm", "lib", "cli"))
+
+    def ratio(key: str) -> float:
+        return round(statistics.median(b[0] / r[0] for b, r in zip(
+            runs[key], runs["read"], strict=True)), 2)
     # engine-bound: rows that are all distinct (no memo hit), on a sample
     sample = min(rows, 3000)
     with open(path, encoding="utf-8", newline="") as fh:
@@ -294,9 +310,12 @@ def measure(path: str, rows: int, repeat: int) -> dict[str, Any]:
         "batch_command": _entry(rows, t_cli),
         "all_distinct": {**_entry(sample, t_nomemo), "rows": sample,
                          "us_per_row": round(t_nomemo[0] / sample * 1e6, 1)},
-        "ratio_to_csv_read": round(t_batch[0] / t_read[0], 2),
-        "ratio_warm_to_csv_read": round(t_warm[0] / t_read[0], 2),
-        "ratio_command_to_csv_read": round(t_cli[0] / t_read[0], 2),
+        "ratio_to_csv_read": ratio("batch"),
+        "ratio_warm_to_csv_read": ratio("warm"),
+        "ratio_command_to_csv_read": ratio("cli"),
+        "ratio_command_to_csv_read_range": [
+            round(min(b[0] / r[0] for b, r in zip(runs["cli"], runs["read"], strict=True)), 2),
+            round(max(b[0] / r[0] for b, r in zip(runs["cli"], runs["read"], strict=True)), 2)],
         "memo": {"distinct_rows": checker.memo_misses,
                  "row_hit_rate": round(1 - checker.memo_misses / rows, 4),
                  "distinct_encounters": info.misses,
@@ -356,15 +375,18 @@ def main(argv: list[str] | None = None) -> int:
     names = ("csv_dictreader", "batch_in_process", "batch_warm_memo", "check_rows_library",
              "batch_command", "all_distinct")
     width = max(map(len, names))
-    print(f"{'':<{width}}  {'rows/s':>9}  CPU s   wall s   (best of {args.repeat}, by CPU time)")
+    print(f"{'':<{width}}  {'rows/s':>9}  CPU s   wall s   (best of {args.repeat} rounds, by CPU "
+          "time)")
     for k in names:
         print(f"{k:<{width}}  {res[k]['rows_per_s']:>9,}  {res[k]['seconds']:6.3f}  "
               f"{res[k]['wall_seconds']:7.3f}")
     print(f"all_distinct = no memo hit at all (engine-bound): "
           f"{res['all_distinct']['us_per_row']} us per row")
-    print(f"ratio to the csv.DictReader read: {res['ratio_to_csv_read']}x in-process (cold memo), "
+    lo, hi = res["ratio_command_to_csv_read_range"]
+    print(f"ratio to the csv.DictReader read (median of the rounds): "
+          f"{res['ratio_to_csv_read']}x in-process (cold memo), "
           f"{res['ratio_warm_to_csv_read']}x with a warm memo, "
-          f"{res['ratio_command_to_csv_read']}x as a command")
+          f"{res['ratio_command_to_csv_read']}x as a command ({lo}-{hi}x over the rounds)")
     memo = res["memo"]
     print(f"memo: {memo['distinct_rows']} distinct rows ({memo['row_hit_rate']:.1%} hits), "
           f"{memo['distinct_encounters']} distinct encounters sent to the engine; "

@@ -103,7 +103,10 @@ def render(data: dict[str, Any] | None) -> str:
         f"Measured on {_esc(data.get('measured'))} with Python {_esc(data.get('python'))} on "
         f"{_esc(data.get('machine'))} ({_num(data.get('cpu_count'))} CPUs, one core used), "
         f"codebook {_esc(data.get('codebook'))}; load average {_num(data.get('load_average'))} "
-        "while measuring. Times are CPU time, best of the runs. Re-run with `scripts/bench "
+        "while measuring. Times are CPU time, the best of the rounds; each round reads the "
+        "file and runs every variant one after the other, and each ratio is the median of the "
+        "rounds' ratios, so it compares runs made at the same machine speed. Re-run with "
+        "`scripts/bench "
         "--json docs/_data/benchmark.json`; the numbers depend on the machine and on how busy "
         "it is.",
         "",
