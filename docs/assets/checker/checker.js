@@ -19,6 +19,9 @@ const PAYERS = [
 ];
 const TYPING_DELAY_MS = 200;
 const URL_DELAY_MS = 150;
+// The search index (held back on this page while Python starts, see docs/_overrides/checker.html)
+// loads once the reader has paused this long after an answer.
+const SEARCH_AFTER_MS = 1500;
 const TRUE_WORDS = new Set(["true", "1", "yes", "on"]);
 const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
 
@@ -26,15 +29,30 @@ const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
 // The worker, shared by every visit of the checker page in this tab.
 
 let worker = null;
+let searchTimer = null;
 let nextId = 1;
 const waiting = new Map(); // id -> resolve
 const listeners = new Set(); // progress/ready/failed listeners of the current page
 let engineState = { phase: "idle", message: "", codebook: "" };
 
+// Set once the worker has saved a memory snapshot in Cache Storage: the next visit then looks
+// for it first; without it the worker starts Python at once (Cache Storage can take a few
+// hundred ms to open in a new profile).
+const SNAPSHOT_FLAG = "telecode-checker-snapshot";
+
+function snapshotSaved() {
+  try {
+    return localStorage.getItem(SNAPSHOT_FLAG) === "1";
+  } catch {
+    return true; // storage unreadable: let the worker look
+  }
+}
+
 function ensureWorker() {
   if (worker) return worker;
-  // The page's inline script may have started the worker already (earlier than this module
-  // can); adopt it and replay what it said meanwhile.
+  // The checker page's <head> (docs/_overrides/checker.html) starts the worker before the
+  // stylesheets load; adopt it and replay what it said meanwhile. After instant navigation
+  // from another page that script has not run, and the worker starts here.
   const early = window.telecodeCheckerWorker;
   worker = early || new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   engineState = { phase: "loading", message: "Starting…", codebook: "" };
@@ -42,9 +60,22 @@ function ensureWorker() {
     const msg = event.data || {};
     if (msg.type === "progress") engineState = { ...engineState, phase: "loading", message: msg.message };
     if (msg.type === "ready") {
+      // The worker's start-up stages as marks on this page's timeline ("telecode-worker-start",
+      // "telecode-pyodide-loaded", ...): the benchmark reports them, devtools show them.
+      for (const [name, at] of Object.entries(msg.timeline || {})) {
+        const startTime = at - performance.timeOrigin;
+        if (startTime >= 0) performance.mark(`telecode-${name}`, { startTime });
+      }
       engineState = { phase: "ready", message: "", codebook: msg.codebook, from: msg.from };
     }
-    if (msg.type === "snapshot-saved") engineState = { ...engineState, snapshotSaved: true };
+    if (msg.type === "snapshot-saved") {
+      engineState = { ...engineState, snapshotSaved: true };
+      try {
+        localStorage.setItem(SNAPSHOT_FLAG, "1");
+      } catch {
+        // storage disabled: the next visit looks in Cache Storage anyway
+      }
+    }
     if (msg.type === "failed" && msg.id === undefined) {
       engineState = { phase: "failed", message: msg.message, details: msg.details };
     }
@@ -73,7 +104,7 @@ function ensureWorker() {
     early.earlyMessages = null;
     for (const data of replay) worker.onmessage({ data });
   } else {
-    worker.postMessage({ type: "boot" });
+    worker.postMessage({ type: "boot", snapshot: snapshotSaved() });
   }
   return worker;
 }
@@ -474,6 +505,10 @@ function initChecker(root) {
       peek.textContent = "Answer: the checker stopped";
     }
     performance.mark("telecode-answer", { detail: { engineMs: msg.engineMs ?? null } });
+    if (window.telecodeReleaseSearch) {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(window.telecodeReleaseSearch, SEARCH_AFTER_MS);
+    }
     scheduleUrlUpdate();
     runCompare(encounter);
   }
