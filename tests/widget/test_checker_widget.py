@@ -326,6 +326,16 @@ def test_repeat_visit_restores_the_saved_snapshot(page: Any, base_url: str) -> N
     )
 
 
+def test_loading_shows_a_stepped_progress_bar(page: Any, base_url: str) -> None:
+    """While Python starts the page shows a progress bar with steps, not an animated
+    indeterminate one (its frames would compete with Python's start); it goes once answered."""
+    page.goto(base_url + permalink(EXAMPLE))
+    assert page.evaluate("document.querySelector('#tc-progress-bar').position") >= 0
+    assert page.get_attribute("#tc-progress-bar", "max") == "3"
+    page.wait_for_selector(ANSWERED)
+    assert page.locator("#tc-progress").is_hidden()
+
+
 SEARCH_INDEX_ENTRY = (
     "() => performance.getEntriesByType('resource')"
     ".find(e => new URL(e.name).pathname === '/search/search_index.json')"

@@ -22,6 +22,10 @@ const URL_DELAY_MS = 150;
 // The search index (held back on this page while Python starts, see docs/_overrides/checker.html)
 // loads once the reader has paused this long after an answer.
 const SEARCH_AFTER_MS = 1500;
+// Start-up stages as steps of the (determinate) progress bar. Not an indeterminate bar: its
+// animation makes the page render frames all through the start (about 40 in 5 s, a quarter of the
+// page's main-thread work then), on the same cores Python is starting on.
+const PROGRESS_STEPS = { runtime: 1, snapshot: 1, engine: 2 };
 const TRUE_WORDS = new Set(["true", "1", "yes", "on"]);
 const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
 
@@ -58,7 +62,9 @@ function ensureWorker() {
   engineState = { phase: "loading", message: "Starting…", codebook: "" };
   worker.onmessage = (event) => {
     const msg = event.data || {};
-    if (msg.type === "progress") engineState = { ...engineState, phase: "loading", message: msg.message };
+    if (msg.type === "progress") {
+      engineState = { ...engineState, phase: "loading", message: msg.message, stage: msg.stage };
+    }
     if (msg.type === "ready") {
       // The worker's start-up stages as marks on this page's timeline ("telecode-worker-start",
       // "telecode-pyodide-loaded", ...): the benchmark reports them, devtools show them.
@@ -374,6 +380,7 @@ function initChecker(root) {
   const resultBody = root.querySelector("#tc-result-body");
   const progress = root.querySelector("#tc-progress");
   const progressText = root.querySelector("#tc-progress-text");
+  const progressBar = root.querySelector("#tc-progress-bar");
   const compareBox = root.querySelector("#tc-compare");
   const compareGrid = root.querySelector("#tc-compare-grid");
   const compareToggle = root.querySelector("#tc-compare-toggle");
@@ -434,6 +441,7 @@ function initChecker(root) {
     root.dataset.snapshotSaved = s.snapshotSaved ? "true" : "false";
     if (s.phase === "loading") {
       progress.hidden = false;
+      progressBar.value = PROGRESS_STEPS[s.stage] ?? 0;
       progressText.textContent = `Loading the engine (Python in your browser, about 13 MB the first time): ${s.message}`;
     } else if (s.phase === "ready") {
       progress.hidden = true;
