@@ -91,7 +91,10 @@ def base_url(site: Site) -> str:
     return site.base_url
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API allows one running instance per thread, and other folders'
+# browser fixtures (tests/site) start their own; a session-wide one here would still be running
+# when tests/widget is collected before them (`pytest tests/widget tests/site`).
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 

@@ -326,6 +326,43 @@ def test_repeat_visit_restores_the_saved_snapshot(page: Any, base_url: str) -> N
     )
 
 
+def test_loading_shows_a_stepped_progress_bar(page: Any, base_url: str) -> None:
+    """While Python starts the page shows a progress bar with steps, not an animated
+    indeterminate one (its frames would compete with Python's start); it goes once answered."""
+    page.goto(base_url + permalink(EXAMPLE))
+    assert page.evaluate("document.querySelector('#tc-progress-bar').position") >= 0
+    assert page.get_attribute("#tc-progress-bar", "max") == "3"
+    page.wait_for_selector(ANSWERED)
+    assert page.locator("#tc-progress").is_hidden()
+
+
+SEARCH_INDEX_ENTRY = (
+    "() => performance.getEntriesByType('resource')"
+    ".find(e => new URL(e.name).pathname === '/search/search_index.json')"
+)
+
+
+def test_search_index_is_requested_after_the_first_answer(page: Any, base_url: str) -> None:
+    """On /checker/ Material's search index (1.1 MB to parse and index) waits while Python
+    starts: it is requested once the first answer is shown and the reader pauses."""
+    page.goto(base_url + permalink(EXAMPLE))
+    page.wait_for_selector(ANSWERED)
+    answered = page.evaluate("performance.getEntriesByName('telecode-answer')[0].startTime")
+    page.wait_for_function(f"() => Boolean(({SEARCH_INDEX_ENTRY})())")
+    requested = page.evaluate(f"({SEARCH_INDEX_ENTRY})().startTime")
+    assert requested > answered
+
+
+def test_search_on_the_checker_page_finds_a_code(page: Any, base_url: str) -> None:
+    """Turning to the search box while Python is still starting loads the index at once."""
+    page.goto(base_url + permalink(EXAMPLE))
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.fill("input.md-search__input", "98016")
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for()
+    assert urlsplit(first.get_attribute("href")).path == "/codes/98016/"
+
+
 def test_try_it_links_and_instant_navigation_keep_the_worker(
     page: Any, site: Any, recorder: Any
 ) -> None:

@@ -19,6 +19,13 @@ const PAYERS = [
 ];
 const TYPING_DELAY_MS = 200;
 const URL_DELAY_MS = 150;
+// The search index (held back on this page while Python starts, see docs/_overrides/checker.html)
+// loads once the reader has paused this long after an answer.
+const SEARCH_AFTER_MS = 1500;
+// Start-up stages as steps of the (determinate) progress bar. Not an indeterminate bar: its
+// animation makes the page render frames all through the start (about 40 in 5 s, a quarter of the
+// page's main-thread work then), on the same cores Python is starting on.
+const PROGRESS_STEPS = { runtime: 1, snapshot: 1, engine: 2 };
 const TRUE_WORDS = new Set(["true", "1", "yes", "on"]);
 const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
 
@@ -26,25 +33,55 @@ const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
 // The worker, shared by every visit of the checker page in this tab.
 
 let worker = null;
+let searchTimer = null;
 let nextId = 1;
 const waiting = new Map(); // id -> resolve
 const listeners = new Set(); // progress/ready/failed listeners of the current page
 let engineState = { phase: "idle", message: "", codebook: "" };
 
+// Set once the worker has saved a memory snapshot in Cache Storage: the next visit then looks
+// for it first; without it the worker starts Python at once (Cache Storage can take a few
+// hundred ms to open in a new profile).
+const SNAPSHOT_FLAG = "telecode-checker-snapshot";
+
+function snapshotSaved() {
+  try {
+    return localStorage.getItem(SNAPSHOT_FLAG) === "1";
+  } catch {
+    return true; // storage unreadable: let the worker look
+  }
+}
+
 function ensureWorker() {
   if (worker) return worker;
-  // The page's inline script may have started the worker already (earlier than this module
-  // can); adopt it and replay what it said meanwhile.
+  // The checker page's <head> (docs/_overrides/checker.html) starts the worker before the
+  // stylesheets load; adopt it and replay what it said meanwhile. After instant navigation
+  // from another page that script has not run, and the worker starts here.
   const early = window.telecodeCheckerWorker;
   worker = early || new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   engineState = { phase: "loading", message: "Starting…", codebook: "" };
   worker.onmessage = (event) => {
     const msg = event.data || {};
-    if (msg.type === "progress") engineState = { ...engineState, phase: "loading", message: msg.message };
+    if (msg.type === "progress") {
+      engineState = { ...engineState, phase: "loading", message: msg.message, stage: msg.stage };
+    }
     if (msg.type === "ready") {
+      // The worker's start-up stages as marks on this page's timeline ("telecode-worker-start",
+      // "telecode-pyodide-loaded", ...): the benchmark reports them, devtools show them.
+      for (const [name, at] of Object.entries(msg.timeline || {})) {
+        const startTime = at - performance.timeOrigin;
+        if (startTime >= 0) performance.mark(`telecode-${name}`, { startTime });
+      }
       engineState = { phase: "ready", message: "", codebook: msg.codebook, from: msg.from };
     }
-    if (msg.type === "snapshot-saved") engineState = { ...engineState, snapshotSaved: true };
+    if (msg.type === "snapshot-saved") {
+      engineState = { ...engineState, snapshotSaved: true };
+      try {
+        localStorage.setItem(SNAPSHOT_FLAG, "1");
+      } catch {
+        // storage disabled: the next visit looks in Cache Storage anyway
+      }
+    }
     if (msg.type === "failed" && msg.id === undefined) {
       engineState = { phase: "failed", message: msg.message, details: msg.details };
     }
@@ -73,7 +110,7 @@ function ensureWorker() {
     early.earlyMessages = null;
     for (const data of replay) worker.onmessage({ data });
   } else {
-    worker.postMessage({ type: "boot" });
+    worker.postMessage({ type: "boot", snapshot: snapshotSaved() });
   }
   return worker;
 }
@@ -343,6 +380,7 @@ function initChecker(root) {
   const resultBody = root.querySelector("#tc-result-body");
   const progress = root.querySelector("#tc-progress");
   const progressText = root.querySelector("#tc-progress-text");
+  const progressBar = root.querySelector("#tc-progress-bar");
   const compareBox = root.querySelector("#tc-compare");
   const compareGrid = root.querySelector("#tc-compare-grid");
   const compareToggle = root.querySelector("#tc-compare-toggle");
@@ -403,6 +441,7 @@ function initChecker(root) {
     root.dataset.snapshotSaved = s.snapshotSaved ? "true" : "false";
     if (s.phase === "loading") {
       progress.hidden = false;
+      progressBar.value = PROGRESS_STEPS[s.stage] ?? 0;
       progressText.textContent = `Loading the engine (Python in your browser, about 13 MB the first time): ${s.message}`;
     } else if (s.phase === "ready") {
       progress.hidden = true;
@@ -474,6 +513,10 @@ function initChecker(root) {
       peek.textContent = "Answer: the checker stopped";
     }
     performance.mark("telecode-answer", { detail: { engineMs: msg.engineMs ?? null } });
+    if (window.telecodeReleaseSearch) {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(window.telecodeReleaseSearch, SEARCH_AFTER_MS);
+    }
     scheduleUrlUpdate();
     runCompare(encounter);
   }

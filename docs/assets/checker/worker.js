@@ -8,10 +8,11 @@
 // keyed by the Pyodide version and the wheel's sha256. The next visit restores it instead of
 // starting Python from scratch. Any problem with a snapshot falls back to a normal start.
 //
-// Messages in:  {type: "boot"}                         start loading now (idempotent)
+// Messages in:  {type: "boot", snapshot}               start loading now (idempotent); snapshot:
+//                                                      false when the page knows none was saved
 //               {type: "check", id, encounter}         run engine.check
 // Messages out: {type: "progress", stage, message}     while loading
-//               {type: "ready", codebook, seconds, from: "snapshot"|"start"}
+//               {type: "ready", codebook, seconds, from: "snapshot"|"start", timeline}
 //               {type: "result", id, result, engineMs} engine.check's result (issue 3 contract)
 //               {type: "result", id, errors}           EncounterError.errors [{field, message}]
 //               {type: "failed", id?, message, details} anything else (never shown raw)
@@ -44,6 +45,13 @@ def telecode_run(text):
 _codebook.version
 `;
 
+// When each start-up stage ended, as absolute times (timeOrigin + now, so the page can place
+// them on its own timeline); sent with "ready" and shown by the benchmark.
+const timeline = { "worker-start": performance.timeOrigin + performance.now() };
+function stage(name) {
+  timeline[name] = performance.timeOrigin + performance.now();
+}
+
 let booting = null;
 let pyodide = null;
 let snapshotKey = null; // set when this run should save a snapshot once idle
@@ -73,6 +81,7 @@ async function startFromSnapshot(cache, key) {
   post({ type: "progress", stage: "snapshot", message: "Restoring Python from your last visit…" });
   try {
     const bytes = new Uint8Array(await hit.arrayBuffer());
+    stage("snapshot-read");
     const py = await loadPyodide({ indexURL: PYODIDE_URL, _loadSnapshot: bytes });
     const version = py.runPython("_codebook.version");
     return { py, version };
@@ -83,35 +92,59 @@ async function startFromSnapshot(cache, key) {
   }
 }
 
-async function startFresh(manifest) {
+async function startFresh(manifestReady) {
   post({ type: "progress", stage: "runtime", message: "Downloading and starting Python…" });
-  const wheel = fetchOk(new URL(manifest.wheel, HERE)).then(async (r) => new Uint8Array(await r.arrayBuffer()));
+  // The wheel downloads while Python starts.
+  const wheel = manifestReady
+    .then((manifest) => fetchOk(new URL(manifest.wheel, HERE)))
+    .then(async (r) => new Uint8Array(await r.arrayBuffer()));
   wheel.catch(() => {}); // reported below, when awaited
   const py = await loadPyodide({ indexURL: PYODIDE_URL, _makeSnapshot: true });
+  stage("pyodide-loaded");
   post({ type: "progress", stage: "engine", message: "Installing the coding engine…" });
   const sitePackages = py.runPython("import site; site.getsitepackages()[0]");
-  py.unpackArchive(await wheel, "wheel", { extractDir: sitePackages });
+  const wheelBytes = await wheel;
+  stage("wheel-fetched");
+  py.unpackArchive(wheelBytes, "wheel", { extractDir: sitePackages });
+  stage("wheel-unpacked");
+  py.runPython("import engine");
+  stage("engine-imported");
   const version = py.runPython(BOOT_PY);
   return { py, version };
 }
 
-async function boot() {
+function snapshotKeyFor(manifest) {
+  return new URL(`snapshot/${PYODIDE_VERSION}/${manifest.sha256}`, HERE).href;
+}
+
+async function boot(lookForSnapshot) {
   const started = performance.now();
-  const manifest = await (await fetchOk(new URL("engine.json", HERE))).json();
-  const key = new URL(`snapshot/${PYODIDE_VERSION}/${manifest.sha256}`, HERE).href;
-  const cache = await openSnapshots();
-  let from = "snapshot";
-  let booted = await startFromSnapshot(cache, key);
-  if (!booted) {
-    from = "start";
-    booted = await startFresh(manifest);
-    if (cache) snapshotKey = key;
+  // engine.json (which wheel, its sha256) and the snapshot store are opened meanwhile; when the
+  // page says no snapshot was saved (first visit), Python starts without waiting for either.
+  const manifestReady = fetchOk(new URL("engine.json", HERE)).then((r) => r.json());
+  manifestReady.catch(() => {}); // reported where awaited
+  const cacheReady = openSnapshots();
+  let booted = null;
+  let from = "start";
+  if (lookForSnapshot) {
+    const cache = await cacheReady;
+    const stored = cache ? await cache.keys().catch(() => []) : [];
+    stage("cache-opened");
+    if (stored.length) {
+      booted = await startFromSnapshot(cache, snapshotKeyFor(await manifestReady));
+      if (booted) from = "snapshot";
+    }
   }
+  if (!booted) {
+    booted = await startFresh(manifestReady);
+    if (await cacheReady) snapshotKey = snapshotKeyFor(await manifestReady);
+  }
+  stage("engine-ready");
   pyodide = booted.py;
   const run = pyodide.globals.get("telecode_run");
   post({
     type: "ready", codebook: booted.version, from,
-    seconds: (performance.now() - started) / 1000,
+    seconds: (performance.now() - started) / 1000, timeline,
   });
   return run;
 }
@@ -139,7 +172,7 @@ self.onmessage = async (event) => {
   const message = event.data || {};
   if (message.type !== "boot" && message.type !== "check") return;
   clearTimeout(idleTimer);
-  booting ||= boot();
+  booting ||= boot(message.snapshot !== false);
   let run;
   try {
     run = await booting;
