@@ -138,6 +138,27 @@ def test_permalink_gives_the_cpython_answer(
     assert widget_lines(checker_page) == want
 
 
+NO_ROUTE = [s for s in YAML(typ="safe", pure=True).load(
+    (SCENARIO_DIR / "no-route.yaml").read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("scenario", NO_ROUTE, ids=[s["name"] for s in NO_ROUTE])
+def test_no_route_permalinks_give_the_cpython_answer(
+    checker_page: Any, base_url: str, scenario: dict[str, Any]
+) -> None:
+    """Every no-route scenario, including consults with no role: a field the link leaves out
+    is left out of the encounter (the role and report selects have a "Not given" choice)."""
+    encounter = _plain(scenario["encounter"])
+    open_in_checker(checker_page, base_url, permalink(encounter))
+    want = engine.check(encounter)
+    assert state(checker_page) == ("ready", " ".join(ln["code"] for ln in want["lines"]))
+    if encounter["modality"] == "interprofessional":
+        assert checker_page.input_value("#tc-role") == encounter.get("role", "")
+    shown = checker_page.eval_on_selector_all(
+        "#tc-result [data-warning]", "els => els.map(e => e.dataset.warning)")
+    assert shown == [w["id"] for w in want["warnings"]]  # each warning, marked with its id
+
+
 def test_parity_run_stayed_on_127_0_0_1_without_console_errors(
     checker_page: Any, shared_recorder: Any
 ) -> None:
