@@ -109,7 +109,53 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
     number = 0
     extra_lines = 0  # blank lines and the further lines of multi-line records, so far
     failures = 0
+    # the common layout (id and date first, then the encounter and billed columns, then the
+    # extras): a plain line's key and extras are slices of its text, with no full split
+    cut = _sliced_layout(names, extra_idx)
+    commas = width - 1
+    n_suffix = len(extra_idx)
     for line in it:
+        if cut and '"' not in line and line.count(",") == commas:
+            parts = line.split(",", cut)
+            rest = parts[cut]
+            if n_suffix:
+                key = rest.rsplit(",", n_suffix)[0]
+                suffix = rest[len(key):].rstrip("\r\n")  # ",x,y" (the extras)
+            else:
+                key = rest.rstrip("\r\n")
+                suffix = ""
+            number += 1
+            day = parts[di]  # type: ignore[index]
+            rep = reps_get(day, day)
+            key = rep + "," + key
+            o = plain_get(key)
+            if o is None:
+                o = outcome((lid, rep, get(line.rstrip("\r\n").split(","))))
+                if len(plain) >= plain_size:
+                    plain.clear()
+                plain[key] = o
+            if o.sensitive and rep != day:
+                o = outcome((lid, day, get(line.rstrip("\r\n").split(","))))
+            n = pending.get(o)
+            if n is None:
+                pending[o] = 1
+                if len(pending) >= fold_at:
+                    summary.fold()
+            else:
+                pending[o] = n + 1
+            rid = parts[ii] if ii is not None else ""
+            if o.errors:
+                example(number, rid or number, o)
+            tail = o.csv_full if billed else o.csv_short
+            if tail is None:
+                tail = o.csv_tail(billed)
+            append(f"{rid or number}{tail}{suffix}\n")
+            if len(buf) >= flush_every:
+                write("".join(buf))
+                buf.clear()
+                if tick is not None:
+                    tick(flush_every)
+            continue
         if '"' not in line:
             row: Any = line.rstrip("\r\n").split(",")
             quoted = False
@@ -201,6 +247,26 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
         write("".join(buf))
         if tick is not None:
             tick(len(buf))
+
+
+def _sliced_layout(names: Sequence[str], extra_idx: Sequence[int]) -> int:
+    """Where a plain line's key starts (the number of columns before it) when the header is
+    the common layout: the date of service (and the id, if any) first, then every encounter and
+    billed column, then the extra columns in `extra_idx` order; else 0."""
+    head = [n for n in names[:2] if n in (ID_COLUMN, "date_of_service")]
+    cut = len(head)
+    if "date_of_service" not in head or len(set(head)) != cut:
+        return 0
+    width = len(names)
+    suffix_start = width - len(extra_idx)
+    if list(extra_idx) != list(range(suffix_start, width)) or suffix_start <= cut:
+        return 0
+    middle = names[cut:suffix_start]
+    if not all(n in FIELDS or n in BILLED_COLUMNS for n in middle):
+        return 0
+    if any(n in (ID_COLUMN, "date_of_service") for n in middle):
+        return 0
+    return cut
 
 
 def _odd_row(checker: BatchChecker, row: Any, number: int, lid: int,

@@ -105,6 +105,8 @@ def _row_text(cells: list[str], quote_all: bool) -> str:
 def csv_texts(draw) -> tuple[str, list[str], bool]:
     billed = draw(st.booleans())
     header = BASE + (["billed_code"] if billed else []) + ["note"]
+    if draw(st.booleans()):  # not the common layout: an extra column among the others
+        header.insert(draw(st.integers(0, len(header) - 1)), header.pop())
     parts = [",".join(header) + draw(st.sampled_from(["\n", "\r\n"]))]
     for _ in range(draw(st.integers(0, 12))):
         kind = draw(st.sampled_from(["row", "row", "row", "blank", "short", "long", "raw"]))
@@ -192,3 +194,26 @@ def test_real_claims_through_the_fast_path_equal_a_day_by_day_check(real_cb):
     got = run(BatchChecker(real_cb))
     assert got == run(exact)
     assert got.count("\n") == 2000 and ",mismatch," in got and ",not_billable," in got
+
+
+def test_the_common_layout_is_read_by_slices():
+    from engine.batch_csv import _sliced_layout
+
+    common = ["id", "date_of_service", "payer", "modality", "billed_code", "note", "npi"]
+    assert _sliced_layout(common, [5, 6]) == 2
+    assert _sliced_layout(common[1:], [4, 5]) == 1  # no id column
+    assert _sliced_layout(common[:5], []) == 2  # no extras
+    moved = ["id", "note", "date_of_service", "payer", "modality", "billed_code"]
+    assert _sliced_layout(moved, [1]) == 0
+    assert _sliced_layout(["payer", "date_of_service", "id", "modality"], []) == 0
+
+
+def test_files_without_id_or_extras_give_the_plain_paths_answer():
+    for header in (BASE[1:], BASE, BASE[1:] + ["note"]):
+        text = ",".join(header) + "\n" + "".join(
+            ",".join(line.rstrip("\n").split(",")[1:len(header) + 1] if header[0] != "id"
+                     else line.rstrip("\n").split(",")[:len(header)]) + "\n"
+            for line in _rows(50))
+        extra = ["note"] if "note" in header else []
+        out = both(text, extra, False)
+        assert out.count("\n") == 50
