@@ -45,10 +45,10 @@ Standard library only (the engine core; the CLI adds a progress bar on top).
 from __future__ import annotations
 
 import json
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import islice
-from typing import Any, NamedTuple
 
 from engine.batch_cells import (
     BrokenRow,
@@ -75,6 +75,10 @@ from engine.encounter import FIELDS
 from engine.errors import EncounterError
 from engine.lines import format_lines
 from engine.templates import render
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import Any
 
 __all__ = [
     "BILLED_COLUMNS",
@@ -123,31 +127,27 @@ _DEFAULT_CLINICIAN = FIELDS["clinician"].default
 
 
 # ---- outcomes -----------------------------------------------------------------------------
-class Answer(NamedTuple):
-    """engine.check's result for one normalised encounter, as much as a batch row needs."""
+class Answer(namedtuple("Answer", "errors billable lines expected warnings why why_id")):
+    """engine.check's result for one normalised encounter, as much as a batch row needs:
+    errors (tuple of {field, message}), billable (bool, None when invalid), lines (the
+    engine's line dicts), expected (the lines as text), warnings (their ids), why (when
+    nothing is billable: a rule's or message's title, else the engine's text) and why_id
+    (the id of the warning `why` comes from)."""
 
-    errors: tuple[dict[str, str], ...]
-    billable: bool | None
-    lines: tuple[dict[str, Any], ...]
-    expected: str
-    warnings: tuple[str, ...]
-    why: str  # when nothing is billable: why (a rule title or the engine's message)
-    why_id: str  # the id of the warning `why` comes from
+    __slots__ = ()
 
 
-class _Encounter(NamedTuple):
-    """A row's encounter cells, decoded, and the engine's answer for them."""
+class _Encounter(namedtuple("_Encounter", "items values errors answer shared")):
+    """A row's encounter cells, decoded: items ((contract key, value) in the layout's order),
+    values (the same as a dict, never changed), errors (cells that could not be decoded), the
+    engine's answer and shared (the stretch start the engine was asked about, _shared_day)."""
 
-    items: tuple[tuple[str, Any], ...]  # (contract key, value) in the layout's order
-    values: dict[str, Any]  # the same as a dict (never changed)
-    errors: tuple[dict[str, str], ...]  # cells that could not be decoded
-    answer: Answer
-    shared: str  # the stretch start the engine was asked about (see _shared_day)
+    __slots__ = ()
 
 
 # (has billed columns with a value, billed lines, compare modifiers, POS, units, errors,
 #  the billed lines as text)
-_Billed = tuple[bool, list[dict[str, Any]], bool, bool, bool, tuple[dict[str, str], ...], str]
+_Billed = tuple  # (bool, list of line dicts, bool, bool, bool, tuple of errors, str)
 _NO_BILLED: _Billed = (False, [], False, False, False, (), "")
 _BILLED_MEMO_SIZE = 4096
 # reasons that depend on the status of a billed code on the date (not on the engine's plan)

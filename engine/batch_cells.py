@@ -12,10 +12,13 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from operator import itemgetter
-from typing import Any
 
 from engine.encounter import FIELDS
 from engine.lines import parse_billed
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import Any
 
 __all__ = ["BrokenRow", "csv_field", "date_representatives", "decode_cell", "parse_billed_cells",
            "row_getter", "text_value"]

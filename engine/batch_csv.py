@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
 
 from engine.batch import (
     BILLED_COLUMNS,
@@ -38,6 +37,10 @@ from engine.batch import (
     row_getter,
 )
 from engine.encounter import FIELDS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import Any
 
 __all__ = ["check_csv"]
 

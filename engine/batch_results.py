@@ -6,10 +6,14 @@ Standard library only (the engine core).
 
 from __future__ import annotations
 
+from collections import namedtuple
 from functools import partial
-from typing import Any, NamedTuple
 
 from engine.batch_cells import NEEDS_QUOTES, csv_field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import Any
 
 __all__ = ["BatchSummary", "OUTPUT_COLUMNS", "Outcome", "RowResult", "SHORT_COLUMNS", "VERDICTS",
            "invalid_outcome"]
@@ -99,13 +103,10 @@ OUTPUT_COLUMNS = ("id", "billable", "expected", "warnings", "billed", "verdict",
 SHORT_COLUMNS = ("id", "billable", "expected", "warnings", "errors")
 
 
-class RowResult(NamedTuple):
+class RowResult(namedtuple("RowResult", "number id outcome row")):
     """One input row's answer: its number (1-based), id, shared Outcome and input row."""
 
-    number: int
-    id: Any
-    outcome: Outcome
-    row: Any
+    __slots__ = ()
 
     @property
     def billable(self) -> bool | None:

@@ -28,8 +28,6 @@ patient_status_label from messages.yaml `labels:`):
 
 from __future__ import annotations
 
-from typing import Any
-
 from engine.codebook import NO_RECORD, NOT_VALID_ON_DATE, PAYABLE_STATUSES, Codebook, CodebookError
 from engine.codebook import load_codebook as _load
 from engine.encounter import validate
@@ -47,6 +45,10 @@ from engine.plan import (
 from engine.plan import _merge as _merge
 from engine.selection import PERIOD_KEYS, Selection, select, time_value
 from engine.templates import is_strict, render
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import Any
 
 __all__ = ["check", "default_codebook", "ENGINE_MESSAGES", "FLEXIBILITY_STATES"]
 

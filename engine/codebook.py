@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import Any
 
 __all__ = [
     "Codebook",
@@ -62,16 +64,13 @@ def _by_id(items: Iterable[dict[str, Any]], key: str = "id") -> dict[str, dict[s
     return out
 
 
-@dataclass(repr=False)
 class Codebook:
     """A loaded bundle plus lookup indexes. Build it with `load_codebook` or `Codebook(bundle)`."""
 
-    bundle: dict[str, Any] = field(repr=False)
-    path: str | None = None
-    version: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        b = self.bundle
+    def __init__(self, bundle: dict[str, Any], path: str | None = None) -> None:
+        self.bundle = bundle
+        self.path = path
+        b = bundle
         if not isinstance(b, dict):
             raise CodebookError("the codebook bundle is not a JSON object; run `telecode compile`")
         meta = b.get("meta") or {}

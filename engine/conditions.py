@@ -18,11 +18,14 @@ A comparison on an absent field is false, except `present: false`. True and 1 ar
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from engine.codebook import CodebookError
 
-Context = dict[str, Any]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import Any
+
+Context = dict  # dict[str, Any]: the evaluation context
 Predicate = Callable[[Context], bool]
 
 __all__ = ["compile_condition", "evaluate", "fields_used"]

@@ -10,14 +10,15 @@ problem found. It never raises anything else, whatever JSON value it is given.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import functools
 import re
 import reprlib
-from dataclasses import dataclass
-from typing import Any
 
 from engine.errors import EncounterError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import Any
 
 __all__ = ["FIELDS", "Field", "validate", "MODALITIES", "PAYERS"]
 
@@ -44,14 +45,19 @@ _STATE_RE = re.compile(r"^[A-Za-z]{2}$")
 _DAY_RE = re.compile(r"^[0-9]+$")
 
 
-@dataclass(frozen=True)
 class Field:
-    name: str
-    kind: str  # date | enum | int | bool | minutes_by_day | code | state
-    required: bool = False
-    default: Any = None  # None: absent when not given
-    choices: tuple[str, ...] = ()
-    help: str = ""
+    """One key of the encounter contract."""
+
+    __slots__ = ("name", "kind", "required", "default", "choices", "help")
+
+    def __init__(self, name: str, kind: str, required: bool = False, default: Any = None,
+                 choices: tuple[str, ...] = (), help: str = "") -> None:
+        self.name = name
+        self.kind = kind  # date | enum | int | bool | minutes_by_day | code | state
+        self.required = required
+        self.default = default  # None: absent when not given
+        self.choices = choices
+        self.help = help
 
 
 FIELDS: dict[str, Field] = {
@@ -183,10 +189,14 @@ def _check_minutes_by_day(value: Any, name: str) -> tuple[dict[str, int] | None,
 @functools.lru_cache(maxsize=256)
 def _close_choice(value: str, choices: tuple[str, ...]) -> list[str]:
     """The choice closest to `value` (difflib; remembered: a batch repeats its typos)."""
+    import difflib  # only when a value is wrong: not at start-up
+
     return difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
 
 
 def _suggest(key: str) -> str:
+    import difflib  # only when a key is wrong: not at start-up
+
     matches = difflib.get_close_matches(key, list(FIELDS), n=1, cutoff=0.6)
     if matches:
         return f"; did you mean {matches[0]!r}?"

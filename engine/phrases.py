@@ -9,11 +9,13 @@ that every phrase exists and uses no other placeholder. Standard library only.
 
 from __future__ import annotations
 
-from typing import Any
-
 from engine.codebook import Codebook, CodebookError
 from engine.lines import format_lines
 from engine.templates import is_strict, render
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import Any
 
 __all__ = ["ENGINE_PHRASES", "phrase", "codes_phrase", "validity_phrase", "replacement_phrase",
            "report_phrase"]

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from engine.codebook import PAYABLE_STATUSES, Codebook, CodebookError, in_range
 from engine.conditions import _always, compile_condition
 from engine.encounter import FIELDS, LOCATIONS, PATIENT_STATUSES
 from engine.selection import Candidates, static_candidates
 from engine.templates import is_strict, placeholders
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import Any
 
 __all__ = ["Compiled", "Plan", "RoutePlan", "RuleEntry", "RulePhases", "Segments", "compiled",
            "source_ids", "DERIVED_FIELDS", "DENYING", "LABELS"]

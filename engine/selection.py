@@ -21,24 +21,29 @@ codebook); `select` then only compares the encounter's MDM and time with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from engine.codebook import Codebook, CodebookError, in_range
 from engine.templates import is_strict, render
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import Any
 
 __all__ = ["Candidates", "Selection", "select", "select_family", "time_value",
            "evisit_periods", "static_candidates"]
 
 
-@dataclass(slots=True)
 class Selection:
-    family_id: str
-    family: dict[str, Any]
-    lines: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
-    trace: list[dict[str, Any]] = field(default_factory=list)
-    missing_time: bool = False
+    """What one family of a route selected: its lines, warnings and trace."""
+
+    __slots__ = ("family_id", "family", "lines", "warnings", "trace", "missing_time")
+
+    def __init__(self, family_id: str, family: dict[str, Any]) -> None:
+        self.family_id = family_id
+        self.family = family
+        self.lines: list[dict[str, Any]] = []
+        self.warnings: list[dict[str, Any]] = []
+        self.trace: list[dict[str, Any]] = []
+        self.missing_time = False
 
 
 def _sources(record: dict[str, Any] | None) -> list[str]:

@@ -16,13 +16,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import difflib
 import io
 import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from typing import IO, Any
 
 from engine.batch import (
     BILLED_COLUMNS,
@@ -38,6 +36,10 @@ from engine.batch import (
 )
 from engine.batch_csv import check_csv
 from engine.encounter import FIELDS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import IO, Any
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": None}
 
@@ -109,6 +111,8 @@ def _missing_columns_message(path: str, names: list[str]) -> str | None:
         return None
     hints = []
     for m in missing:
+        import difflib  # only for a missing column
+
         close = difflib.get_close_matches(m, [n for n in names if n not in FIELDS], n=1,
                                           cutoff=0.6)
         if not close:
