@@ -384,10 +384,10 @@ class BatchChecker:
         fields, billed_cols = self._layouts[lid]
         nf = len(fields)
         enc = self._encounter(lid, rep, cells[:nf] if billed_cols else cells)
-        if enc.shared != rep and rep == day:
+        if enc.shared != rep and rep == day and self.memo_size > 0:
             # a stretch whose engine plan is the same as an earlier one's: the row's outcome
             # is that stretch's, unless a text quotes the date or the reason depends on the
-            # billed code's own status on the date
+            # billed code's own status on the date (with no memo, nothing would be shared)
             base = self.outcome((lid, enc.shared, cells))
             if not base.sensitive and base.reason_id not in _DATED_REASONS:
                 return base
