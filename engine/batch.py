@@ -137,6 +137,12 @@ class Answer(namedtuple("Answer", "errors billable lines expected warnings why w
     __slots__ = ()
 
 
+class HeaderLayout(namedtuple("HeaderLayout", "width lid get di ii has_billed")):
+    """BatchChecker.header_layout's answer."""
+
+    __slots__ = ()
+
+
 class _Encounter(namedtuple("_Encounter", "items values errors answer shared")):
     """A row's encounter cells, decoded: items ((contract key, value) in the layout's order),
     values (the same as a dict, never changed), errors (cells that could not be decoded), the
@@ -250,14 +256,7 @@ class BatchChecker:
               first_number: int = 1, skip: tuple[type[Exception], ...] = ()
               ) -> Iterator[tuple[int, Any, Outcome, Any]]:
         """check_table's fast path: plain (number, id, outcome, row) tuples."""
-        names = [h.strip() for h in header]
-        width = len(names)
-        fields = [n for n in names if n in FIELDS and n != "date_of_service"]
-        billed = [n for n in names if n in BILLED_COLUMNS]
-        lid = self.layout(fields, billed)
-        get = row_getter([names.index(n) for n in fields + billed])
-        di = names.index("date_of_service") if "date_of_service" in names else None
-        ii = names.index(ID_COLUMN) if ID_COLUMN in names else None
+        width, lid, get, di, ii, has_billed = self.header_layout(header)
         outcome = self.outcome
         memo_get = self.memo.get
         reps = self.reps
@@ -277,7 +276,7 @@ class BatchChecker:
                             number -= 1
                             continue
                         if len(row) > width:
-                            o = self._too_many_cells(len(row), width, bool(billed))
+                            o = self._too_many_cells(len(row), width, has_billed)
                             rid = (row[ii] or number) if ii is not None else number
                             yield number, rid, o, row
                             continue
@@ -299,6 +298,20 @@ class BatchChecker:
                 broken = BrokenRow((f"line {where}: " if where else "")
                                    + f"not a readable record ({exc})")
                 yield number, number, self._not_an_object(broken), broken
+
+    def header_layout(self, header: Sequence[str]) -> HeaderLayout:
+        """How to read rows of text cells under `header`: its width, the layout id, a getter
+        for the encounter and billed cells, the indexes of the date and id columns (None when
+        absent) and whether billed columns are present."""
+        names = [h.strip() for h in header]
+        fields = [n for n in names if n in FIELDS and n != "date_of_service"]
+        billed = [n for n in names if n in BILLED_COLUMNS]
+        return HeaderLayout(
+            len(names), self.layout(fields, billed),
+            row_getter([names.index(n) for n in fields + billed]),
+            names.index("date_of_service") if "date_of_service" in names else None,
+            names.index(ID_COLUMN) if ID_COLUMN in names else None,
+            bool(billed))
 
     def row_outcome(self, lid: int, get: Callable[[Any], tuple[Any, ...]],
                     row: Sequence[str], di: int | None) -> Outcome:

@@ -101,17 +101,20 @@ def date_representatives(bundle: Mapping[str, Any]) -> dict[str, str]:
         day += one
     return out
 
-def text_value(value: Any) -> str:
-    """A JSON value as the text a CSV cell would hold (so both inputs share one path)."""
+
+def text_value(value: Any, canonical: bool = True) -> str:
+    """A JSON value as the text a CSV cell would hold (so both inputs share one path).
+    `canonical`: objects with sorted keys and ASCII only (a memo key); else as given (an
+    extra cell passed through to the output)."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    return json.dumps(value, sort_keys=True)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=canonical, ensure_ascii=canonical)
+    return str(value)
 
 class BrokenRow:
     """A row that could not be read (a JSONL line that is not JSON, a CSV record the csv

@@ -82,19 +82,10 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
     cells; a blank line is skipped; a record csv cannot read is invalid and reading goes on
     (after MAX_UNREADABLE_IN_A_ROW such records in a row, csv.Error is raised).
     """
+    width, lid, get, di, ii, has_billed = checker.header_layout(header)
     names = [h.strip() for h in header]
-    width = len(names)
-    fields = [n for n in names if n in FIELDS and n != "date_of_service"]
-    bcols = [n for n in names if n in BILLED_COLUMNS]
-    lid = checker.layout(fields, bcols)
-    get = row_getter([names.index(n) for n in fields + bcols])
-    di = names.index("date_of_service") if "date_of_service" in names else None
-    ii = names.index(ID_COLUMN) if ID_COLUMN in names else None
     extras = row_getter(list(extra_idx))
-    n_extra = len(extra_idx)
-    xi = extra_idx[0] if n_extra == 1 else -1
-    memo_get = checker.memo.get
-    plain: dict[str, Any] = {}  # joined cells of a plain line -> Outcome
+    plain: dict[str, Any] = {}  # a plain line's key text (with its stretch) -> Outcome
     plain_get = plain.get
     plain_size = max(checker.memo_size, 1)
     flush_every = _FLUSH_EVERY
@@ -116,66 +107,17 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
     # extras): a plain line's key and extras are slices of its text, with no full split
     cut = _sliced_layout(names, extra_idx)
     commas = width - 1
-    n_suffix = len(extra_idx)
+    n_extra = len(extra_idx)
     for line in it:
-        if cut and '"' not in line and line.count(",") == commas:
-            parts = line.split(",", cut)
-            rest = parts[cut]
-            if n_suffix:
-                key = rest.rsplit(",", n_suffix)[0]
-                suffix = rest[len(key):].rstrip("\r\n")  # ",x,y" (the extras)
-            else:
-                key = rest.rstrip("\r\n")
-                suffix = ""
-            number += 1
-            day = parts[di]  # type: ignore[index]
-            rep = reps_get(day, day)
-            key = rep + "," + key
-            o = plain_get(key)
-            if o is None:
-                o = outcome((lid, rep, get(line.rstrip("\r\n").split(","))))
-                if len(plain) >= plain_size:
-                    plain.clear()
-                plain[key] = o
-            if o.sensitive and rep != day:
-                o = outcome((lid, day, get(line.rstrip("\r\n").split(","))))
-            n = pending.get(o)
-            if n is None:
-                pending[o] = 1
-                if len(pending) >= fold_at:
-                    summary.fold()
-            else:
-                pending[o] = n + 1
-            rid = parts[ii] if ii is not None else ""
-            if o.errors:
-                example(number, rid or number, o)
-            tail = o.csv_full if billed else o.csv_short
-            if tail is None:
-                tail = o.csv_tail(billed)
-            append(f"{rid or number}{tail}{suffix}\n")
-            if len(buf) >= flush_every:
-                write("".join(buf))
-                buf.clear()
-                if tick is not None:
-                    tick(flush_every)
-            continue
-        if '"' not in line:
-            row: Any = line.rstrip("\r\n").split(",")
-            quoted = False
-            if len(row) != width:
-                if row == [""]:  # a blank line
-                    extra_lines += 1
-                    continue
-                number += 1
-                _odd_row(checker, row, number, lid, get, width, di, ii, bool(bcols), billed,
-                         extra_idx, False, summary, append)
-                continue
-        else:
+        # 1. read the record: `row` (None while a plain line of the common layout is not
+        #    split), its key in the memo of plain lines (None for a quoted record), and its
+        #    id and extra cells as CSV text
+        if '"' in line:
             # a quoted record (it may span lines): csv.reader reads it, from this line on
             source.first = line
             before = reader.line_num
             try:
-                row = next(reader)
+                row: Any = next(reader)
                 failures = 0
             except StopIteration:  # pragma: no cover - the line itself is there to read
                 break
@@ -186,34 +128,63 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
                 row = BrokenRow(f"line {first_line + number + extra_lines}: "
                                 f"not a readable record ({exc})")
             extra_lines += reader.line_num - before - 1
-            quoted = True
             if len(row) != width:
                 if isinstance(row, list) and not row:  # csv.reader's blank line
                     extra_lines += 1
                     continue
                 number += 1
-                _odd_row(checker, row, number, lid, get, width, di, ii, bool(bcols), billed,
+                _odd_row(checker, row, number, lid, get, width, di, ii, has_billed, billed,
                          extra_idx, True, summary, append)
                 continue
-        # a record of the header's width
-        number += 1
-        day = row[di] if di is not None else ""
-        rep = reps_get(day, day)
-        if quoted:  # a cell may hold a comma: the checker's own key
-            cells = get(row)
-            o = memo_get((lid, rep, cells)) or outcome((lid, rep, cells))
+            key = None
+            rid = row[ii] if ii is not None else ""
+            rid_text = csv_field(rid) if rid else ""
+            extra_text = "," + join(map(csv_field, extras(row))) if n_extra else ""
+        elif cut and line.count(",") == commas:
+            row = None
+            parts = line.split(",", cut)
+            rest = parts[cut]
+            if n_extra:
+                key = rest.rsplit(",", n_extra)[0]
+                extra_text = rest[len(key):].rstrip("\r\n")  # ",x,y": the extras
+            else:
+                key = rest.rstrip("\r\n")
+                extra_text = ""
+            rid = rid_text = parts[ii] if ii is not None else ""
         else:
-            # no cell holds a comma: the cells joined are a key (one string to hash, not a
-            # tuple of them), for this file's layout
-            key = rep + "," + join(get(row))
+            row = line.rstrip("\r\n").split(",")
+            if len(row) != width:
+                if row == [""]:  # a blank line
+                    extra_lines += 1
+                    continue
+                number += 1
+                _odd_row(checker, row, number, lid, get, width, di, ii, has_billed, billed,
+                         extra_idx, False, summary, append)
+                continue
+            key = join(get(row))
+            rid = rid_text = row[ii] if ii is not None else ""
+            extra_text = "," + join(extras(row)) if n_extra else ""
+        number += 1
+        # 2. its outcome: from the memo of plain lines (one string to hash), else the checker
+        day = (parts if row is None else row)[di] if di is not None else ""
+        rep = reps_get(day, day)
+        if key is None:
+            o = outcome((lid, rep, get(row)))
+        else:
+            key = rep + "," + key
             o = plain_get(key)
             if o is None:
+                if row is None:
+                    row = line.rstrip("\r\n").split(",")
                 o = outcome((lid, rep, get(row)))
                 if len(plain) >= plain_size:
                     plain.clear()
                 plain[key] = o
-        if o.sensitive and rep != day:
+        if o.sensitive and rep != day:  # a text quotes the date: the row's own day
+            if row is None:
+                row = line.rstrip("\r\n").split(",")
             o = outcome((lid, day, get(row)))
+        # 3. count it and write it
         n = pending.get(o)
         if n is None:
             pending[o] = 1
@@ -221,26 +192,12 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
                 summary.fold()
         else:
             pending[o] = n + 1
-        rid = row[ii] if ii is not None else ""
         if o.errors:
             example(number, rid or number, o)
-        if not rid:
-            rid = str(number)
         tail = o.csv_full if billed else o.csv_short
         if tail is None:
             tail = o.csv_tail(billed)
-        if quoted:
-            rid = csv_field(rid)
-            if n_extra:
-                append(f"{rid}{tail},{join(map(csv_field, extras(row)))}\n")
-            else:
-                append(f"{rid}{tail}\n")
-        elif n_extra == 1:
-            append(f"{rid}{tail},{row[xi]}\n")
-        elif n_extra:
-            append(f"{rid}{tail},{join(extras(row))}\n")
-        else:
-            append(f"{rid}{tail}\n")
+        append(f"{rid_text or number}{tail}{extra_text}\n")
         if len(buf) >= flush_every:
             write("".join(buf))
             buf.clear()

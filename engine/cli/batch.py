@@ -34,6 +34,7 @@ from engine.batch import (
     BrokenRow,
     Outcome,
 )
+from engine.batch_cells import text_value
 from engine.batch_csv import check_csv
 from engine.encounter import FIELDS
 
@@ -377,20 +378,9 @@ def _jsonl_in(fh: IO[str], out: IO[str], out_fmt: str, checker: BatchChecker,
         for k in row:
             if k not in _NOT_EXTRA and k not in extras and len(dropped) < 100:
                 dropped.add(k)
-        writer.writerow((rid, *o.cells, *(_cell(row.get(k)) for k in extras)))
+        writer.writerow((rid, *o.cells, *(text_value(row.get(k), canonical=False) for k in extras)))
     if extras is None:
         writer.writerow(OUTPUT_COLUMNS)
     if dropped:
         print(f"telecode batch: extra keys not in the first row were left out of the CSV: "
               f"{', '.join(sorted(dropped))} (use --format jsonl to keep them)", file=sys.stderr)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
-
