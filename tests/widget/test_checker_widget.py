@@ -4,6 +4,7 @@ as the engine in CPython, the form behaves, nothing leaves 127.0.0.1, and axe fi
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,8 @@ SCENARIO_DIR = ROOT / "tests" / "scenarios"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BOOT_TIMEOUT_MS = 180_000  # bounds waiting for Pyodide's first boot; asserts nothing
 ANSWERED = "[data-testid=result]:not([data-stale]):not([data-state=loading])"
-PYODIDE_PATHS = ("/assets/pyodide/", "/assets/checker/worker.js", ".whl")
+PYODIDE_PATHS = ("/assets/pyodide/", "/assets/checker/worker.js", ".whl", ".snapshot.gz",
+                 "/assets/checker/engine.json")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -326,18 +328,28 @@ def test_back_and_forward_between_permalinks(page: Any, base_url: str) -> None:
     assert page.input_value("select[name=mdm]") == "low"
 
 
-def test_repeat_visit_restores_the_saved_snapshot(page: Any, base_url: str) -> None:
+def _manifest(built_site: Path) -> dict[str, Any]:
+    return json.loads((built_site / "assets" / "checker" / "engine.json").read_text("utf-8"))
+
+
+def test_visits_restore_the_snapshot_built_with_the_site(
+    page: Any, base_url: str, built_site: Path, recorder: Any
+) -> None:
+    """The worker restores the build's Python snapshot (engine imported, codebook loaded) on a
+    first visit and again on a repeat visit; the wheel is not needed then."""
+    manifest = _manifest(built_site)
     page.goto(base_url + permalink(EXAMPLE))
     page.wait_for_selector(ANSWERED)
     first = state(page)
-    assert page.get_attribute("#telecode-checker", "data-engine-from") == "start"
-    page.wait_for_selector("#telecode-checker[data-snapshot-saved=true]", state="attached")
+    assert page.get_attribute("#telecode-checker", "data-engine-from") == "snapshot"
+    assert any(u.endswith("/assets/checker/" + manifest["snapshot"]) for u in recorder.requests)
+    assert not any(u.endswith(".whl") for u in recorder.requests)
+    assert widget_lines(page) == cpython_lines(EXAMPLE)
 
     page.reload()
     page.wait_for_selector(ANSWERED)
     assert page.get_attribute("#telecode-checker", "data-engine-from") == "snapshot"
     assert state(page) == first
-    assert widget_lines(page) == cpython_lines(EXAMPLE)
     page.select_option("select[name=mdm]", "high")
     want = " ".join(ln["code"] for ln in cpython_lines({**EXAMPLE, "mdm": "high"}))
     page.wait_for_function(
@@ -345,6 +357,35 @@ def test_repeat_visit_restores_the_saved_snapshot(page: Any, base_url: str) -> N
         " return r.dataset.state === 'ready' && r.dataset.codes === want; }",
         arg=want,
     )
+
+
+def _answers_after_snapshot_swap(page: Any, base_url: str, body: bytes) -> str:
+    """Serve `body` in place of the snapshot; return how the worker started Python once the
+    permalink is answered with the CPython engine's lines."""
+    page.context.route("**/*.snapshot.gz", lambda route: route.fulfill(
+        status=200, body=body, headers={"content-type": "application/gzip"}))
+    page.goto(base_url + permalink(EXAMPLE))
+    page.wait_for_selector(ANSWERED)
+    assert state(page)[0] == "ready"
+    assert widget_lines(page) == cpython_lines(EXAMPLE)
+    return page.get_attribute("#telecode-checker", "data-engine-from")
+
+
+def test_an_unusable_snapshot_falls_back_to_starting_python(
+    page: Any, base_url: str, recorder: Any
+) -> None:
+    """A snapshot that cannot be restored (here: not one at all) costs time, not answers: the
+    worker starts Python and installs the wheel."""
+    assert _answers_after_snapshot_swap(page, base_url, b"not a memory snapshot") == "start"
+    assert any(u.endswith(".whl") for u in recorder.requests)
+
+
+def test_a_snapshot_the_server_already_unzipped_is_used(
+    page: Any, base_url: str, built_site: Path
+) -> None:
+    """Servers that send .gz files with Content-Encoding: gzip hand the worker unzipped bytes."""
+    packed = (built_site / "assets" / "checker" / _manifest(built_site)["snapshot"]).read_bytes()
+    assert _answers_after_snapshot_swap(page, base_url, gzip.decompress(packed)) == "snapshot"
 
 
 def test_loading_shows_a_stepped_progress_bar(page: Any, base_url: str) -> None:

@@ -39,19 +39,6 @@ const waiting = new Map(); // id -> resolve
 const listeners = new Set(); // progress/ready/failed listeners of the current page
 let engineState = { phase: "idle", message: "", codebook: "" };
 
-// Set once the worker has saved a memory snapshot in Cache Storage: the next visit then looks
-// for it first; without it the worker starts Python at once (Cache Storage can take a few
-// hundred ms to open in a new profile).
-const SNAPSHOT_FLAG = "telecode-checker-snapshot";
-
-function snapshotSaved() {
-  try {
-    return localStorage.getItem(SNAPSHOT_FLAG) === "1";
-  } catch {
-    return true; // storage unreadable: let the worker look
-  }
-}
-
 function ensureWorker() {
   if (worker) return worker;
   // The checker page's <head> (docs/_overrides/checker.html) starts the worker before the
@@ -74,13 +61,10 @@ function ensureWorker() {
       }
       engineState = { phase: "ready", message: "", codebook: msg.codebook, from: msg.from };
     }
-    if (msg.type === "snapshot-saved") {
-      engineState = { ...engineState, snapshotSaved: true };
-      try {
-        localStorage.setItem(SNAPSHOT_FLAG, "1");
-      } catch {
-        // storage disabled: the next visit looks in Cache Storage anyway
-      }
+    if (msg.type === "warm") {
+      // The worker's warm-up after start-up is done (worker.js, warmUp): the benchmark's
+      // "warm" changes start here.
+      performance.mark("telecode-warm", { detail: { ms: msg.ms, encounters: msg.encounters } });
     }
     if (msg.type === "failed" && msg.id === undefined) {
       engineState = { phase: "failed", message: msg.message, details: msg.details };
@@ -110,7 +94,7 @@ function ensureWorker() {
     early.earlyMessages = null;
     for (const data of replay) worker.onmessage({ data });
   } else {
-    worker.postMessage({ type: "boot", snapshot: snapshotSaved() });
+    worker.postMessage({ type: "boot" });
   }
   return worker;
 }
@@ -435,14 +419,13 @@ function initChecker(root) {
 
   function showEngineState(s) {
     if (!root.isConnected) return;
-    // How Python started ("start" or "snapshot") and whether a snapshot is saved for the next
-    // visit: for tests and curious readers (devtools).
+    // How Python started: "snapshot" (restored, the usual way) or "start" (the snapshot could
+    // not be used): for tests and curious readers (devtools).
     root.dataset.engineFrom = s.from || "";
-    root.dataset.snapshotSaved = s.snapshotSaved ? "true" : "false";
     if (s.phase === "loading") {
       progress.hidden = false;
       progressBar.value = PROGRESS_STEPS[s.stage] ?? 0;
-      progressText.textContent = `Loading the engine (Python in your browser, about 13 MB the first time): ${s.message}`;
+      progressText.textContent = `Loading the engine (Python in your browser): ${s.message}`;
     } else if (s.phase === "ready") {
       progress.hidden = true;
     } else if (s.phase === "failed") {

@@ -1,49 +1,27 @@
 // The checker's Web Worker: it owns Pyodide and the engine, so the page never freezes.
 // Module worker. Everything it loads comes from the site itself (no CDN):
-//   ../pyodide/   Pyodide core (copied from the npm package by scripts/build-widget)
-//   ./engine.json names the engine wheel built with the site; the wheel carries the codebook.
+//   ../pyodide/    Pyodide core (copied from the npm package by scripts/build-widget)
+//   ./engine.json  names the files built with the site: the engine wheel (it carries the
+//                  codebook) and the Python memory snapshot made from it
 //
-// Repeat visits: after the first answer, once the worker is idle, it saves a Pyodide memory
-// snapshot (Python started, engine imported, codebook loaded) in the browser's Cache Storage,
-// keyed by the Pyodide version and the wheel's sha256. The next visit restores it instead of
-// starting Python from scratch. Any problem with a snapshot falls back to a normal start.
+// Start-up: the worker restores the snapshot (Python started, engine imported, codebook
+// loaded; made at build time by scripts/widget-snapshot.mjs) instead of starting Python, which
+// is what takes most of a start. If the snapshot cannot be fetched or restored, it starts Python
+// and installs the wheel instead: slower, same answers. A repeat visit gets both from the HTTP
+// cache.
 //
-// Messages in:  {type: "boot", snapshot}               start loading now (idempotent); snapshot:
-//                                                      false when the page knows none was saved
+// Messages in:  {type: "boot"}                         start loading now (idempotent)
 //               {type: "check", id, encounter}         run engine.check
 // Messages out: {type: "progress", stage, message}     while loading
 //               {type: "ready", codebook, seconds, from: "snapshot"|"start", timeline}
 //               {type: "result", id, result, engineMs} engine.check's result (issue 3 contract)
 //               {type: "result", id, errors}           EncounterError.errors [{field, message}]
 //               {type: "failed", id?, message, details} anything else (never shown raw)
-//               {type: "snapshot-saved", bytes}        a snapshot is stored for the next visit
-import { loadPyodide, version as PYODIDE_VERSION } from "../pyodide/pyodide.mjs";
+//               {type: "warm", ms, encounters}      the warm-up after start-up is done (below)
+import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const HERE = new URL("./", import.meta.url);
 const PYODIDE_URL = new URL("../pyodide/", HERE).href;
-const SNAPSHOT_CACHE = "telecode-checker-snapshots";
-const SNAPSHOT_IDLE_MS = 1500;
-
-const BOOT_PY = `
-import gc, json, traceback
-import engine
-
-_codebook = engine.load_codebook()
-# The codebook and the modules live as long as the page: keep them out of the garbage
-# collector's full passes (in wasm these cost tens of ms, right in the middle of an answer).
-gc.freeze()
-
-def telecode_run(text):
-    """One encounter (JSON text) in, one answer (JSON text) out; never raises."""
-    try:
-        return json.dumps({"result": engine.check(json.loads(text), _codebook)})
-    except engine.EncounterError as err:
-        return json.dumps({"errors": err.errors})
-    except Exception:
-        return json.dumps({"failed": traceback.format_exc()})
-
-_codebook.version
-`;
 
 // When each start-up stage ended, as absolute times (timeOrigin + now, so the page can place
 // them on its own timeline); sent with "ready" and shown by the benchmark.
@@ -53,9 +31,6 @@ function stage(name) {
 }
 
 let booting = null;
-let pyodide = null;
-let snapshotKey = null; // set when this run should save a snapshot once idle
-let idleTimer = null;
 
 function post(message) {
   self.postMessage(message);
@@ -67,112 +42,110 @@ async function fetchOk(url) {
   return response;
 }
 
-async function openSnapshots() {
-  try {
-    return "caches" in self ? await caches.open(SNAPSHOT_CACHE) : null;
-  } catch {
-    return null; // storage disabled (private mode, quota): just start normally
-  }
+function megabytes(bytes) {
+  return `${Math.max(1, Math.round(bytes / 1e6))} MB`;
 }
 
-async function startFromSnapshot(cache, key) {
-  const hit = cache && (await cache.match(key));
-  if (!hit) return null;
-  post({ type: "progress", stage: "snapshot", message: "Restoring Python from your last visit…" });
-  try {
-    const bytes = new Uint8Array(await hit.arrayBuffer());
-    stage("snapshot-read");
-    const py = await loadPyodide({ indexURL: PYODIDE_URL, _loadSnapshot: bytes });
-    const version = py.runPython("_codebook.version");
-    return { py, version };
-  } catch (err) {
-    console.warn("telecode checker: snapshot not usable, starting Python normally:", err);
-    await cache.delete(key).catch(() => {});
-    return null;
-  }
+// The snapshot is stored gzipped (6-7 MB instead of about 30). A server that sends .gz files
+// with Content-Encoding: gzip has had the browser unpack it already: then it is used as is.
+async function gunzipped(response) {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-async function startFresh(manifestReady) {
+// Python's script and wasm start downloading at once; the snapshot as soon as engine.json
+// names it.
+async function startFromSnapshot(manifestReady) {
+  const bytes = manifestReady.then((manifest) => {
+    post({
+      type: "progress", stage: "snapshot",
+      message: `Downloading Python and the engine (${megabytes(manifest.download_bytes)}, once)…`,
+    });
+    return fetchOk(new URL(manifest.snapshot, HERE));
+  }).then(gunzipped).then((b) => (stage("snapshot-read"), b));
+  const py = await loadPyodide({ indexURL: PYODIDE_URL, _loadSnapshot: bytes });
+  stage("pyodide-loaded");
+  // The snapshot's `random` state was fixed when it was made (for identical builds): fresh
+  // entropy for this page.
+  py.runPython("import random; random.seed()");
+  const web = py.pyimport("engine.web");
+  const version = web.version();
+  const manifest = await manifestReady;
+  if (version !== manifest.codebook) {
+    throw new Error(`snapshot has codebook ${version}, engine.json names ${manifest.codebook}`);
+  }
+  return { web, version };
+}
+
+async function startFresh(manifest) {
   post({ type: "progress", stage: "runtime", message: "Downloading and starting Python…" });
   // The wheel downloads while Python starts.
-  const wheel = manifestReady
-    .then((manifest) => fetchOk(new URL(manifest.wheel, HERE)))
-    .then(async (r) => new Uint8Array(await r.arrayBuffer()));
+  const wheel = fetchOk(new URL(manifest.wheel, HERE)).then(async (r) => new Uint8Array(await r.arrayBuffer()));
   wheel.catch(() => {}); // reported below, when awaited
-  const py = await loadPyodide({ indexURL: PYODIDE_URL, _makeSnapshot: true });
+  const py = await loadPyodide({ indexURL: PYODIDE_URL });
   stage("pyodide-loaded");
   post({ type: "progress", stage: "engine", message: "Installing the coding engine…" });
   const sitePackages = py.runPython("import site; site.getsitepackages()[0]");
-  const wheelBytes = await wheel;
-  stage("wheel-fetched");
-  py.unpackArchive(wheelBytes, "wheel", { extractDir: sitePackages });
+  py.unpackArchive(await wheel, "wheel", { extractDir: sitePackages });
   stage("wheel-unpacked");
-  py.runPython("import engine");
+  const web = py.pyimport("engine.web");
   stage("engine-imported");
-  const version = py.runPython(BOOT_PY);
-  return { py, version };
+  const version = web.start();
+  return { web, version };
 }
 
-function snapshotKeyFor(manifest) {
-  return new URL(`snapshot/${PYODIDE_VERSION}/${manifest.sha256}`, HERE).href;
-}
-
-async function boot(lookForSnapshot) {
+async function boot() {
   const started = performance.now();
-  // engine.json (which wheel, its sha256) and the snapshot store are opened meanwhile; when the
-  // page says no snapshot was saved (first visit), Python starts without waiting for either.
   const manifestReady = fetchOk(new URL("engine.json", HERE)).then((r) => r.json());
-  manifestReady.catch(() => {}); // reported where awaited
-  const cacheReady = openSnapshots();
   let booted = null;
-  let from = "start";
-  if (lookForSnapshot) {
-    const cache = await cacheReady;
-    const stored = cache ? await cache.keys().catch(() => []) : [];
-    stage("cache-opened");
-    if (stored.length) {
-      booted = await startFromSnapshot(cache, snapshotKeyFor(await manifestReady));
-      if (booted) from = "snapshot";
-    }
-  }
-  if (!booted) {
-    booted = await startFresh(manifestReady);
-    if (await cacheReady) snapshotKey = snapshotKeyFor(await manifestReady);
+  let from = "snapshot";
+  try {
+    booted = await startFromSnapshot(manifestReady);
+  } catch (err) {
+    console.warn("telecode checker: the Python snapshot is not usable here, starting Python:", err);
+    booted = await startFresh(await manifestReady);
+    from = "start";
   }
   stage("engine-ready");
-  pyodide = booted.py;
-  const run = pyodide.globals.get("telecode_run");
   post({
     type: "ready", codebook: booted.version, from,
     seconds: (performance.now() - started) / 1000, timeline,
   });
-  return run;
+  warmUp(booted.web);
+  return booted.web.run;
 }
 
-async function saveSnapshot() {
-  const key = snapshotKey;
-  snapshotKey = null;
-  try {
-    const bytes = pyodide.makeMemorySnapshot();
-    const cache = await caches.open(SNAPSHOT_CACHE);
-    for (const old of await cache.keys()) if (old.url !== key) await cache.delete(old);
-    await cache.put(key, new Response(bytes, { headers: { "content-type": "application/octet-stream" } }));
-    post({ type: "snapshot-saved", bytes: bytes.length });
-  } catch (err) {
-    console.warn("telecode checker: could not save a snapshot for the next visit:", err);
-  }
-}
+// After a snapshot, little of the interpreter's wasm has run in this page, and the browser
+// compiles, optimises and (when a guess proves wrong) recompiles its functions as they run:
+// the largest, Python's bytecode loop, took 10-20 ms each time, inside a reader's first edits.
+// So once the first answer is out, the worker checks a set of encounters (engine.web's
+// warm_up_encounters) WARM_UP_PASSES times, one per task (a reader's edit waits for at most
+// one of them, about 1 ms), and says "warm" when done. Measured: with one pass, edits still
+// met 10-20 ms recompiles; after three (about 0.8 s of work on a busy 2-core machine), rarely.
+const WARM_UP_PASSES = 3;
 
-function whenIdle() {
-  clearTimeout(idleTimer);
-  if (snapshotKey) idleTimer = setTimeout(saveSnapshot, SNAPSHOT_IDLE_MS);
+function warmUp(web) {
+  const started = performance.now();
+  const once = web.warm_up_encounters().toJs();
+  const texts = Array(WARM_UP_PASSES).fill(once).flat();
+  const next = () => {
+    const text = texts.shift();
+    if (text === undefined) {
+      post({ type: "warm", ms: performance.now() - started, encounters: once.length * WARM_UP_PASSES });
+      return;
+    }
+    web.run(text);
+    setTimeout(next, 0);
+  };
+  setTimeout(next, 0);
 }
 
 self.onmessage = async (event) => {
   const message = event.data || {};
   if (message.type !== "boot" && message.type !== "check") return;
-  clearTimeout(idleTimer);
-  booting ||= boot(message.snapshot !== false);
+  booting ||= boot();
   let run;
   try {
     run = await booting;
@@ -199,5 +172,4 @@ self.onmessage = async (event) => {
   } else {
     post({ type: "result", id: message.id, ...answer });
   }
-  whenIdle();
 };

@@ -1,0 +1,81 @@
+"""The engine's side of the checker widget (/checker/): JSON text in, JSON text out.
+
+The widget's Web Worker (docs/assets/checker/worker.js) calls `run` for every answer. `start`
+loads the codebook once; the site build calls it under Pyodide in Node and saves the result as a
+memory snapshot (scripts/widget-snapshot.mjs), which the worker restores instead of starting
+Python; when it cannot, the worker installs the wheel and calls `start` itself.
+
+    start() -> str          load the codebook (kept for the page's life); its version
+    run(text) -> str        one encounter (JSON) -> {"result": ...} | {"errors": [...]} |
+                            {"failed": "<traceback>"}; never raises
+    version() -> str        the codebook version `start` loaded
+    warm_up_encounters()    encounters (JSON) the worker checks once, in idle time, after the
+                            first answer (see the function)
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+
+from engine.checker import check
+from engine.codebook import load_codebook
+from engine.encounter import PAYERS
+from engine.errors import EncounterError
+from engine.plan import compiled
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from engine.codebook import Codebook
+
+_codebook: Codebook | None = None
+
+
+def start() -> str:
+    """Load the codebook (once) and return its version."""
+    global _codebook
+    if _codebook is None:
+        _codebook = load_codebook()
+        compiled(_codebook)  # conditions compiled, rules digested: not on the first answer
+        # The codebook and the modules live as long as the page: keep them out of the garbage
+        # collector's full passes (in wasm these cost tens of ms, right in the middle of an
+        # answer).
+        gc.freeze()
+    return _codebook.version
+
+
+def version() -> str:
+    if _codebook is None:
+        raise RuntimeError("engine.web.start() has not run")
+    return _codebook.version
+
+
+def run(text: str) -> str:
+    """One encounter as JSON text in, one answer as JSON text out; never raises."""
+    try:
+        if _codebook is None:
+            start()
+        return json.dumps({"result": check(json.loads(text), _codebook)})
+    except EncounterError as err:
+        return json.dumps({"errors": err.errors})
+    except Exception:
+        import traceback  # only when something went wrong: not at start-up
+
+        return json.dumps({"failed": traceback.format_exc()})
+
+
+def warm_up_encounters() -> list[str]:
+    """Every FAQ's encounter for every payer, as JSON texts.
+
+    The browser compiles each wasm function of the interpreter the first time it runs. After a
+    restored snapshot few have run, so the reader's first edits would each wait for some
+    compiling (5-15 ms spikes, measured); the worker checks these encounters one at a time
+    after the first answer, so the code paths a reader meets are compiled by then. Their
+    answers are dropped."""
+    cb = _codebook if _codebook is not None else load_codebook()
+    found: list[str] = []
+    for faq in cb.bundle.get("faqs") or ():
+        encounter = faq.get("encounter")
+        if encounter:
+            found += [json.dumps({**encounter, "payer": payer}) for payer in PAYERS]
+    return found

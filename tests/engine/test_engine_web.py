@@ -1,0 +1,51 @@
+"""engine.web, the checker widget's entry point (JSON text in, JSON text out). Runs in CPython
+and, like the rest of tests/engine, inside Pyodide."""
+
+from __future__ import annotations
+
+import json
+
+import engine
+import engine.web as web
+from engine.encounter import PAYERS
+
+EXAMPLE = {"date_of_service": "2025-03-10", "payer": "medicare", "patient_status": "established",
+           "modality": "audio_only", "minutes": 25, "mdm": "low",
+           "patient_video_unavailable": True}
+
+
+def test_start_loads_the_default_codebook_once(real_cb) -> None:
+    assert web.start() == real_cb.version
+    assert web.start() == web.version() == real_cb.version
+
+
+def test_run_gives_the_engine_answer_as_json(real_cb) -> None:
+    web.start()
+    answer = json.loads(web.run(json.dumps(EXAMPLE)))
+    assert answer == {"result": json.loads(json.dumps(engine.check(EXAMPLE, real_cb)))}
+    assert [ln["code"] for ln in answer["result"]["lines"]] == ["99213"]
+
+
+def test_run_gives_field_errors_for_an_invalid_encounter(real_cb) -> None:
+    web.start()
+    answer = json.loads(web.run(json.dumps({**EXAMPLE, "payer": "medicar"})))
+    assert list(answer) == ["errors"]
+    assert [e["field"] for e in answer["errors"]] == ["payer"]
+    assert "medicare" in answer["errors"][0]["message"]  # did you mean
+
+
+def test_run_never_raises(real_cb) -> None:
+    web.start()
+    answer = json.loads(web.run("{not json"))
+    assert list(answer) == ["failed"]
+    assert "JSONDecodeError" in answer["failed"]
+
+
+def test_warm_up_encounters_are_every_faq_for_every_payer(real_cb) -> None:
+    web.start()
+    texts = web.warm_up_encounters()
+    faqs = [f for f in real_cb.bundle["faqs"] if f.get("encounter")]
+    assert len(texts) == len(faqs) * len(PAYERS) > 0
+    answers = [json.loads(web.run(t)) for t in texts]
+    assert {next(iter(a)) for a in answers} == {"result"}  # valid encounters: real code paths
+    assert {json.loads(t)["payer"] for t in texts} == set(PAYERS)
