@@ -15,6 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 
 import engine
+import engine.web
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = ROOT / "tests" / "scenarios"
@@ -386,6 +387,27 @@ def test_a_snapshot_the_server_already_unzipped_is_used(
     """Servers that send .gz files with Content-Encoding: gzip hand the worker unzipped bytes."""
     packed = (built_site / "assets" / "checker" / _manifest(built_site)["snapshot"]).read_bytes()
     assert _answers_after_snapshot_swap(page, base_url, gzip.decompress(packed)) == "snapshot"
+
+
+def test_the_worker_warms_up_after_the_first_answer(page: Any, base_url: str) -> None:
+    """After the first answer the worker checks every FAQ encounter for every payer, three
+    times (worker.js, warmUp), and then says so; edits made meanwhile are answered."""
+    page.goto(base_url + permalink(EXAMPLE))
+    page.wait_for_selector(ANSWERED)
+    page.select_option("select[name=mdm]", "moderate")  # during the warm-up
+    want = " ".join(ln["code"] for ln in cpython_lines({**EXAMPLE, "mdm": "moderate"}))
+    page.wait_for_function(
+        "want => { const r = document.querySelector('[data-testid=result]');"
+        " return r.dataset.state === 'ready' && r.dataset.codes === want; }",
+        arg=want,
+    )
+    page.wait_for_function("() => performance.getEntriesByName('telecode-warm').length > 0")
+    warm = page.evaluate("(() => { const m = performance.getEntriesByName('telecode-warm')[0];"
+                         " return {at: m.startTime, encounters: m.detail.encounters}; })()")
+    answered = page.evaluate("performance.getEntriesByName('telecode-answer')[0].startTime")
+    assert warm["at"] > answered
+    engine.web.start()
+    assert warm["encounters"] == 3 * len(engine.web.warm_up_encounters())
 
 
 def test_loading_shows_a_stepped_progress_bar(page: Any, base_url: str) -> None:
