@@ -46,7 +46,7 @@ function ensureWorker() {
   // from another page that script has not run, and the worker starts here.
   const early = window.telecodeCheckerWorker;
   worker = early || new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-  engineState = { phase: "loading", message: "Starting…", codebook: "" };
+  engineState = { phase: "loading", message: "starting…", codebook: "" };
   worker.onmessage = (event) => {
     const msg = event.data || {};
     if (msg.type === "progress") {

@@ -61,7 +61,7 @@ async function startFromSnapshot(manifestReady) {
   const bytes = manifestReady.then((manifest) => {
     post({
       type: "progress", stage: "snapshot",
-      message: `Downloading Python and the engine (${megabytes(manifest.download_bytes)}, once)…`,
+      message: `downloading ${megabytes(manifest.download_bytes)} (the first time only)…`,
     });
     return fetchOk(new URL(manifest.snapshot, HERE));
   }).then(gunzipped).then((b) => (stage("snapshot-read"), b));
@@ -80,13 +80,13 @@ async function startFromSnapshot(manifestReady) {
 }
 
 async function startFresh(manifest) {
-  post({ type: "progress", stage: "runtime", message: "Downloading and starting Python…" });
+  post({ type: "progress", stage: "runtime", message: "starting Python…" });
   // The wheel downloads while Python starts.
   const wheel = fetchOk(new URL(manifest.wheel, HERE)).then(async (r) => new Uint8Array(await r.arrayBuffer()));
   wheel.catch(() => {}); // reported below, when awaited
   const py = await loadPyodide({ indexURL: PYODIDE_URL });
   stage("pyodide-loaded");
-  post({ type: "progress", stage: "engine", message: "Installing the coding engine…" });
+  post({ type: "progress", stage: "engine", message: "installing the coding engine…" });
   const sitePackages = py.runPython("import site; site.getsitepackages()[0]");
   py.unpackArchive(await wheel, "wheel", { extractDir: sitePackages });
   stage("wheel-unpacked");
