@@ -9,8 +9,8 @@ Python; when it cannot, the worker installs the wheel and calls `start` itself.
     run(text) -> str        one encounter (JSON) -> {"result": ...} | {"errors": [...]} |
                             {"failed": "<traceback>"}; never raises
     version() -> str        the codebook version `start` loaded
-    warm_up_encounters()    encounters (JSON) the worker checks once, in idle time, after the
-                            first answer (see the function)
+    warm_up_encounters(first)  encounters (JSON) the worker checks in idle time after the first
+                            answer (see the function)
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import json
 
 from engine.checker import check
 from engine.codebook import load_codebook
-from engine.encounter import PAYERS
+from engine.encounter import FIELDS, PAYERS
 from engine.errors import EncounterError
 from engine.plan import compiled
 
@@ -64,16 +64,27 @@ def run(text: str) -> str:
         return json.dumps({"failed": traceback.format_exc()})
 
 
-def warm_up_encounters() -> list[str]:
-    """Every FAQ's encounter for every payer, as JSON texts.
+def warm_up_encounters(first: str | None = None) -> list[str]:
+    """Encounters (JSON texts) for the worker to check once after the first answer: the first
+    encounter's neighbours (each other value of each choice it makes: payer, kind of service,
+    decision making, ...), the reader's likeliest next questions, then every FAQ's encounter
+    for every payer.
 
-    The browser compiles each wasm function of the interpreter the first time it runs. After a
-    restored snapshot few have run, so the reader's first edits would each wait for some
-    compiling (5-15 ms spikes, measured); the worker checks these encounters one at a time
-    after the first answer, so the code paths a reader meets are compiled by then. Their
-    answers are dropped."""
+    The browser compiles each wasm function of the interpreter when it first runs, and again
+    when an optimisation proves wrong. After a restored snapshot little has run, so a reader's
+    first edits would wait for that (10-20 ms each time, traced); checking these first, one at
+    a time, moves that work before the reader's edits. Their answers are dropped."""
     cb = _codebook if _codebook is not None else load_codebook()
     found: list[str] = []
+    try:
+        base = json.loads(first) if first else None
+    except ValueError:
+        base = None
+    if isinstance(base, dict):
+        for field in FIELDS.values():
+            if field.kind == "enum" and field.name in base:
+                found += [json.dumps({**base, field.name: value}) for value in field.choices
+                          if value != base[field.name]]
     for faq in cb.bundle.get("faqs") or ():
         encounter = faq.get("encounter")
         if encounter:

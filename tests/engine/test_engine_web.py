@@ -7,7 +7,7 @@ import json
 
 import engine
 import engine.web as web
-from engine.encounter import PAYERS
+from engine.encounter import FIELDS, PAYERS
 
 EXAMPLE = {"date_of_service": "2025-03-10", "payer": "medicare", "patient_status": "established",
            "modality": "audio_only", "minutes": 25, "mdm": "low",
@@ -49,3 +49,18 @@ def test_warm_up_encounters_are_every_faq_for_every_payer(real_cb) -> None:
     answers = [json.loads(web.run(t)) for t in texts]
     assert {next(iter(a)) for a in answers} == {"result"}  # valid encounters: real code paths
     assert {json.loads(t)["payer"] for t in texts} == set(PAYERS)
+
+
+def test_warm_up_starts_with_the_first_encounters_neighbours(real_cb) -> None:
+    web.start()
+    faqs_only = web.warm_up_encounters()
+    texts = web.warm_up_encounters(json.dumps(EXAMPLE))
+    assert texts[len(texts) - len(faqs_only):] == faqs_only
+    neighbours = [json.loads(t) for t in texts[:len(texts) - len(faqs_only)]]
+    enums = {f.name: f.choices for f in FIELDS.values() if f.kind == "enum" and f.name in EXAMPLE}
+    assert len(neighbours) == sum(len(choices) - 1 for choices in enums.values())
+    for n in neighbours:  # each differs from the first encounter in one choice
+        changed = [k for k in EXAMPLE if n[k] != EXAMPLE[k]]
+        assert len(changed) == 1 and changed[0] in enums
+    assert {n["mdm"] for n in neighbours} == set(enums["mdm"])
+    assert web.warm_up_encounters("{not json") == web.warm_up_encounters("[1]") == faqs_only

@@ -113,22 +113,25 @@ async function boot() {
     type: "ready", codebook: booted.version, from,
     seconds: (performance.now() - started) / 1000, timeline,
   });
-  warmUp(booted.web);
-  return booted.web.run;
+  return booted.web;
 }
 
 // After a snapshot, little of the interpreter's wasm has run in this page, and the browser
 // compiles, optimises and (when a guess proves wrong) recompiles its functions as they run:
 // the largest, Python's bytecode loop, took 10-20 ms each time, inside a reader's first edits.
 // So once the first answer is out, the worker checks a set of encounters (engine.web's
-// warm_up_encounters) WARM_UP_PASSES times, one per task (a reader's edit waits for at most
-// one of them, about 1 ms), and says "warm" when done. Measured: with one pass, edits still
-// met 10-20 ms recompiles; after three (about 0.8 s of work on a busy 2-core machine), rarely.
+// warm_up_encounters: that first encounter's neighbours, then the FAQs') WARM_UP_PASSES times,
+// one per task (a reader's edit waits for at most one of them, about 1 ms), and says "warm"
+// when done. Measured: with one pass, edits still met 10-20 ms recompiles; after three (about
+// 0.8 s of work on a busy 2-core machine), rarely.
 const WARM_UP_PASSES = 3;
+let warming = false;
 
-function warmUp(web) {
+function warmUp(web, firstText) {
+  if (warming) return;
+  warming = true;
   const started = performance.now();
-  const once = web.warm_up_encounters().toJs();
+  const once = web.warm_up_encounters(firstText).toJs();
   const texts = Array(WARM_UP_PASSES).fill(once).flat();
   const next = () => {
     const text = texts.shift();
@@ -146,9 +149,9 @@ self.onmessage = async (event) => {
   const message = event.data || {};
   if (message.type !== "boot" && message.type !== "check") return;
   booting ||= boot();
-  let run;
+  let web;
   try {
-    run = await booting;
+    web = await booting;
   } catch (err) {
     post({
       type: "failed",
@@ -160,7 +163,8 @@ self.onmessage = async (event) => {
   }
   if (message.type !== "check") return;
   const started = performance.now();
-  const answer = JSON.parse(run(JSON.stringify(message.encounter)));
+  const text = JSON.stringify(message.encounter);
+  const answer = JSON.parse(web.run(text));
   answer.engineMs = performance.now() - started; // time inside Python, for the benchmark
   if (answer.failed) {
     post({
@@ -172,4 +176,5 @@ self.onmessage = async (event) => {
   } else {
     post({ type: "result", id: message.id, ...answer });
   }
+  warmUp(web, text);
 };
