@@ -1,8 +1,10 @@
-"""The /performance/ page: `telecode batch` throughput, from the benchmark's JSON output.
+"""The /performance/ page: `telecode batch` throughput and the encounter checker's start-up
+and answer times, from the benchmarks' JSON output.
 
-The numbers come from docs/_data/benchmark.json, written by `scripts/bench --json
-docs/_data/benchmark.json`; nothing on the page is typed by hand. Re-run that command and
-commit the file to refresh the page. Without the file the page says how to produce it.
+The numbers come from docs/_data/benchmark.json (`scripts/bench --json
+docs/_data/benchmark.json`) and docs/_data/widget-benchmark.json (`scripts/bench-widget --json
+docs/_data/widget-benchmark.json`); nothing on the page is typed by hand. Re-run a command and
+commit its file to refresh the page. Without a file the page says how to produce it.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from .text import esc as _esc
+from .text import link
 
 BENCHMARK = Path(__file__).resolve().parents[1] / "_data" / "benchmark.json"
+WIDGET_BENCHMARK = BENCHMARK.with_name("widget-benchmark.json")
 URL = "performance/"
+URL_SRC = "performance.md"
 
 ROWS = (
     ("csv_dictreader", "Reading the file with Python's csv.DictReader (the baseline)"),
@@ -114,8 +119,64 @@ def render(data: dict[str, Any] | None) -> str:
     return "\n".join(out)
 
 
+def _ms(value: Any) -> str:
+    return f"{_num(value)} ms"
+
+
+def render_widget(data: dict[str, Any] | None) -> str:
+    out = ["## The encounter checker", ""]
+    out.append(
+        f"The {link(URL_SRC, 'checker.md', 'encounter checker')} runs the same engine in your "
+        "browser, in "
+        "Pyodide (Python compiled to WebAssembly). The site's build saves a snapshot of Python's "
+        "memory with the engine imported and the codebook loaded, so a first visit restores it "
+        "instead of starting Python."
+    )
+    out.append("")
+    if data is None:
+        out.append(
+            "No checker benchmark result is committed yet. Run `scripts/bench-widget --json "
+            "docs/_data/widget-benchmark.json` and rebuild the site."
+        )
+        return "\n".join(out) + "\n"
+    targets = data.get("targets") or {}
+    ratio, cold_ms = data["cold_ratio"], data["cold_ms"]
+    warm, python = data["warm_ms"], data.get("python_ms") or {}
+    out += [
+        "| What | Measured | Target |",
+        "|---|---:|---:|",
+        f"| First answer on a permalink, from navigation (cold cache, median) | "
+        f"{_ms(cold_ms['median'])} | |",
+        f"| A bare page that only starts Pyodide, from the same files (median) | "
+        f"{_ms(data['bare_ms']['median'])} | |",
+        f"| First answer ÷ bare start, per round: median (range) | "
+        f"{_num(ratio['median'])}× ({_num(ratio['min'])}–{_num(ratio['max'])}) | "
+        f"at most {_num(targets.get('cold_ratio'))}× |",
+        f"| A field changed → its answer shown, 95th percentile ({_num(data['changes'])} "
+        f"changes; median {_ms(warm['p50'])}) | {_ms(warm['p95'])} | "
+        f"at most {_ms(targets.get('warm_p95_ms'))} |",
+        f"| … of which inside Python, 95th percentile | {_ms(python.get('p95'))} | |",
+        f"| Repeat visit: first answer ÷ bare start (browser cache) | "
+        f"{_num(data['repeat_ratio'])}× | under {_num(targets.get('repeat_ratio'))}× |",
+        "",
+        f"A first visit downloads {_num(round(data['download_bytes'] / 1e6, 1))} MB; the "
+        "browser keeps it for the next visits. After the first answer the checker spends about "
+        f"{_ms(data['warm_up_ms']['median'])} answering likely next questions in the "
+        "background, so the browser has compiled the code your edits need.",
+        "",
+        f"Measured on {_esc(data.get('measured'))} in headless {_esc(data.get('browser'))} on "
+        f"{_esc(data.get('machine'))} ({_num(data.get('cpu_count'))} CPUs, shared; load "
+        f"average {_num(data['load_average']['median'])}), codebook "
+        f"{_esc(data.get('codebook'))}, over {_num(data.get('rounds'))} rounds; each round "
+        "starts the bare page and the checker in fresh browser contexts, one after the other. "
+        "Re-run with `scripts/bench-widget --json docs/_data/widget-benchmark.json`.",
+        "",
+    ]
+    return "\n".join(out)
+
+
 def pages(codebook: Any) -> dict[str, str]:
-    return {URL: render(load())}
+    return {URL: render(load()) + "\n" + render_widget(load(WIDGET_BENCHMARK))}
 
 
 def nav(codebook: Any) -> list[dict[str, str]]:

@@ -261,7 +261,7 @@ def home(cb: Codebook, src: str) -> str:
 
 # Pages other parts of the project add; linked from the home page when the build has them.
 OPTIONAL_PAGES = [("maintainers.md", "Maintainer guide: the yearly update"),
-                  ("performance.md", "Batch checker performance")]
+                  ("performance.md", "Performance: batch checking and the encounter checker")]
 
 
 def change_pages(cb: Codebook, src: str) -> str:
