@@ -43,6 +43,11 @@ def load(path: Path = BENCHMARK) -> dict[str, Any] | None:
         return None
 
 
+def _not_measured(out: list[str], what: str, command: str) -> str:
+    out.append(f"No {what} result is committed yet. Run `{command}` and rebuild the site.")
+    return "\n".join(out) + "\n"
+
+
 def render(data: dict[str, Any] | None) -> str:
     out = ["# Performance", ""]
     out.append(
@@ -55,11 +60,7 @@ def render(data: dict[str, Any] | None) -> str:
     out += ["", "```", "telecode batch claims.csv -o checked.csv --summary summary.json "
             "--strict", "```", ""]
     if data is None:
-        out.append(
-            "No benchmark result is committed yet. Run `scripts/bench --json "
-            "docs/_data/benchmark.json` and rebuild the site."
-        )
-        return "\n".join(out) + "\n"
+        return _not_measured(out, "benchmark", "scripts/bench --json docs/_data/benchmark.json")
     targets = data.get("targets") or {}
     out += [
         f"Input: a generated file of **{_num(data['rows'])} claim rows** "
@@ -134,11 +135,8 @@ def render_widget(data: dict[str, Any] | None) -> str:
     )
     out.append("")
     if data is None:
-        out.append(
-            "No checker benchmark result is committed yet. Run `scripts/bench-widget --json "
-            "docs/_data/widget-benchmark.json` and rebuild the site."
-        )
-        return "\n".join(out) + "\n"
+        return _not_measured(out, "checker benchmark",
+                             "scripts/bench-widget --json docs/_data/widget-benchmark.json")
     targets = data.get("targets") or {}
     ratio, cold_ms = data["cold_ratio"], data["cold_ms"]
     warm, python = data["warm_ms"], data.get("python_ms") or {}
