@@ -61,7 +61,7 @@ async function startFromSnapshot(manifestReady) {
   const bytes = manifestReady.then((manifest) => {
     post({
       type: "progress", stage: "snapshot",
-      message: `downloading ${megabytes(manifest.download_bytes)} (the first time only)…`,
+      message: `${megabytes(manifest.download_bytes)} to fetch on a first visit…`,
     });
     return fetchOk(new URL(manifest.snapshot, HERE));
   }).then(gunzipped).then((b) => (stage("snapshot-read"), b));
