@@ -74,7 +74,8 @@ def warm_up_encounters(first: str | None = None) -> list[str]:
     when an optimisation proves wrong. After a restored snapshot little has run, so a reader's
     first edits would wait for that (10-20 ms each time, traced); checking these first, one at
     a time, moves that work before the reader's edits. Their answers are dropped."""
-    cb = _codebook if _codebook is not None else load_codebook()
+    start()
+    assert _codebook is not None
     found: list[str] = []
     try:
         base = json.loads(first) if first else None
@@ -85,7 +86,7 @@ def warm_up_encounters(first: str | None = None) -> list[str]:
             if field.kind == "enum" and field.name in base:
                 found += [json.dumps({**base, field.name: value}) for value in field.choices
                           if value != base[field.name]]
-    for faq in cb.bundle.get("faqs") or ():
+    for faq in _codebook.bundle.get("faqs") or ():
         encounter = faq.get("encounter")
         if encounter:
             found += [json.dumps({**encounter, "payer": payer}) for payer in PAYERS]

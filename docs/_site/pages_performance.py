@@ -145,16 +145,17 @@ def render_widget(data: dict[str, Any] | None) -> str:
         "|---|---:|---:|",
         f"| First answer on a permalink, from navigation (cold cache, median) | "
         f"{_ms(cold_ms['median'])} | |",
-        f"| A bare page that only starts Pyodide, from the same files (median) | "
+        f"| A page that does nothing but start Python (Pyodide) from the same files "
+        f"(median) | "
         f"{_ms(data['bare_ms']['median'])} | |",
-        f"| First answer ÷ bare start, per round: median (range) | "
+        f"| First answer ÷ that page's start, per round: median (range) | "
         f"{_num(ratio['median'])}× ({_num(ratio['min'])}–{_num(ratio['max'])}) | "
         f"at most {_num(targets.get('cold_ratio'))}× |",
         f"| A field changed → its answer shown, 95th percentile ({_num(data['changes'])} "
         f"changes; median {_ms(warm['p50'])}) | {_ms(warm['p95'])} | "
         f"at most {_ms(targets.get('warm_p95_ms'))} |",
         f"| … of which inside Python, 95th percentile | {_ms(python.get('p95'))} | |",
-        f"| Repeat visit: first answer ÷ bare start (browser cache) | "
+        f"| Repeat visit (files in the browser's cache): first answer ÷ that page's start | "
         f"{_num(data['repeat_ratio'])}× | under {_num(targets.get('repeat_ratio'))}× |",
         "",
         f"A first visit downloads {_num(round(data['download_bytes'] / 1e6, 1))} MB; the "
@@ -166,7 +167,8 @@ def render_widget(data: dict[str, Any] | None) -> str:
         f"{_esc(data.get('machine'))} ({_num(data.get('cpu_count'))} CPUs, shared; load "
         f"average {_num(data['load_average']['median'])}), codebook "
         f"{_esc(data.get('codebook'))}, over {_num(data.get('rounds'))} rounds; each round "
-        "starts the bare page and the checker in fresh browser contexts, one after the other. "
+        "starts the Python-only page and the checker in fresh browser contexts, one after the "
+        "other. "
         "Re-run with `scripts/bench-widget --json docs/_data/widget-benchmark.json`.",
         "",
     ]
