@@ -120,7 +120,7 @@ def claim_rows(n: int, seed: int = 2026, invalid_share: float = 0.01,
     """Encounter rows with billed lines: mostly what the engine expects, `mismatch_share`
     deliberately wrong (CPT telemedicine code to Medicare, wrong modifier, POS or level), and
     `invalid_share` invalid (bad numbers, payer, date or modality)."""
-    from engine.batch import BatchChecker
+    from engine.batch.checker import BatchChecker
 
     checker = BatchChecker()
     rng = random.Random(seed + 1)
@@ -213,7 +213,7 @@ def batch_in_process(path: str) -> None:
 
 def batch_warm(path: str, checker: Any) -> None:
     """The command's own read-check-write loop with a memo that already holds the file."""
-    from engine.batch import BatchSummary
+    from engine.batch.checker import BatchSummary
     from engine.cli.batch import _csv_in
 
     with open(path, encoding="utf-8-sig", newline="") as fh, \
@@ -222,7 +222,7 @@ def batch_warm(path: str, checker: Any) -> None:
 
 
 def library(path: str) -> int:
-    from engine.batch import BatchChecker, check_rows
+    from engine.batch.checker import BatchChecker, check_rows
 
     n = 0
     with open(path, encoding="utf-8", newline="") as fh:
@@ -254,8 +254,8 @@ def _entry(rows: int, t: tuple[float, float]) -> dict[str, Any]:
 
 
 def measure(path: str, rows: int, repeat: int) -> dict[str, Any]:
-    from engine.batch import BatchChecker
-    from engine.codebook import load_codebook
+    from engine.batch.checker import BatchChecker
+    from engine.core.codebook import load_codebook
 
     cb = load_codebook()
     warm = BatchChecker(cb)
@@ -338,7 +338,7 @@ def profile(path: str, out: str) -> int:
     its overhead is small, so the shares it shows are those of a normal run)."""
     from pyinstrument import Profiler
 
-    from engine.codebook import load_codebook
+    from engine.core.codebook import load_codebook
 
     load_codebook()  # imports and the codebook's JSON: not the batch's work
     profiler = Profiler(interval=0.0005)

@@ -5,7 +5,7 @@
 //
 // Starts Pyodide (node_modules/pyodide, the same core files the site ships) under Node, unpacks
 // the engine wheel into site-packages, imports the engine and loads the codebook
-// (engine.web.start()), then writes Pyodide's memory snapshot of that interpreter, gzipped, to
+// (engine.core.web.start()), then writes Pyodide's memory snapshot of that interpreter, gzipped, to
 // OUT. The checker's worker restores it instead of starting Python and the engine itself: the
 // first answer then waits for the snapshot's download and the wasm compile, not for Python's
 // start (docs/maintainers-widget.md, "Start-up").
@@ -76,8 +76,8 @@ py.unpackArchive(new Uint8Array(readFileSync(wheelPath)), "wheel", { extractDir:
 const version = py.runPython(`
 import importlib
 importlib.invalidate_caches()
-import engine.web
-engine.web.start()
+import engine.core.web
+engine.core.web.start()
 `);
 const snapshot = py.makeMemorySnapshot();
 const packed = gzipSync(snapshot, { level: 6 });

@@ -16,7 +16,7 @@ import io
 import json
 from typing import Any
 
-from engine.codebook import Codebook
+from engine.core.codebook import Codebook
 
 KINDS = [
     ("codes", "codes"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.codebook import Codebook
+from engine.core.codebook import Codebook
 from engine.tooling import diff as _diff
 
 from .text import code_src, esc, link

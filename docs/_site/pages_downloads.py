@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.codebook import Codebook
+from engine.core.codebook import Codebook
 
 from . import downloads
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.codebook import Codebook
+from engine.core.codebook import Codebook
 
 from . import extensions, state, views
 from .text import (

@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:  # the engine package lives at the project root
     sys.path.insert(0, str(ROOT))
 
 import engine  # noqa: E402  (needs ROOT on sys.path in a clone without an editable install)
-from engine.codebook import Codebook, CodebookError  # noqa: E402
+from engine.core.codebook import Codebook, CodebookError  # noqa: E402
 
 ENV_VAR = "TELECODE_CODEBOOK"
 
@@ -31,7 +31,7 @@ def bundle_path() -> Path:
     override = os.environ.get(ENV_VAR)
     if override:
         return Path(override).resolve()
-    return Path(engine.codebook.DEFAULT_PATH)
+    return Path(engine.core.codebook.DEFAULT_PATH)
 
 
 @lru_cache(maxsize=4)

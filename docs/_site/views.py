@@ -1,4 +1,4 @@
-"""Small pure functions over the codebook that the site needs and engine/codebook.py lacks.
+"""Small pure functions over the codebook that the site needs and engine/core/codebook.py lacks.
 
 They only slice and order what the bundle says (which records touch a code, which segments a
 year splits into); every "what holds on this date" answer is asked of the engine's Codebook
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from engine.codebook import Codebook
+from engine.core.codebook import Codebook
 
 from . import source
 

@@ -3,7 +3,7 @@
     telecode batch claims.csv -o checked.csv --summary summary.json --strict
     cat claims.jsonl | telecode batch - --input-format jsonl --format csv
 
-One output row per input row, in order (see engine/batch.py for columns and verdicts); a
+One output row per input row, in order (see engine/batch/checker.py for columns and verdicts); a
 summary on stderr at the end. Exit status: 0; 1 with --strict when a row is invalid,
 mismatched or billed but not billable; 2 when the input cannot be read (missing file, missing
 required column, text that is not UTF-8) — with a plain message, never a traceback.
@@ -22,7 +22,8 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 
-from engine.batch import (
+from engine.batch.cells import text_value
+from engine.batch.checker import (
     BILLED_COLUMNS,
     ID_COLUMN,
     MAX_UNREADABLE_IN_A_ROW,
@@ -34,9 +35,8 @@ from engine.batch import (
     BrokenRow,
     Outcome,
 )
-from engine.batch_cells import text_value
-from engine.batch_csv import check_csv
-from engine.encounter import FIELDS
+from engine.batch.fast_csv import check_csv
+from engine.core.contract import FIELDS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
@@ -206,7 +206,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         out_fmt = in_fmt
 
-    from engine.codebook import CodebookError, load_codebook
+    from engine.core.codebook import CodebookError, load_codebook
 
     try:
         cb = load_codebook(args.codebook)

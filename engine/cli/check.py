@@ -75,7 +75,7 @@ def _flag_value(kind: str, text: str) -> Any:
 
 
 def _parse_args(argv: list[str]) -> tuple[dict[str, Any], str | None, str, str | None, bool]:
-    from engine.encounter import FIELDS
+    from engine.core.contract import FIELDS
 
     flags: dict[str, Any] = {}
     file: str | None = None
@@ -163,7 +163,7 @@ def _stale_warning(path: str, sources: str | None = None) -> str | None:
 
 
 def _load(bundle: str | None, stderr: TextIO) -> Any:
-    from engine.codebook import DEFAULT_PATH, CodebookError, load_codebook
+    from engine.core.codebook import DEFAULT_PATH, CodebookError, load_codebook
 
     try:
         cb = load_codebook(bundle)
@@ -230,7 +230,7 @@ def _report(result: dict[str, Any], cb: Any) -> list[str]:
         if first is not None:
             out += _wrap(f"Reason: {first['message']}", "  ", "    ")
         return out
-    from engine.lines import format_line
+    from engine.core.lines import format_line
 
     rows = [("Code", "Modifiers", "POS", "Units", "Description")]
     for line in lines:
@@ -335,7 +335,7 @@ def run(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = No
     try:
         flags, file, fmt, bundle, want_help = _parse_args(argv)
         if want_help:
-            from engine.encounter import FIELDS
+            from engine.core.contract import FIELDS
 
             print(USAGE + ", ".join(FIELDS), file=stdout)
             return 0
@@ -346,7 +346,7 @@ def run(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = No
             raise _Problem([{"field": "encounter",
                              "message": "the FILE must hold a JSON object to combine with flags"}])
         cb = _load(bundle, stderr)
-        from engine import CodebookError, EncounterError, check
+        from engine.core import CodebookError, EncounterError, check
 
         try:
             result = check(raw, cb)
@@ -370,7 +370,7 @@ def run(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = No
     if fmt == "json":
         print(json.dumps(result, indent=2, ensure_ascii=False), file=stdout)
     else:
-        from engine.encounter import validate
+        from engine.core.contract import validate
 
         print(format_text(result, cb, validate(raw, cb)), end="", file=stdout)
     return 0

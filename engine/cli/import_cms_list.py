@@ -57,8 +57,8 @@ def run(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     args.codebook = codebook_folder(args.codebook)
 
-    from engine.tooling import cms_list
     from engine.tooling.diff import DiffError, LoadError, load_bundle, parse_when
+    from engine.tooling.importers import cms_list
     from engine.tooling.write import WriteError
 
     fail = make_fail("import-cms-list")

@@ -53,8 +53,8 @@ def run(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     args.codebook = codebook_folder(args.codebook)
 
-    from engine.tooling import rvu
     from engine.tooling.diff import DiffError, LoadError, load_bundle, parse_when
+    from engine.tooling.importers import rvu
     from engine.tooling.write import WriteError
 
     fail = make_fail("import-rvu")

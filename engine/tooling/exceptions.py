@@ -15,8 +15,8 @@ a problem (it has done its job: remove it), so exceptions never rot.
 
 from __future__ import annotations
 
+from engine.tooling.load import LoadedCodebook
 from engine.tooling.problems import Problem
-from engine.tooling.yaml_load import LoadedCodebook
 
 RULE = "lint-exceptions"
 

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.tooling.load import Document, LoadedCodebook, kind_of
 from engine.tooling.problems import Problem
 from engine.tooling.schema import fill_document
-from engine.tooling.yaml_load import Document, LoadedCodebook, kind_of
 
 # file kind -> [(top-level key, single record or list, record kind)]
 RECORD_LAYOUT: dict[str, list[tuple[str, bool, str]]] = {

@@ -18,9 +18,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+from engine.tooling.load import Document
 from engine.tooling.paths import SCHEMA_DIR
 from engine.tooling.problems import Problem
-from engine.tooling.yaml_load import Document
 
 SCHEMA_SUFFIX = ".schema.json"
 

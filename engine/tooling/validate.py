@@ -10,10 +10,10 @@ from pathlib import Path
 
 from engine.tooling.exceptions import apply_exceptions
 from engine.tooling.lint import LINT_FAILURE_FILE, LintContext, rule_modules, run_rules
+from engine.tooling.load import load_codebook_files
 from engine.tooling.problems import Problem, sort_problems
 from engine.tooling.records import PROVENANCE_KINDS, Index, as_date, build_index
 from engine.tooling.schema import check_document
-from engine.tooling.yaml_load import load_codebook_files
 
 # Summary order and words: record kind -> plural noun
 COUNT_WORDS = [

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.tooling import cms_list
+from engine.tooling.importers import cms_list
 
 OFFICE = ["99202", "99203", "99204", "99205", "99211", "99212", "99213", "99214", "99215"]
 TITLE = ["List of Medicare Telehealth Services, CY2025 (CPT codes copyright AMA)", "", ""]

@@ -22,7 +22,7 @@ def pc():
 
 @pytest.fixture
 def cb(mini_bundle):
-    from engine.codebook import Codebook
+    from engine.core.codebook import Codebook
 
     return Codebook(copy.deepcopy(mini_bundle))
 
@@ -32,7 +32,7 @@ def test_one_page_per_year_after_the_first(pc, cb):
 
 
 def test_later_years_appear_automatically(pc, mini_bundle):
-    from engine.codebook import Codebook
+    from engine.core.codebook import Codebook
 
     b = copy.deepcopy(mini_bundle)
     b["meta"]["covers"]["to"] = "2028-12-31"
@@ -60,7 +60,7 @@ def test_year_page_lists_every_change_day(pc, cb):
 
 
 def test_codebook_text_is_escaped(pc, mini_bundle):
-    from engine.codebook import Codebook
+    from engine.core.codebook import Codebook
 
     b = copy.deepcopy(mini_bundle)
     for c in b["codes"]:

@@ -64,7 +64,7 @@ def test_rvu_fixture_agrees_with_real_codebook(cli, rvu_fixture, real_codebook):
 
 
 def test_rvu_fixture_rows_cover_every_listed_code(rvu_fixture, real_bundle):
-    from engine.tooling.rvu import read_pprrvu
+    from engine.tooling.importers.rvu import read_pprrvu
 
     held = {c["code"] for c in real_bundle["codes"]}
     in_file = set(read_pprrvu(rvu_fixture).statuses)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.tooling import rvu
+from engine.tooling.importers import rvu
 
 
 def rows_of(path: Path) -> list[list[str]]:

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from engine.codebook import DEFAULT_PATH, Codebook, load_codebook
-from engine.templates import set_strict
+from engine.core.codebook import DEFAULT_PATH, Codebook, load_codebook
+from engine.core.templates import set_strict
 
 ROOT = Path(__file__).resolve().parents[2]
 

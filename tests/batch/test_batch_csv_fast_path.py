@@ -1,4 +1,4 @@
-"""engine.batch_csv.check_csv (the CSV -> CSV loop of `telecode batch`) gives byte for byte
+"""engine.batch.fast_csv.check_csv (the CSV -> CSV loop of `telecode batch`) gives byte for byte
 what the plain path gives: csv.reader rows through BatchChecker.table, written by csv.writer.
 
 Any text goes in: quoted cells with commas, quotes and line breaks, blank lines, short and
@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.batch import BatchChecker, BatchSummary
-from engine.batch_csv import check_csv
+from engine.batch.checker import BatchChecker, BatchSummary
+from engine.batch.fast_csv import check_csv
 
 BASE = ["id", "date_of_service", "payer", "patient_status", "modality", "mdm"]
 
@@ -24,7 +24,7 @@ def stub_check(encounter: dict) -> dict:
     some answers hold commas, quotes or line breaks (which must be quoted when written)."""
     mdm = str(encounter.get("mdm", ""))
     if mdm == "bad":
-        from engine.errors import EncounterError
+        from engine.core.errors import EncounterError
 
         raise EncounterError([{"field": "mdm", "message": 'not "bad", please, \n thanks'}])
     code = "99214" if mdm == "moderate" else "99213"
@@ -195,7 +195,7 @@ def test_real_claims_through_the_fast_path_equal_a_day_by_day_check(real_cb):
 
 
 def test_the_common_layout_is_read_by_slices():
-    from engine.batch_csv import _sliced_layout
+    from engine.batch.fast_csv import _sliced_layout
 
     common = ["id", "date_of_service", "payer", "modality", "billed_code", "note", "npi"]
     assert _sliced_layout(common, [5, 6]) == 2

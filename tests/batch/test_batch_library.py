@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.batch import BatchChecker, BatchSummary, check_rows, date_representatives
+from engine.batch.checker import BatchChecker, BatchSummary, check_rows, date_representatives
 
 ROOT = Path(__file__).resolve().parents[2]
 LINE = {"code": "99214", "modifiers": ["95"], "pos": "10", "units": 1, "label": "x"}
@@ -160,8 +160,8 @@ def test_memo_gives_exactly_the_engines_answer_on_every_date(real_cb):
     for row, res in zip(rows, out, strict=True):
         enc = {}
         for k, v in row.items():
-            if k in engine.encounter.FIELDS and v != "":
-                kind = engine.encounter.FIELDS[k].kind
+            if k in engine.core.contract.FIELDS and v != "":
+                kind = engine.core.contract.FIELDS[k].kind
                 if kind == "int":
                     v = int(v)
                 elif kind == "bool":

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from engine.batch import BatchChecker, BatchSummary, check_rows
+from engine.batch.checker import BatchChecker, BatchSummary, check_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 1_000_000

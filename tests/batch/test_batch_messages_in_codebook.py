@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import engine
-from engine.batch import MESSAGES
+from engine.batch.checker import MESSAGES
 
 
 def test_every_batch_reason_is_a_codebook_message() -> None:

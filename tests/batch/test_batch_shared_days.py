@@ -1,5 +1,5 @@
 """Stretches of days whose engine plans have the same signature share the engine's answers
-(engine.plan.Compiled.plan_signature, BatchChecker._shared_day). These tests check the
+(engine.core.plan.Compiled.plan_signature, BatchChecker._shared_day). These tests check the
 promise the sharing rests on against the real engine, day by day."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 
 import engine
-from engine.batch import BatchChecker
-from engine.encounter import FIELDS
-from engine.plan import compiled
+from engine.batch.checker import BatchChecker
+from engine.core.contract import FIELDS
+from engine.core.plan import compiled
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -44,9 +44,9 @@ def edit():
 def run_rule():
     """run_rule(module, root, today=None) -> the rule's problems as printed, sorted."""
     from engine.tooling.lint import LintContext
+    from engine.tooling.load import load_codebook_files
     from engine.tooling.problems import sort_problems
     from engine.tooling.records import build_index
-    from engine.tooling.yaml_load import load_codebook_files
 
     def run(module, root: Path, today: dt.date | None = None) -> list[str]:
         index = build_index(load_codebook_files(root))

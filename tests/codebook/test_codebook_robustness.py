@@ -13,8 +13,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine.tooling.load import load_codebook_files
 from engine.tooling.validate import validate_codebook
-from engine.tooling.yaml_load import load_codebook_files
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 TODAY = dt.date(2026, 11, 1)

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from engine.tooling.load import FILE_KINDS
 from engine.tooling.paths import SCHEMA_DIR
-from engine.tooling.yaml_load import FILE_KINDS
 
 SCHEMAS = sorted(SCHEMA_DIR.glob("*.schema.json"))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.tooling.yaml_load import load_file
+from engine.tooling.load import load_file
 
 
 def load(tmp_path: Path, text: str | bytes):

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from engine.codebook import DEFAULT_PATH, Codebook, load_codebook
-from engine.templates import set_strict
+from engine.core.codebook import DEFAULT_PATH, Codebook, load_codebook
+from engine.core.templates import set_strict
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_PATH = FIXTURES / "mini_bundle.json"

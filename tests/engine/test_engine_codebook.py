@@ -1,4 +1,4 @@
-"""engine.codebook: loading and the query helpers the site and batch checker use."""
+"""engine.core.codebook: loading and the query helpers the site and batch checker use."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-import engine
-from engine.codebook import NO_RECORD, NOT_VALID_ON_DATE, Codebook, CodebookError, in_range
+from engine import core
+from engine.core.codebook import NO_RECORD, NOT_VALID_ON_DATE, Codebook, CodebookError, in_range
 
 
 def test_load_and_version(mini_cb):
-    cb = engine.load_codebook(mini_cb.path)
-    assert isinstance(cb, engine.Codebook)
+    cb = core.load_codebook(mini_cb.path)
+    assert isinstance(cb, core.Codebook)
     assert cb.version == "test.1+0123456789ab"
     assert cb.bundle["format"] == 1
     assert (cb.covers_from, cb.covers_to) == ("2024-01-01", "2026-12-31")
@@ -20,7 +20,7 @@ def test_load_and_version(mini_cb):
 
 def test_missing_file_says_compile(tmp_path):
     with pytest.raises(CodebookError) as info:
-        engine.load_codebook(tmp_path / "nope.json")
+        core.load_codebook(tmp_path / "nope.json")
     assert "telecode compile" in str(info.value)
 
 
@@ -28,11 +28,11 @@ def test_bad_json_says_compile(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     with pytest.raises(CodebookError) as info:
-        engine.load_codebook(bad)
+        core.load_codebook(bad)
     assert "telecode compile" in str(info.value)
     (tmp_path / "list.json").write_text(json.dumps([1]))
     with pytest.raises(CodebookError):
-        engine.load_codebook(tmp_path / "list.json")
+        core.load_codebook(tmp_path / "list.json")
 
 
 def test_in_range():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.codebook import CodebookError
-from engine.conditions import evaluate, fields_used
-from engine.templates import placeholders, render, set_strict
+from engine.core.codebook import CodebookError
+from engine.core.conditions import evaluate, fields_used
+from engine.core.templates import placeholders, render, set_strict
 
 CTX = {"payer": "medicare", "minutes": 12, "selected_codes": ["99213", "99458"],
        "practitioner_video_capable": True, "share": 0.6, "flag": False}

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-import engine
-from engine.encounter import FIELDS, validate
+from engine import core
+from engine.core.contract import FIELDS, validate
 
 BASE = {"date_of_service": "2025-03-10", "payer": "medicare",
         "patient_status": "established", "modality": "audio_video"}
 
 
 def errors_of(raw, cb=None) -> dict[str, list[str]]:
-    with pytest.raises(engine.EncounterError) as info:
+    with pytest.raises(core.EncounterError) as info:
         validate(raw, cb)
     out: dict[str, list[str]] = {}
     for e in info.value.errors:
@@ -92,8 +92,8 @@ def test_date_outside_covered_range_refused(mini_cb):
 
 
 def test_engine_check_refuses_dates_outside_cover(mini_cb):
-    with pytest.raises(engine.EncounterError) as info:
-        engine.check({**BASE, "date_of_service": "2027-01-01"}, mini_cb)
+    with pytest.raises(core.EncounterError) as info:
+        core.check({**BASE, "date_of_service": "2027-01-01"}, mini_cb)
     assert info.value.errors[0]["field"] == "date_of_service"
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-import engine
-from engine.codebook import NO_RECORD, NOT_VALID_ON_DATE, Codebook
-from engine.encounter import CLINICIANS, MODALITIES, PATIENT_STATUSES, PAYERS
+from engine import core
+from engine.core.codebook import NO_RECORD, NOT_VALID_ON_DATE, Codebook
+from engine.core.contract import CLINICIANS, MODALITIES, PATIENT_STATUSES, PAYERS
 
 
 def _vocabulary(cb: Codebook) -> dict[str, set[str]]:
@@ -62,7 +62,7 @@ def test_no_scenario_message_shows_a_raw_enum_value(real_cb, scenarios, plain):
                   if "errors" not in item["expected"]]
     assert len(encounters) >= 80
     for name, enc in encounters:
-        for text in _texts(engine.check(enc, real_cb)):
+        for text in _texts(core.check(enc, real_cb)):
             found = _raw_in(text, raw)
             if found:
                 bad.append(f"{name}: {found}: {text}")
@@ -85,7 +85,7 @@ BASE = {"date_of_service": "2025-06-02", "payer": "medicare", "patient_status": 
      "requested-code-not-payable", ["(its status: not valid for this payer)"]),
 ])
 def test_engine_messages_use_label_words(real_cb, extra, wid, words):
-    res = engine.check({**BASE, **extra}, real_cb)
+    res = core.check({**BASE, **extra}, real_cb)
     raw = _raw_values(real_cb)
     for text in _texts(res):
         assert not _raw_in(text, raw), text
@@ -100,7 +100,7 @@ def test_status_not_payable_uses_status_words(real_cb):
         if s["payer"] == "medicare" and "99213" in s["codes"]:
             s["status"] = "not_valid"
     cb = Codebook(bundle)
-    res = engine.check({**BASE, "modality": "audio_video", "minutes": 25}, cb)
+    res = core.check({**BASE, "modality": "audio_video", "minutes": 25}, cb)
     [w] = [w for w in res["warnings"] if w["id"] == "status-not-payable"]
     assert 'is "not valid for this payer", so nothing is reported' in w["message"]
     assert "not_valid" not in w["message"]
@@ -115,6 +115,6 @@ def test_no_code_for_encounter_uses_modality_and_status_words(make_cb, enc):
         for c in b["codes"]:
             if c["family"] == "virtual-checkin":
                 c["patient_status"] = "new"
-    res = engine.check(enc(modality="virtual_checkin", minutes=8), make_cb(edit))
+    res = core.check(enc(modality="virtual_checkin", minutes=8), make_cb(edit))
     [w] = [w for w in res["warnings"] if w["id"] == "no-code-for-encounter"]
     assert w["message"] == "Nothing fits virtual check-ins for a established patient."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.lines import format_line, format_lines, line_matches, lines_match, parse_billed
+from engine.core.lines import format_line, format_lines, line_matches, lines_match, parse_billed
 
 
 def test_format():

@@ -1,12 +1,12 @@
-"""engine.plan: date segments and per-(payer, modality, clinician, segment) plans."""
+"""engine.core.plan: date segments and per-(payer, modality, clinician, segment) plans."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import engine
-from engine.codebook import in_range
-from engine.plan import Segments, compiled
+from engine import core
+from engine.core.codebook import in_range
+from engine.core.plan import Segments, compiled
 
 
 def _days(start: str, end: str):
@@ -56,7 +56,7 @@ def test_plan_holds_routes_and_rules_in_force_only(mini_cb, enc):
             assert in_range(rp.route, day)
             assert all(e.in_force(day) for e in rp.rules)
     # the plans change what is selected, not how: results match the dates
-    res = engine.check(enc(modality="virtual_checkin", minutes=8,
+    res = core.check(enc(modality="virtual_checkin", minutes=8,
                            date_of_service="2024-12-31"), mini_cb)
     assert [x["code"] for x in res["lines"]] == ["G2012"]
 
@@ -65,11 +65,11 @@ def test_check_does_not_memoise_results(mini_cb, enc):
     """Two checks of the same encounter give equal but separate results (callers may edit
     them) and the same trace; nothing of a result is shared with the plan."""
     e = enc(minutes=25)
-    first = engine.check(e, mini_cb)
+    first = core.check(e, mini_cb)
     first["lines"][0]["modifiers"].append("XX")
     first["trace"][0]["sources"].append("x")
     first["warnings"][0]["sources"].append("x")
-    second = engine.check(e, mini_cb)
+    second = core.check(e, mini_cb)
     assert "XX" not in second["lines"][0]["modifiers"]
     assert "x" not in second["trace"][0]["sources"]
     assert "x" not in second["warnings"][0]["sources"]

@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import engine
-from engine.encounter import FIELDS
+from engine import core
+from engine.core.contract import FIELDS
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -28,7 +28,7 @@ json_values = st.recursive(
 )
 
 
-def assert_contract(result: Any, cb: engine.Codebook, encounter: dict[str, Any]) -> None:
+def assert_contract(result: Any, cb: core.Codebook, encounter: dict[str, Any]) -> None:
     assert isinstance(result, dict)
     assert list(result) == ["billable", "lines", "warnings", "checklist", "trace", "as_of",
                             "codebook"]
@@ -67,10 +67,10 @@ def assert_contract(result: Any, cb: engine.Codebook, encounter: dict[str, Any])
     assert result["codebook"] == cb.version
 
 
-def check_or_error(value: Any, cb: engine.Codebook) -> None:
+def check_or_error(value: Any, cb: core.Codebook) -> None:
     try:
-        result = engine.check(value, cb)
-    except engine.EncounterError as exc:
+        result = core.check(value, cb)
+    except core.EncounterError as exc:
         assert exc.errors
         for e in exc.errors:
             assert set(e) == {"field", "message"}
@@ -140,10 +140,10 @@ def valid_encounters(draw):
 @SETTINGS
 @given(value=valid_encounters())
 def test_valid_encounters_mini(mini_cb, value):
-    assert_contract(engine.check(value, mini_cb), mini_cb, value)
+    assert_contract(core.check(value, mini_cb), mini_cb, value)
 
 
 @SETTINGS
 @given(value=valid_encounters())
 def test_valid_encounters_real_bundle(real_cb, value):
-    assert_contract(engine.check(value, real_cb), real_cb, value)
+    assert_contract(core.check(value, real_cb), real_cb, value)

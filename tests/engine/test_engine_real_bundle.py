@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import engine
-from engine.codebook import NO_RECORD, NOT_VALID_ON_DATE
+from engine import core
+from engine.core.codebook import NO_RECORD, NOT_VALID_ON_DATE
 
 
 def test_every_code_version_is_found_on_its_dates(real_cb):
@@ -44,9 +44,9 @@ def test_status_sentinels(real_cb):
 
 
 def test_every_faq_answer_holds(real_cb):
-    """The FAQ encounters (the site fails the build on these) through engine.check."""
+    """The FAQ encounters (the site fails the build on these) through core.check."""
     for faq in real_cb.faqs:
-        result = engine.check(faq["encounter"], real_cb)
+        result = core.check(faq["encounter"], real_cb)
         exp = faq["expected"]
         assert result["billable"] is exp["billable"], faq["id"]
         got = [(x["code"], x["modifiers"], x["pos"]) for x in result["lines"]]
@@ -59,9 +59,9 @@ def test_every_faq_answer_holds(real_cb):
 def test_default_codebook_is_the_compiled_bundle(real_cb):
     enc = {"date_of_service": "2025-03-10", "payer": "medicare", "patient_status": "established",
            "modality": "audio_video", "minutes": 25, "mdm": "moderate"}
-    assert engine.default_codebook() is engine.default_codebook()  # loaded once
-    assert engine.check(enc) == engine.check(enc, real_cb)
-    assert engine.check(enc)["codebook"] == real_cb.version
+    assert core.default_codebook() is core.default_codebook()  # loaded once
+    assert core.check(enc) == core.check(enc, real_cb)
+    assert core.check(enc)["codebook"] == real_cb.version
 
 
 def test_requested_code_messages_have_no_empty_slots(real_cb):
@@ -81,7 +81,7 @@ def test_requested_code_messages_have_no_empty_slots(real_cb):
          "It was replaced by 98016. Nothing is separately reportable"),
     ]
     for extra, phrase in cases:
-        result = engine.check({**base, **extra}, real_cb)
+        result = core.check({**base, **extra}, real_cb)
         [w] = [w for w in result["warnings"] if w["id"] == "requested-code-not-valid-on-date"]
         assert phrase in w["message"], w["message"]
         for hole in ("  ", " .", ": .", "until  ", "by: ."):

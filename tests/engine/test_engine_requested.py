@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import engine
+from engine import core
 
 
 def requested(result):
@@ -10,7 +10,7 @@ def requested(result):
 
 
 def test_unknown(mini_cb, enc):
-    res = engine.check(enc(minutes=25, requested_code="12345"), mini_cb)
+    res = core.check(enc(minutes=25, requested_code="12345"), mini_cb)
     assert requested(res) == [{"id": "requested-code-unknown", "severity": "warning",
                                "message": "12345 is not in the codebook.",
                                "sources": ["src-a"]}]
@@ -18,7 +18,7 @@ def test_unknown(mini_cb, enc):
 
 
 def test_not_valid_on_date_names_dates_and_replacement(mini_cb, enc):
-    res = engine.check(enc(date_of_service="2025-04-14", modality="virtual_checkin", minutes=8,
+    res = core.check(enc(date_of_service="2025-04-14", modality="virtual_checkin", minutes=8,
                            requested_code="G2012"), mini_cb)
     [w] = requested(res)
     assert w["id"] == "requested-code-not-valid-on-date" and w["severity"] == "error"
@@ -28,7 +28,7 @@ def test_not_valid_on_date_names_dates_and_replacement(mini_cb, enc):
 
 
 def test_not_yet_valid(mini_cb, enc):
-    res = engine.check(enc(date_of_service="2024-11-15", modality="virtual_checkin", minutes=8,
+    res = core.check(enc(date_of_service="2024-11-15", modality="virtual_checkin", minutes=8,
                            requested_code="98016"), mini_cb)
     [w] = requested(res)
     assert w["id"] == "requested-code-not-valid-on-date"
@@ -38,7 +38,7 @@ def test_not_yet_valid(mini_cb, enc):
 
 
 def test_not_valid_on_date_with_nothing_reportable(mini_cb, enc):
-    res = engine.check(enc(date_of_service="2024-11-15", modality="virtual_checkin", minutes=8,
+    res = core.check(enc(date_of_service="2024-11-15", modality="virtual_checkin", minutes=8,
                            related_em_prior_7_days=True, requested_code="98016"), mini_cb)
     [w] = requested(res)
     assert res["lines"] == []
@@ -48,7 +48,7 @@ def test_not_valid_on_date_with_nothing_reportable(mini_cb, enc):
 
 
 def test_not_payable(mini_cb, enc):
-    res = engine.check(enc(date_of_service="2025-05-20", modality="audio_only", minutes=25,
+    res = core.check(enc(date_of_service="2025-05-20", modality="audio_only", minutes=25,
                            mdm="low", patient_video_unavailable=True, requested_code="98013"),
                        mini_cb)
     [w] = requested(res)
@@ -59,23 +59,23 @@ def test_not_payable(mini_cb, enc):
 
 
 def test_differs_and_matches(mini_cb, enc):
-    differs = engine.check(enc(minutes=25, requested_code="99214"), mini_cb)
+    differs = core.check(enc(minutes=25, requested_code="99214"), mini_cb)
     assert [(w["id"], w["message"]) for w in requested(differs)] == [
         ("requested-code-differs", "You asked for 99214; the codebook gives 99213-95@10.")]
-    matches = engine.check(enc(minutes=25, requested_code="99213"), mini_cb)
+    matches = core.check(enc(minutes=25, requested_code="99213"), mini_cb)
     assert [(w["id"], w["severity"], w["message"]) for w in requested(matches)] == [
         ("requested-code-matches", "info", "99213 matches (99213-95@10).")]
 
 
 def test_add_on_lines_in_expected(mini_cb, enc):
-    res = engine.check(enc(modality="remote_monitoring", management_minutes=60, device_days=20,
+    res = core.check(enc(modality="remote_monitoring", management_minutes=60, device_days=20,
                            interactive_communication=True, requested_code="99457"), mini_cb)
     [w] = requested(res)
     assert w["message"] == "99457 matches (99454;99457;99458x2)."
 
 
 def test_nothing_reportable_gives_trace_only(mini_cb, enc):
-    res = engine.check(enc(modality="virtual_checkin", minutes=8, related_em_prior_7_days=True,
+    res = core.check(enc(modality="virtual_checkin", minutes=8, related_em_prior_7_days=True,
                            requested_code="98016"), mini_cb)
     assert requested(res) == []
     assert res["trace"][-1]["rule"] == "requested-code"
@@ -89,7 +89,7 @@ def test_not_payable_without_instead_or_lines_reads_cleanly(make_cb, enc):
                 m["text"] = "{requested_code} is not paid ({status}). {instead} {report}"
         for s in b["statuses"]:
             s["instead"] = None
-    res = engine.check(enc(date_of_service="2025-05-20", modality="audio_only", minutes=25,
+    res = core.check(enc(date_of_service="2025-05-20", modality="audio_only", minutes=25,
                            mdm="low", requested_code="98013"), make_cb(edit))
     [w] = requested(res)
     assert res["lines"] == []  # the patient could use video: not billable

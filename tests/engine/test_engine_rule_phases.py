@@ -3,7 +3,7 @@ denied encounter carries only those warnings), then drop, then warn / info / che
 
 from __future__ import annotations
 
-import engine
+from engine import core
 
 
 def ids(result):
@@ -45,19 +45,19 @@ def test_deny_in_a_later_file_leaves_no_earlier_notes(make_cb, enc):
         "x-deny")
     base = enc(modality="virtual_checkin", date_of_service="2025-04-14", minutes=8)
 
-    ok = engine.check(base, cb)
+    ok = core.check(base, cb)
     assert ok["billable"] is True and [x["code"] for x in ok["lines"]] == ["98016"]
     assert {"x-warn", "x-info", "x-warn-98016"} <= set(ids(ok))
     assert "Document x." in ok["checklist"]
 
-    denied = engine.check({**base, "leads_to_em_within_24h": True}, cb)
+    denied = core.check({**base, "leads_to_em_within_24h": True}, cb)
     assert denied["billable"] is False and denied["lines"] == []
     assert ids(denied) == ["x-deny"]
     assert denied["warnings"][0]["severity"] == "error"
     assert denied["checklist"] == []
     assert rule_trace(denied) == ["x-deny"]
 
-    not_covered = engine.check({**base, "behavioral_health": True}, cb)
+    not_covered = core.check({**base, "behavioral_health": True}, cb)
     assert not_covered["billable"] is False and not_covered["lines"] == []
     assert ids(not_covered) == ["x-not-covered"]
     assert not_covered["checklist"] == []
@@ -65,7 +65,7 @@ def test_deny_in_a_later_file_leaves_no_earlier_notes(make_cb, enc):
 
 def test_every_denial_is_reported_and_requested_code_still_answered(make_cb, enc):
     cb = make_cb(_notes_first_deny_last)
-    res = engine.check(enc(modality="virtual_checkin", date_of_service="2025-04-14", minutes=8,
+    res = core.check(enc(modality="virtual_checkin", date_of_service="2025-04-14", minutes=8,
                            leads_to_em_within_24h=True, behavioral_health=True,
                            related_em_prior_7_days=True, requested_code="G2012"), cb)
     assert res["billable"] is False
@@ -83,8 +83,8 @@ def test_same_result_whatever_the_file_order(make_cb, enc):
 
     e = enc(modality="virtual_checkin", date_of_service="2025-04-14", minutes=8,
             leads_to_em_within_24h=True)
-    first = engine.check(e, make_cb(_notes_first_deny_last))
-    second = engine.check(e, make_cb(reversed_rules))
+    first = core.check(e, make_cb(_notes_first_deny_last))
+    second = core.check(e, make_cb(reversed_rules))
     assert first["warnings"] == second["warnings"] and first["checklist"] == second["checklist"]
     assert ids(first) == ["x-deny"]
 
@@ -94,12 +94,12 @@ def test_notes_see_the_lines_left_after_a_later_drop(make_cb, enc):
     def edit(b):
         b["rules"].insert(0, _rule("x-about-99457", "warn", "rules/a-notes.yaml",
                                    {"codes": ["99457"]}))
-    res = engine.check(enc(modality="remote_monitoring", device_days=20, management_minutes=45),
+    res = core.check(enc(modality="remote_monitoring", device_days=20, management_minutes=45),
                        make_cb(edit))
     assert [x["code"] for x in res["lines"]] == ["99454"]
     assert "rpm-management-needs-interaction" in ids(res)
     assert "x-about-99457" not in ids(res)
-    res = engine.check(enc(modality="remote_monitoring", device_days=20, management_minutes=45,
+    res = core.check(enc(modality="remote_monitoring", device_days=20, management_minutes=45,
                            interactive_communication=True), make_cb(edit))
     assert "x-about-99457" in ids(res)
 
@@ -120,18 +120,18 @@ def test_no_engine_time_warning_for_a_family_a_scoped_rule_warned_about(make_cb,
         return edit
 
     e = enc(modality="remote_monitoring", management_minutes=45)  # no device_days
-    plain = engine.check(e, make_cb(_time_message))
+    plain = core.check(e, make_cb(_time_message))
     assert ids(plain) == ["rpm-management-needs-interaction", "time-not-given"]
-    own = engine.check(e, make_cb(scoped(["rpm-device-supply"])))
+    own = core.check(e, make_cb(scoped(["rpm-device-supply"])))
     assert ids(own) == ["rpm-management-needs-interaction", "x-no-days"]
     assert own["billable"] is False
     # a rule scoped to another family does not speak for this one
-    other = engine.check(e, make_cb(scoped(["rpm-management"])))
+    other = core.check(e, make_cb(scoped(["rpm-management"])))
     assert ids(other) == ["rpm-management-needs-interaction", "x-no-days", "time-not-given"]
 
 
 def test_real_bundle_rpm_without_days_warns_once(real_cb):
-    res = engine.check({"date_of_service": "2026-06-03", "payer": "medicare",
+    res = core.check({"date_of_service": "2026-06-03", "payer": "medicare",
                         "modality": "remote_monitoring", "patient_status": "established",
                         "management_minutes": 30, "interactive_communication": False}, real_cb)
     assert res["billable"] is False and res["lines"] == []

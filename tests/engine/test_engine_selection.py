@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-import engine
-from engine.selection import evisit_periods
+from engine import core
+from engine.core.selection import evisit_periods
 
 
 def codes(result):
@@ -37,18 +37,18 @@ def test_mdm_or_time_higher_wins(mini_cb, enc, mdm, minutes, expected):
         kw["mdm"] = mdm
     if minutes is not None:
         kw["minutes"] = minutes
-    result = engine.check(enc(**kw), mini_cb)
+    result = core.check(enc(**kw), mini_cb)
     assert codes(result) == [(expected, 1)]
     assert result["billable"] is True
 
 
 def test_mdm_or_time_new_patient_codes(mini_cb, enc):
-    result = engine.check(enc(patient_status="new", minutes=45), mini_cb)
+    result = core.check(enc(patient_status="new", minutes=45), mini_cb)
     assert codes(result) == [("99204", 1)]
 
 
 def test_mdm_or_time_no_level(mini_cb, enc):
-    result = engine.check(enc(), mini_cb)
+    result = core.check(enc(), mini_cb)
     assert result["billable"] is False and result["lines"] == []
     w = [w for w in result["warnings"] if w["id"] == "office-em-no-level"]
     assert w and w[0]["message"] == "Office E/M: give MDM or minutes."
@@ -56,7 +56,7 @@ def test_mdm_or_time_no_level(mini_cb, enc):
 
 
 def test_mdm_or_time_below_minimum(mini_cb, enc):
-    result = engine.check(enc(minutes=9), mini_cb)
+    result = core.check(enc(minutes=9), mini_cb)
     assert result["billable"] is False
     assert "office-em-below-minimum" in ids(result)
     assert any("below the minimum time (9)" in w["message"] for w in result["warnings"])
@@ -64,13 +64,13 @@ def test_mdm_or_time_below_minimum(mini_cb, enc):
 
 def test_unselectable_code_never_chosen(mini_cb, enc):
     # 99211 has no MDM/time and selectable: false; minimal time gives nothing, never 99211
-    result = engine.check(enc(minutes=3), mini_cb)
+    result = core.check(enc(minutes=3), mini_cb)
     assert "99211" not in [line["code"] for line in result["lines"]]
 
 
 def test_code_modality_must_match(mini_cb, enc):
-    av = engine.check(enc(payer="commercial", minutes=25), mini_cb)
-    ao = engine.check(enc(payer="commercial", modality="audio_only", minutes=25,
+    av = core.check(enc(payer="commercial", minutes=25), mini_cb)
+    ao = core.check(enc(payer="commercial", modality="audio_only", minutes=25,
                           discussion_minutes=12), mini_cb)
     assert codes(av) == [("98005", 1)]
     assert codes(ao) == [("98013", 1)]
@@ -93,22 +93,22 @@ def test_time_band(mini_cb, enc, day, minutes, discussion, expected):
     kw = {"date_of_service": day, "modality": "virtual_checkin", "minutes": minutes}
     if discussion is not None:
         kw["discussion_minutes"] = discussion
-    result = engine.check(enc(**kw), mini_cb)
+    result = core.check(enc(**kw), mini_cb)
     assert codes(result) == [(expected, 1)]
     assert result["lines"][0]["pos"] is None and result["lines"][0]["modifiers"] == []
 
 
 def test_time_band_below_and_above(mini_cb, enc):
-    below = engine.check(enc(modality="virtual_checkin", minutes=4), mini_cb)
+    below = core.check(enc(modality="virtual_checkin", minutes=4), mini_cb)
     assert below["billable"] is False and "virtual-checkin-below-minimum" in ids(below)
-    above = engine.check(enc(modality="virtual_checkin", minutes=21), mini_cb)
+    above = core.check(enc(modality="virtual_checkin", minutes=21), mini_cb)
     assert above["billable"] is False and "virtual-checkin-above-maximum" in ids(above)
     msg = [w["message"] for w in above["warnings"] if w["id"] == "virtual-checkin-above-maximum"]
     assert msg == ["Check-in above 20 minutes: bill a visit."]
 
 
 def test_time_band_missing_time_uses_family_message(mini_cb, enc):
-    result = engine.check(enc(modality="virtual_checkin"), mini_cb)
+    result = core.check(enc(modality="virtual_checkin"), mini_cb)
     assert result["billable"] is False
     assert "virtual-checkin-below-minimum" in ids(result)
     assert any("no discussion_or_minutes given" in t["outcome"] for t in result["trace"])
@@ -125,7 +125,7 @@ def test_time_band_missing_time_uses_family_message(mini_cb, enc):
     ],
 )
 def test_add_on_units_2025(mini_cb, enc, management, expected):
-    result = engine.check(enc(date_of_service="2025-06-10", modality="remote_monitoring",
+    result = core.check(enc(date_of_service="2025-06-10", modality="remote_monitoring",
                               management_minutes=management, interactive_communication=True),
                           mini_cb)
     assert codes(result) == expected
@@ -134,14 +134,14 @@ def test_add_on_units_2025(mini_cb, enc, management, expected):
 def test_short_period_codes_by_date(mini_cb, enc):
     kw = dict(modality="remote_monitoring", device_days=10, management_minutes=15,
               interactive_communication=True)
-    before = engine.check(enc(date_of_service="2025-12-31", **kw), mini_cb)
-    after = engine.check(enc(date_of_service="2026-01-01", **kw), mini_cb)
+    before = core.check(enc(date_of_service="2025-12-31", **kw), mini_cb)
+    after = core.check(enc(date_of_service="2026-01-01", **kw), mini_cb)
     assert before["billable"] is False and before["lines"] == []
     assert codes(after) == [("99445", 1), ("99470", 1)]
 
 
 def test_family_without_time_gives_no_line_but_others_do(mini_cb, enc):
-    result = engine.check(enc(modality="remote_monitoring", device_days=20), mini_cb)
+    result = core.check(enc(modality="remote_monitoring", device_days=20), mini_cb)
     assert codes(result) == [("99454", 1)]
     assert result["warnings"] == []
     assert any(t["rule"] == "rpm-management" and "no management_minutes given" in t["outcome"]
@@ -159,7 +159,7 @@ def test_evisit_periods_helper():
 
 
 def evisit(mini_cb, enc, by_day, **kw):
-    return engine.check(enc(modality="portal_evisit", evisit_minutes_by_day=by_day, **kw),
+    return core.check(enc(modality="portal_evisit", evisit_minutes_by_day=by_day, **kw),
                         mini_cb)
 
 
@@ -192,13 +192,13 @@ def test_evisit_periods_never_pooled(mini_cb, enc):
 
 
 def test_evisit_minutes_without_days_is_one_period(mini_cb, enc):
-    result = engine.check(enc(modality="portal_evisit", minutes=15), mini_cb)
+    result = core.check(enc(modality="portal_evisit", minutes=15), mini_cb)
     assert codes(result) == [("99422", 1)]
 
 
 # ---- fixed and none ---------------------------------------------------------------------------
 def test_fixed(mini_cb, enc):
-    result = engine.check(enc(modality="store_and_forward"), mini_cb)
+    result = core.check(enc(modality="store_and_forward"), mini_cb)
     assert codes(result) == [("G2010", 1)]
     assert result["lines"][0]["label"] == "Review of patient images"
 
@@ -206,7 +206,7 @@ def test_fixed(mini_cb, enc):
 def test_none_family_never_selected(make_cb, enc):
     def edit(b):
         b["routes"][4]["families"] = ["facility-fees"]  # medicare-audio-video
-    result = engine.check(enc(minutes=30), make_cb(edit))
+    result = core.check(enc(minutes=30), make_cb(edit))
     assert result["lines"] == [] and result["billable"] is False
     assert any("never selected" in t["outcome"] for t in result["trace"])
 
@@ -216,18 +216,18 @@ def test_route_codes_restrict_candidates(make_cb, enc):
         route = next(r for r in b["routes"] if r["id"] == "medicare-checkin")
         route["codes"] = ["G2252"]
     cb = make_cb(edit)
-    assert codes(engine.check(enc(modality="virtual_checkin", minutes=15), cb)) == [("G2252", 1)]
-    assert engine.check(enc(modality="virtual_checkin", minutes=8), cb)["lines"] == []
+    assert codes(core.check(enc(modality="virtual_checkin", minutes=15), cb)) == [("G2252", 1)]
+    assert core.check(enc(modality="virtual_checkin", minutes=8), cb)["lines"] == []
 
 
 def test_no_candidate_code_message(mini_cb, enc):
     # a new patient has no check-in code; the deny rule explains, selection stays quiet
-    result = engine.check(enc(modality="virtual_checkin", patient_status="new", minutes=8),
+    result = core.check(enc(modality="virtual_checkin", patient_status="new", minutes=8),
                           mini_cb)
     assert ids(result) == ["checkin-established-only"]
     assert result["warnings"][0]["severity"] == "error"
     # without the rule, the generic no-code message says it
-    result = engine.check(enc(modality="store_and_forward", patient_status="new"), mini_cb)
+    result = core.check(enc(modality="store_and_forward", patient_status="new"), mini_cb)
     assert "no-code-for-encounter" in ids(result)
     assert "Image review: no code fits this encounter." in [w["message"]
                                                             for w in result["warnings"]]
@@ -242,9 +242,9 @@ def test_family_message_placeholders(make_cb, enc):
         ev["messages"]["below_minimum"] = ("{period}: days {period_start}-{period_end} of "
                                            "{period_days}: {period_minutes} < {minimum}")
     cb = make_cb(edit)
-    msgs = [w["message"] for w in engine.check(enc(minutes=7), cb)["warnings"]]
+    msgs = [w["message"] for w in core.check(enc(minutes=7), cb)["warnings"]]
     assert "Office E/M (office-em): 7 < 10" in msgs
-    msgs = [w["message"] for w in engine.check(enc(), cb)["warnings"]]
+    msgs = [w["message"] for w in core.check(enc(), cb)["warnings"]]
     assert "[10||minutes]" in msgs
-    res = engine.check(enc(modality="portal_evisit", evisit_minutes_by_day={"2": 3}), cb)
+    res = core.check(enc(modality="portal_evisit", evisit_minutes_by_day={"2": 3}), cb)
     assert [w["message"] for w in res["warnings"]] == ["1: days 2-8 of 7: 3 < 5"]

@@ -1,13 +1,13 @@
-"""engine.web, the checker widget's entry point (JSON text in, JSON text out). Runs in CPython
+"""engine.core.web, the checker widget's entry point (JSON text in, JSON text out). Runs in CPython
 and, like the rest of tests/engine, inside Pyodide."""
 
 from __future__ import annotations
 
 import json
 
-import engine
-import engine.web as web
-from engine.encounter import FIELDS, PAYERS
+import engine.core.web as web
+from engine import core
+from engine.core.contract import FIELDS, PAYERS
 
 EXAMPLE = {"date_of_service": "2025-03-10", "payer": "medicare", "patient_status": "established",
            "modality": "audio_only", "minutes": 25, "mdm": "low",
@@ -22,7 +22,7 @@ def test_start_loads_the_default_codebook_once(real_cb) -> None:
 def test_run_gives_the_engine_answer_as_json(real_cb) -> None:
     web.start()
     answer = json.loads(web.run(json.dumps(EXAMPLE)))
-    assert answer == {"result": json.loads(json.dumps(engine.check(EXAMPLE, real_cb)))}
+    assert answer == {"result": json.loads(json.dumps(core.check(EXAMPLE, real_cb)))}
     assert [ln["code"] for ln in answer["result"]["lines"]] == ["99213"]
 
 

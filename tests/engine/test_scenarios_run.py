@@ -1,4 +1,4 @@
-"""Run every YAML scenario in tests/scenarios/ through engine.check on the real codebook.
+"""Run every YAML scenario in tests/scenarios/ through core.check on the real codebook.
 
 OpenFisca-style: each scenario file is a YAML list of
     {name, notes?, encounter, expected: {billable, lines, warnings, not_warnings?,
@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-import engine
+from engine import core
 
 ROOT = Path(__file__).resolve().parents[2]
 CODEBOOK_DIR = ROOT / "codebook"
@@ -40,16 +40,16 @@ def _bundle_is_fresh() -> bool:
 
 
 @pytest.fixture(scope="session")
-def real_codebook(tmp_path_factory: pytest.TempPathFactory) -> engine.Codebook:
+def real_codebook(tmp_path_factory: pytest.TempPathFactory) -> core.Codebook:
     """The real codebook, compiled by the project tooling unless a fresh bundle already exists.
 
     TELECODE_SCENARIO_BUNDLE=path runs the scenarios against another compiled bundle.
     """
     override = os.environ.get("TELECODE_SCENARIO_BUNDLE")
     if override:
-        return engine.load_codebook(override)
+        return core.load_codebook(override)
     if _bundle_is_fresh():
-        return engine.load_codebook(DEFAULT_BUNDLE)
+        return core.load_codebook(DEFAULT_BUNDLE)
     out = tmp_path_factory.mktemp("bundle") / "codebook.json"
     proc = subprocess.run(
         [sys.executable, "-c", "import sys; from engine.cli import main; sys.exit(main())",
@@ -57,7 +57,7 @@ def real_codebook(tmp_path_factory: pytest.TempPathFactory) -> engine.Codebook:
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 0, f"telecode compile failed:\n{proc.stdout}\n{proc.stderr}"
-    return engine.load_codebook(out)
+    return core.load_codebook(out)
 
 
 def test_scenario_files_are_well_formed(scenarios) -> None:
@@ -71,13 +71,13 @@ def test_scenario_files_are_well_formed(scenarios) -> None:
             assert "billable" in sc["expected"] and "lines" in sc["expected"], name
 
 
-def test_scenario(scenario: dict[str, Any], real_codebook: engine.Codebook, plain) -> None:
+def test_scenario(scenario: dict[str, Any], real_codebook: core.Codebook, plain) -> None:
     encounter = plain(scenario["encounter"])
     expected = plain(scenario["expected"])
 
     if "errors" in expected:
-        with pytest.raises(engine.EncounterError) as info:
-            engine.check(encounter, real_codebook)
+        with pytest.raises(core.EncounterError) as info:
+            core.check(encounter, real_codebook)
         errors = info.value.errors
         assert errors, "EncounterError without errors"
         for err in errors:
@@ -87,7 +87,7 @@ def test_scenario(scenario: dict[str, Any], real_codebook: engine.Codebook, plai
         assert not missing, f"expected errors for {sorted(missing)}; got {errors}"
         return
 
-    result = engine.check(encounter, real_codebook)
+    result = core.check(encounter, real_codebook)
     got_lines = [{k: line.get(k) for k in LINE_KEYS} for line in result["lines"]]
     want_lines = [
         {"code": ln["code"], "modifiers": ln.get("modifiers", []), "pos": ln.get("pos"),
@@ -126,10 +126,10 @@ FAQS = _faqs()
 
 
 @pytest.mark.parametrize("faq", FAQS, ids=[f["id"] for f in FAQS])
-def test_faq_expected_result(faq: dict[str, Any], real_codebook: engine.Codebook, plain
+def test_faq_expected_result(faq: dict[str, Any], real_codebook: core.Codebook, plain
                              ) -> None:
     """Every FAQ's encounter gives the result the FAQ states (the site build checks it too)."""
-    result = engine.check(plain(faq["encounter"]), real_codebook)
+    result = core.check(plain(faq["encounter"]), real_codebook)
     expected = plain(faq["expected"])
     got = [{k: line[k] for k in ("code", "modifiers", "pos")} for line in result["lines"]]
     want = [{"code": ln["code"], "modifiers": ln.get("modifiers", []), "pos": ln.get("pos")}

@@ -102,15 +102,11 @@ function downloadWheels(python, requirements) {
 }
 
 function buildEngineWheel(python) {
-  if (!existsSync(path.join(ROOT, "engine", "data", "codebook.json"))) {
-    fail("engine/data/codebook.json is missing: run `telecode compile -o engine/data/codebook.json`");
-  }
+  // The browser's wheel: engine/core and the compiled codebook (scripts/core_wheel.py).
   const out = path.join(ROOT, ".cache", "pyodide-engine-wheel");
   mkdirSync(out, { recursive: true });
-  for (const f of readdirSync(out)) if (f.endsWith(".whl")) execFileSync("rm", ["-f", path.join(out, f)]);
-  run(python, ["-m", "build", "--wheel", "--no-isolation", "--outdir", out, "."]);
-  const whl = readdirSync(out).find((f) => f.endsWith(".whl"));
-  return whl ? path.join(out, whl) : fail("python -m build produced no wheel");
+  const made = execFileSync(python, [path.join(ROOT, "scripts", "core_wheel.py"), out], { encoding: "utf8" });
+  return made.trim() || fail("scripts/core_wheel.py produced no wheel");
 }
 
 async function main() {
@@ -158,8 +154,8 @@ async function main() {
 import os, sys
 sys.dont_write_bytecode = True
 os.chdir("/repo")
-import engine
-where = os.path.dirname(engine.__file__)
+import engine.core
+where = os.path.dirname(os.path.dirname(engine.core.__file__))
 assert where.startswith(${JSON.stringify(sitePackages)}), f"engine imported from {where}, not the wheel"
 print(f"run_pytest: Python {sys.version.split()[0]} on {sys.platform}; engine from {where}")
 import pytest

@@ -5,7 +5,7 @@
 //
 // Restores SNAPSHOT.gz (made by scripts/widget-snapshot.mjs) the way the checker's worker does,
 // without installing the wheel, and answers each encounter of ENCOUNTERS.json (a JSON list) with
-// engine.web.run. Prints one JSON object: {version, answers, engine_file, engine_file_exists}
+// engine.core.web.run. Prints one JSON object: {version, answers, engine_file, engine_file_exists}
 // (engine_file_exists is false: the engine answered from the snapshot's memory alone).
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -26,10 +26,10 @@ const [snapshotPath, encountersPath] = process.argv.slice(2);
 const { loadPyodide } = await import(path.join(PYODIDE_DIR, "pyodide.mjs"));
 const bytes = new Uint8Array(gunzipSync(readFileSync(snapshotPath)));
 const py = await loadPyodide({ indexURL: PYODIDE_DIR, _loadSnapshot: bytes });
-const web = py.pyimport("engine.web");
+const web = py.pyimport("engine.core.web");
 const encounters = JSON.parse(readFileSync(encountersPath, "utf8"));
 const answers = encounters.map((e) => JSON.parse(web.run(JSON.stringify(e))));
-const [engineFile, exists] = py.runPython("import engine, os; (engine.__file__, os.path.exists(engine.__file__))").toJs();
+const [engineFile, exists] = py.runPython("import engine.core, os; (engine.core.__file__, os.path.exists(engine.core.__file__))").toJs();
 process.stdout.write(JSON.stringify({
   version: web.version(), answers, engine_file: engineFile, engine_file_exists: exists,
 }) + "\n");

@@ -106,12 +106,9 @@ def engine_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (ROOT / "engine" / "data" / "codebook.json").exists():
         pytest.fail("engine/data/codebook.json is missing: run `telecode compile` first")
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), ROOT],
-        check=True, capture_output=True,
-    )
-    (wheel,) = out.glob("telecode-*.whl")
-    return wheel
+    made = subprocess.run([sys.executable, str(ROOT / "scripts" / "core_wheel.py"), str(out)],
+                          check=True, capture_output=True, text=True)
+    return Path(made.stdout.strip())
 
 
 def test_engine_suite_passes_inside_pyodide(engine_wheel: Path) -> None:

@@ -49,9 +49,9 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not shutil.which("node") or not (ROOT / "node_modules" / "pyodide").is_dir():
         pytest.fail("node and node_modules/pyodide are needed (scripts/test installs them)")
     out = tmp_path_factory.mktemp("snapshot")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
-                    str(out), str(ROOT)], check=True, capture_output=True, cwd=ROOT)
-    wheel = next(out.glob("telecode-*.whl"))
+    made_wheel = subprocess.run([sys.executable, str(ROOT / "scripts" / "core_wheel.py"), str(out)],
+                                check=True, capture_output=True, text=True)
+    wheel = Path(made_wheel.stdout.strip())
     made = subprocess.run(["node", str(MAKER), str(wheel), str(out / "python.snapshot.gz")],
                           capture_output=True, text=True, cwd=ROOT, check=False)
     assert made.returncode == 0, made.stderr

@@ -1,6 +1,6 @@
 """The checker form (docs/checker.md) is written by hand for plain-language labels; this keeps it
-in step with the engine's encounter contract (engine.encounter.FIELDS): every key has exactly one
-input named after it, select options are the contract's choices, defaults agree, and each field
+in step with the engine's encounter contract (engine.core.contract.FIELDS): every key has exactly
+one input named after it, select options are the contract's choices, defaults agree, and each field
 has a label and an error slot. No browser needed."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from engine.encounter import FIELDS
+from engine.core.contract import FIELDS
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "checker.md"
 

@@ -15,7 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 
 import engine
-import engine.web
+import engine.core.web
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = ROOT / "tests" / "scenarios"
@@ -407,8 +407,8 @@ def test_the_worker_warms_up_after_the_first_answer(page: Any, base_url: str) ->
                          " return {at: m.startTime, encounters: m.detail.encounters}; })()")
     answered = page.evaluate("performance.getEntriesByName('telecode-answer')[0].startTime")
     assert warm["at"] > answered
-    engine.web.start()
-    faqs = len(engine.web.warm_up_encounters())
+    engine.core.web.start()
+    faqs = len(engine.core.web.warm_up_encounters())
     assert warm["encounters"] % 3 == 0 and warm["encounters"] > 3 * faqs  # + the neighbours
 
 

@@ -70,7 +70,7 @@ async function startFromSnapshot(manifestReady) {
   // The snapshot's `random` state was fixed when it was made (for identical builds): fresh
   // entropy for this page.
   py.runPython("import random; random.seed()");
-  const web = py.pyimport("engine.web");
+  const web = py.pyimport("engine.core.web");
   const version = web.version();
   const manifest = await manifestReady;
   if (version !== manifest.codebook) {
@@ -90,7 +90,7 @@ async function startFresh(manifest) {
   const sitePackages = py.runPython("import site; site.getsitepackages()[0]");
   py.unpackArchive(await wheel, "wheel", { extractDir: sitePackages });
   stage("wheel-unpacked");
-  const web = py.pyimport("engine.web");
+  const web = py.pyimport("engine.core.web");
   stage("engine-imported");
   const version = web.start();
   return { web, version };
@@ -119,7 +119,7 @@ async function boot() {
 // After a snapshot, little of the interpreter's wasm has run in this page, and the browser
 // compiles, optimises and (when a guess proves wrong) recompiles its functions as they run:
 // the largest, Python's bytecode loop, took 10-20 ms each time, inside a reader's first edits.
-// So once the first answer is out, the worker checks a set of encounters (engine.web's
+// So once the first answer is out, the worker checks a set of encounters (engine.core.web's
 // warm_up_encounters: that first encounter's neighbours, then the FAQs') WARM_UP_PASSES times,
 // one per task (a reader's edit waits for at most one of them, about 1 ms), and says "warm"
 // when done. Measured: with one pass, edits still met 10-20 ms recompiles; after three (about

@@ -1,8 +1,8 @@
 """Conditions (`when`) compare a field with values it can take.
 
 A typo such as `{field: modality, is: audio-only}` would never match and silently change an
-answer. Vocabularies come from the engine itself (engine.encounter.FIELDS and
-engine.checker.FLEXIBILITY_STATES); `selected_codes` values must be codes of the codebook.
+answer. Vocabularies come from the engine itself (engine.core.contract.FIELDS and
+engine.core.pipeline.FLEXIBILITY_STATES); `selected_codes` values must be codes of the codebook.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ DERIVED_NUMERIC = {"discussion_share", "time_minutes"}
 
 def _vocabulary() -> dict[str, tuple[str, Any]]:
     """field -> (kind, choices) for the fields whose values can be checked."""
-    from engine.checker import FLEXIBILITY_STATES
-    from engine.encounter import FIELDS
+    from engine.core.contract import FIELDS
+    from engine.core.pipeline import FLEXIBILITY_STATES
 
     out: dict[str, tuple[str, Any]] = {
         name: (f.kind, f.choices) for name, f in FIELDS.items()

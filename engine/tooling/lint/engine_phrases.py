@@ -1,12 +1,13 @@
 """messages.yaml `phrases:` has every phrase the engine needs, each using only the placeholders
-the engine fills for it (engine.phrases.ENGINE_PHRASES), and no phrase the engine never uses."""
+the engine fills for it (engine.core.phrases.ENGINE_PHRASES), and no phrase the engine never
+uses."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
 
-from engine.phrases import ENGINE_PHRASES
+from engine.core.phrases import ENGINE_PHRASES
 from engine.tooling.lint import LintContext
 from engine.tooling.lint.message_placeholders import PLACEHOLDER
 from engine.tooling.problems import Problem

@@ -1,6 +1,6 @@
 """A FAQ's encounter is a valid engine encounter (issue 3 contract) inside the covered dates.
 
-The check is the engine's own (engine.encounter.validate), so the codebook and the engine
+The check is the engine's own (engine.core.contract.validate), so the codebook and the engine
 agree on the contract.
 """
 
@@ -17,8 +17,8 @@ DESCRIPTION = "a FAQ's encounter is not a valid engine encounter, or its date is
 
 
 def check(ctx: LintContext) -> Iterator[Problem]:
-    from engine.encounter import validate
-    from engine.errors import EncounterError
+    from engine.core.contract import validate
+    from engine.core.errors import EncounterError
 
     covers = ctx.index.codebook.get("covers")
     start = as_date(covers.get("from")) if isinstance(covers, dict) else None

@@ -8,7 +8,7 @@ Rules with a `conflict` also get conflict.{id,topic,chosen,alternatives,reason}.
 selection messages also get family, family_id, time_minutes, minimum, and for `evisit_periods`
 families period, period_start, period_end, period_minutes, period_days. A message in
 messages.yaml also gets the keys the engine documents for its id
-(engine.checker.ENGINE_MESSAGES) and those in its `placeholders` list; its `title` gets none.
+(engine.core.pipeline.ENGINE_MESSAGES) and those in its `placeholders` list; its `title` gets none.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def encounter_fields() -> set[str]:
 
 def engine_messages() -> dict[str, tuple[str, ...]]:
     try:
-        from engine.checker import ENGINE_MESSAGES
+        from engine.core.pipeline import ENGINE_MESSAGES
     except ImportError:  # pragma: no cover - engine without the table
         return {}
     return dict(ENGINE_MESSAGES)

@@ -1,4 +1,4 @@
-from engine.phrases import ENGINE_PHRASES
+from engine.core.phrases import ENGINE_PHRASES
 from engine.tooling.lint import engine_phrases as rule
 
 

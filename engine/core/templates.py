@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 
-from engine.codebook import CodebookError
+from engine.core.codebook import CodebookError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time

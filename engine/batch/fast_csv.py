@@ -1,6 +1,6 @@
 """CSV in, CSV out at full speed: the loop behind `telecode batch x.csv -o y.csv`.
 
-    from engine.batch_csv import check_csv
+    from engine.batch.fast_csv import check_csv
     header = next(csv.reader(fh))              # fh opened with newline=""
     check_csv(checker, header, fh, out.write, summary, extra_idx=[...], billed=True)
 
@@ -13,7 +13,7 @@ It gives exactly what `BatchChecker.table` over `csv.reader` rows gives, written
   can span lines);
 - checking: a plain line's cells joined (with its date stretch) are looked up in a memo of
   this file (one string to hash); on a miss, the checker's memo and the engine (see
-  engine/batch.py);
+  engine/batch/checker.py);
 - writing: an outcome's cells are formatted once (`Outcome.csv_tail`); a row adds only its id
   and its extra cells, which need no quoting when its line had no quote (they then hold no
   comma, quote or line break).
@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from engine.batch import (
+from engine.batch.checker import (
     BILLED_COLUMNS,
     ID_COLUMN,
     MAX_UNREADABLE_IN_A_ROW,
@@ -36,7 +36,7 @@ from engine.batch import (
     csv_field,
     row_getter,
 )
-from engine.encounter import FIELDS
+from engine.core.contract import FIELDS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time

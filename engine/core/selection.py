@@ -15,14 +15,14 @@ modality or date at all.
 
 Speed: everything that does not depend on the encounter's own values (the candidate codes of a
 family for a route, patient status and stretch of dates, their levels, bands, add-ons and
-sources) is digested once into a `Candidates` object (engine.plan builds and caches them per
+sources) is digested once into a `Candidates` object (engine.core.plan builds and caches them per
 codebook); `select` then only compares the encounter's MDM and time with it.
 """
 
 from __future__ import annotations
 
-from engine.codebook import Codebook, CodebookError, in_range
-from engine.templates import is_strict, render
+from engine.core.codebook import Codebook, CodebookError, in_range
+from engine.core.templates import is_strict, render
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
@@ -386,7 +386,7 @@ def select_family(cb: Codebook, family: dict[str, Any], route: dict[str, Any],
                   enc: dict[str, Any], ctx: dict[str, Any],
                   cache: dict[Any, Any] | None = None) -> Selection:
     """Select the line(s) of one family of the route on the encounter's date (no modifiers,
-    pos null). The engine itself uses `select` with candidates precomputed by engine.plan."""
+    pos null). The engine itself uses `select` with candidates precomputed by engine.core.plan."""
     day = enc["date_of_service"]
     codes = [c for c in static_candidates(cb, family["id"], route.get("codes"),
                                           enc["patient_status"], enc["modality"])

@@ -28,7 +28,7 @@ day of its stretch of days between two such dates (precomputed once per codebook
   the row's Outcome (verdict, reason, cells to write);
 - the encounter cells of a stretch -> the decoded encounter and the engine's answer; stretches
   whose engine plans have the same signature for the payer, modality and clinician
-  (engine.plan.Compiled.plan_signature) share it, so the engine is asked about the first;
+  (engine.core.plan.Compiled.plan_signature) share it, so the engine is asked about the first;
 - memo level 2 (a bounded LRU keyed by the tuple of normalised contract fields, so "yes" and
   "true" meet): the encounter -> the engine's answer;
 - encounters whose answers read the same share the outcome of each billed part.
@@ -36,8 +36,8 @@ A text that quotes the date of service (a reason, an engine message) is written 
 own date: re-dated from a stand-in when the template shows that is exact, else the engine is
 asked about that day. So the memo never changes an answer (tests compare with a day-by-day
 check). Memory is bounded by the memo sizes and by the summary, which counts bounded keys
-(verdict, reason id, warning ids, error fields). Cell reading is in engine/batch_cells.py,
-the result types in engine/batch_results.py, the CSV -> CSV loop in engine/batch_csv.py.
+(verdict, reason id, warning ids, error fields). Cell reading is in engine/batch/cells.py,
+the result types in engine/batch/results.py, the CSV -> CSV loop in engine/batch/fast_csv.py.
 
 Standard library only (the engine core; the CLI adds a progress bar on top).
 """
@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import islice
 
-from engine.batch_cells import (
+from engine.batch.cells import (
     BrokenRow,
     csv_field,
     date_representatives,
@@ -59,8 +59,8 @@ from engine.batch_cells import (
     row_getter,
     text_value,
 )
-from engine.batch_results import DAY as _DAY
-from engine.batch_results import (
+from engine.batch.results import DAY as _DAY
+from engine.batch.results import (
     OUTPUT_COLUMNS,
     SHORT_COLUMNS,
     VERDICTS,
@@ -70,11 +70,11 @@ from engine.batch_results import (
     _new_result,
     invalid_outcome,
 )
-from engine.codebook import NOT_VALID_ON_DATE, PAYABLE_STATUSES, Codebook
-from engine.encounter import FIELDS
-from engine.errors import EncounterError
-from engine.lines import format_lines
-from engine.templates import render
+from engine.core.codebook import NOT_VALID_ON_DATE, PAYABLE_STATUSES, Codebook
+from engine.core.contract import FIELDS
+from engine.core.errors import EncounterError
+from engine.core.lines import format_lines
+from engine.core.templates import render
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
@@ -179,8 +179,8 @@ class BatchChecker:
         # the real engine: days whose plans have the same signature share its answers
         self._share_days = check is None
         if check is None:
-            from engine.checker import check as engine_check
-            from engine.checker import default_codebook
+            from engine.core.pipeline import check as engine_check
+            from engine.core.pipeline import default_codebook
 
             cb = codebook if codebook is not None else default_codebook()
 
@@ -468,7 +468,7 @@ class BatchChecker:
 
     def _shared_day(self, rep: str, values: dict[str, Any]) -> str:
         """The first stretch start whose engine plan has the same signature as `rep`'s for
-        the encounter's payer, modality and clinician (engine.plan.Compiled.plan_signature):
+        the encounter's payer, modality and clinician (engine.core.plan.Compiled.plan_signature):
         the engine gives the same lines, warnings and billable flag on both days, so it is
         asked once. `rep` itself for a requested_code (its status is looked up by date) or
         a value the engine would reject."""
@@ -482,7 +482,7 @@ class BatchChecker:
         key = (payer, modality, clinician)
         table = self._shared.get(key)
         if table is None:
-            from engine.plan import compiled
+            from engine.core.plan import compiled
 
             comp = compiled(self.codebook)
             first: dict[tuple[Any, ...], str] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import namedtuple
 from functools import partial
 
-from engine.batch_cells import NEEDS_QUOTES, csv_field
+from engine.batch.cells import NEEDS_QUOTES, csv_field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time

@@ -18,15 +18,15 @@ from __future__ import annotations
 import gc
 import json
 
-from engine.checker import check
-from engine.codebook import load_codebook
-from engine.encounter import FIELDS, PAYERS
-from engine.errors import EncounterError
-from engine.plan import compiled
+from engine.core.codebook import load_codebook
+from engine.core.contract import FIELDS, PAYERS
+from engine.core.errors import EncounterError
+from engine.core.pipeline import check
+from engine.core.plan import compiled
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from engine.codebook import Codebook
+    from engine.core.codebook import Codebook
 
 _codebook: Codebook | None = None
 
@@ -46,7 +46,7 @@ def start() -> str:
 
 def version() -> str:
     if _codebook is None:
-        raise RuntimeError("engine.web.start() has not run")
+        raise RuntimeError("engine.core.web.start() has not run")
     return _codebook.version
 
 

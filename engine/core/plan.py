@@ -8,7 +8,7 @@ day's segment with one bisect.
 A `Plan` holds everything that depends only on (payer, modality, clinician, segment): the
 routes to try in order (clinician and dates already checked, conditions compiled once), for each
 route the rules in scope and in force, the candidate codes of each family per patient status
-(`engine.selection.Candidates`), the payer statuses that forbid a candidate, the route's trace
+(`engine.core.selection.Candidates`), the payer statuses that forbid a candidate, the route's trace
 line per patient location, and the flexibility period. Plans are built lazily, the first time
 an encounter needs one, and kept on the Codebook (`compiled(cb)`); a codebook has at most
 payers x modalities x clinicians x segments of them.
@@ -22,11 +22,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 
-from engine.codebook import PAYABLE_STATUSES, Codebook, CodebookError, in_range
-from engine.conditions import _always, compile_condition
-from engine.encounter import FIELDS, LOCATIONS, PATIENT_STATUSES
-from engine.selection import Candidates, static_candidates
-from engine.templates import is_strict, placeholders
+from engine.core.codebook import PAYABLE_STATUSES, Codebook, CodebookError, in_range
+from engine.core.conditions import _always, compile_condition
+from engine.core.contract import FIELDS, LOCATIONS, PATIENT_STATUSES
+from engine.core.selection import Candidates, static_candidates
+from engine.core.templates import is_strict, placeholders
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time

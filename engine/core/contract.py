@@ -14,7 +14,7 @@ import functools
 import re
 import reprlib
 
-from engine.errors import EncounterError
+from engine.core.errors import EncounterError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time

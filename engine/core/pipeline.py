@@ -1,10 +1,10 @@
 """engine.check: what to report for one encounter, from the compiled codebook.
 
 Steps (codebook/README.md and issue 3):
-1. validate the encounter (engine.encounter) -> EncounterError listing every problem;
+1. validate the encounter (engine.core.contract) -> EncounterError listing every problem;
 2. derive the context (discussion_share, flexibility_state, time_minutes, selected_codes);
 3. take the first matching route (bundle order) or answer "not covered";
-4. select the code(s) of each family of the route (engine.selection);
+4. select the code(s) of each family of the route (engine.core.selection);
 5. check that the payer pays each selected code on the date (else: codebook inconsistency);
 6. apply the rules, whatever the order of their files: deny / not_covered first (a denied
    encounter gets only those warnings), then drop, then warn / info / checklist;
@@ -12,13 +12,13 @@ Steps (codebook/README.md and issue 3):
 
 Speed: whatever depends only on (payer, modality, clinician, stretch of dates) — the routes to
 try, the rules in scope and in force, candidate codes, unpayable statuses, the flexibility
-period — is precomputed once per codebook by engine.plan; one bisect on the date finds it.
+period — is precomputed once per codebook by engine.core.plan; one bisect on the date finds it.
 Each encounter still evaluates every condition and writes its own warnings and trace; results
 are never memoised here (the batch checker keeps its own memo).
 
 Every user-facing sentence comes from the bundle (rules, family messages, messages.yaml with
 its `labels:` and the `phrases:` that fill {validity}, {replacement} and {report}, see
-engine.phrases). Python holds only contract words and short generic trace outcomes.
+engine.core.phrases). Python holds only contract words and short generic trace outcomes.
 
 Message ids the engine itself looks up in messages.yaml, with the placeholders it fills
 (besides the common ones: date_of_service, payer, payer_name, modality, clinician,
@@ -28,12 +28,18 @@ patient_status_label from messages.yaml `labels:`):
 
 from __future__ import annotations
 
-from engine.codebook import NO_RECORD, NOT_VALID_ON_DATE, PAYABLE_STATUSES, Codebook, CodebookError
-from engine.codebook import load_codebook as _load
-from engine.encounter import validate
-from engine.lines import format_line, format_lines
-from engine.phrases import replacement_phrase, report_phrase, validity_phrase
-from engine.plan import (
+from engine.core.codebook import (
+    NO_RECORD,
+    NOT_VALID_ON_DATE,
+    PAYABLE_STATUSES,
+    Codebook,
+    CodebookError,
+)
+from engine.core.codebook import load_codebook as _load
+from engine.core.contract import validate
+from engine.core.lines import format_line, format_lines
+from engine.core.phrases import replacement_phrase, report_phrase, validity_phrase
+from engine.core.plan import (
     DERIVED_FIELDS,
     NO_FLEXIBILITY,
     Compiled,
@@ -42,9 +48,9 @@ from engine.plan import (
     compiled,
     source_ids,
 )
-from engine.plan import _merge as _merge
-from engine.selection import PERIOD_KEYS, Selection, select, time_value
-from engine.templates import is_strict, render
+from engine.core.plan import _merge as _merge
+from engine.core.selection import PERIOD_KEYS, Selection, select, time_value
+from engine.core.templates import is_strict, render
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time

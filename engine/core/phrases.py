@@ -9,9 +9,9 @@ that every phrase exists and uses no other placeholder. Standard library only.
 
 from __future__ import annotations
 
-from engine.codebook import Codebook, CodebookError
-from engine.lines import format_lines
-from engine.templates import is_strict, render
+from engine.core.codebook import Codebook, CodebookError
+from engine.core.lines import format_lines
+from engine.core.templates import is_strict, render
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time

@@ -32,7 +32,9 @@ __all__ = [
     "in_range",
 ]
 
-DEFAULT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "codebook.json")
+# engine/data/codebook.json: beside the core, in the `engine` folder (the browser wheel has both)
+DEFAULT_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data",
+                            "codebook.json")
 
 # Sentinels returned by Codebook.status_of when there is no status record to return.
 NO_RECORD = "no_record"                  # the code exists on the date; the payer has no record

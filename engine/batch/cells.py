@@ -1,7 +1,7 @@
 """Reading batch rows: cell text as the contract's values, billed columns as lines, CSV fields
 as csv.writer writes them, and the stretches of days the codebook treats alike.
 
-Standard library only (the engine core). Used by engine.batch and engine.batch_csv.
+Standard library only (the engine core). Used by engine.batch and engine.batch.fast_csv.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable, Mapping
 from operator import itemgetter
 
-from engine.encounter import FIELDS
-from engine.lines import parse_billed
+from engine.core.contract import FIELDS
+from engine.core.lines import parse_billed
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
