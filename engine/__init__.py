@@ -18,30 +18,5 @@ See engine/core/__init__.py for the query helpers on Codebook.
 
 from __future__ import annotations
 
-from engine.core import (
-    Codebook,
-    CodebookError,
-    EncounterError,
-    check,
-    default_codebook,
-    format_line,
-    format_lines,
-    line_matches,
-    lines_match,
-    load_codebook,
-    parse_billed,
-)
-
-__all__ = [
-    "Codebook",
-    "CodebookError",
-    "EncounterError",
-    "check",
-    "default_codebook",
-    "format_line",
-    "format_lines",
-    "line_matches",
-    "lines_match",
-    "load_codebook",
-    "parse_billed",
-]
+from engine.core import *  # noqa: F403 (the core's public API, re-exported as is)
+from engine.core import __all__ as __all__
