@@ -85,6 +85,11 @@ def define_env(env) -> None:  # noqa: C901 - one registration per macro
         return esc(cb().meta["covers"][which])
 
     @env.macro
+    def answers_to() -> str:
+        """The last day the engine answers (the end of any provisional period)."""
+        return esc(cb().answers_to)
+
+    @env.macro
     def stale_after_words() -> str:
         """mkdocs.yml extra.stale_after in words ("12m" -> "12 months")."""
         text = str(env.conf["extra"].get("stale_after") or "").strip()
