@@ -1,6 +1,6 @@
 // The encounter checker page (/checker/). Loaded only by that page, as a module script.
 //
-// - The form's input names are the encounter contract's keys (engine issue 3); the encounter is
+// - The form's input names are the encounter contract's keys (engine/core/contract.py); the encounter is
 //   built from the visible fields only, and the page URL's query string always holds it
 //   (history.replaceState), so every state of the form is a permalink.
 // - A module Web Worker (worker.js) owns Pyodide and the engine. It is created once per browser
