@@ -65,7 +65,7 @@ REASON_IDS = (
     "claim-code-not-payable", "claim-check-level-in-note", "claim-pos-wrong",
     "claim-modifier-missing", "claim-modifier-conflict", "claim-modifier-limited",
     "claim-modifier-not-used", "claim-modality-not-reported", "claim-not-telehealth-service",
-    "claim-add-on-without-primary", "claim-flexibility",
+    "claim-add-on-without-primary", "claim-waiver-lapse",
 )
 # reasons about what a payer takes: a warning, not an error, for a payer of defaults only
 _PAYER_SPECIFIC = frozenset({
@@ -535,5 +535,5 @@ class ClaimChecker:
             seen.add(str(rule.get("id")))
             text = " ".join(render(rule.get("message"), ctx).split())
             work.reasons.append(self._reason(
-                "claim-flexibility", {"rule_title": rule.get("title") or "", "rule_message": text},
+                "claim-waiver-lapse", {"rule_title": rule.get("title") or "", "rule_message": text},
                 line, [rule, period], severity=severity))

@@ -211,7 +211,7 @@ def test_add_on_data_comes_from_the_codebook(edited_checker, line):
 def test_restored_lapse(checker, line, day, lapsed):
     r = checker.check_line(line(day, "medicare", "99213", "95", "10"))
     if lapsed:
-        assert (r.verdict, r.reason_ids) == ("warning", ["claim-flexibility"])
+        assert (r.verdict, r.reason_ids) == ("warning", ["claim-waiver-lapse"])
         assert "restored" in r.message and "behavioral health" in r.message
         assert "medicare-flexibility-lapse-restored" in r.reasons[0].records
     else:
@@ -225,10 +225,10 @@ def test_lapse_not_restored_denies_home_and_warns_facility(edited_checker, line)
                 p["restored_by"] = None
     ck = edited_checker(edit)
     home = ck.check_line(line("2025-10-01", "medicare", "99213", "95", "10"))
-    assert (home.verdict, home.reason_ids) == ("error", ["claim-flexibility"])
+    assert (home.verdict, home.reason_ids) == ("error", ["claim-waiver-lapse"])
     assert "medicare-flexibility-lapse-home-not-covered" in home.reasons[0].records
     site = ck.check_line(line("2025-10-01", "medicare", "99213", "95", "02"))
-    assert (site.verdict, site.reason_ids) == ("warning", ["claim-flexibility"])
+    assert (site.verdict, site.reason_ids) == ("warning", ["claim-waiver-lapse"])
     assert "rural" in site.message
     assert ck.check_line(line("2025-09-30", "medicare", "99213", "95", "10")).verdict == "ok"
     assert ck.check_line(line("2025-11-13", "medicare", "99213", "95", "10")).verdict == "ok"

@@ -1,0 +1,33 @@
+"""Check claim lines claim by claim: an add-on looks at the other lines of its claim, wherever
+they are in the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from engine.core.claim import ClaimChecker, ClaimLine, ClaimResult
+
+__all__ = ["check_lines"]
+
+
+def check_lines(lines: Iterable[ClaimLine], checker: ClaimChecker
+                ) -> tuple[list[ClaimLine], list[ClaimResult]]:
+    """All lines (input order) and their verdicts. Reads every line first: the codes of a
+    claim are known before any of its lines is checked."""
+    items = list(lines)
+    codes: dict[str, list[str]] = {}
+    for ln in items:
+        if ln.problem is None:
+            codes.setdefault(ln.claim_id, []).append(ln.code)
+    add_ons = checker.add_on_codes
+    check = checker.check_line
+    results: list[ClaimResult] = []
+    append = results.append
+    for ln in items:
+        if ln.code in add_ons and ln.problem is None:
+            others = list(codes.get(ln.claim_id, ()))
+            others.remove(ln.code)
+            append(check(ln, others))
+        else:
+            append(check(ln))
+    return items, results
