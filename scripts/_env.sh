@@ -18,7 +18,7 @@ ensure_venv() {
   if [ "$(cat .venv/.telecode-stamp 2>/dev/null)" != "$want" ]; then
     echo "telecode: installing Python packages into .venv/" >&2
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[tools,site,test]"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[tools,site,test,claims]"
     echo "$want" > .venv/.telecode-stamp
   fi
   export PATH="$ROOT/.venv/bin:$PATH"
