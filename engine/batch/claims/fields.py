@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 from engine.core.claim import MEDICARE_ADVANTAGE, ClaimLine
 
-__all__ = ["ClaimFileError", "make_line", "parse_date", "parse_payer", "parse_modifiers",
+__all__ = ["ClaimFileError", "make_line", "make_table_line", "parse_date", "parse_payer",
+           "parse_modifiers",
            "parse_pos", "parse_units", "parse_code", "PAYER_WORDS"]
 
 
@@ -163,3 +164,15 @@ def make_line(claim_id: str, line: str, date: str | None, payer: str | None, cod
     count = take(parse_units, units, 1)
     return ClaimLine(str(claim_id), str(line), day, who, cpt, mods, place, count,
                      "; ".join(problems) if problems else None)
+
+
+def make_table_line(claim_id: str | None, line: str, date: str | None, payer: str | None,
+                    code: str | None, modifiers: str | Iterable[str] | None, pos: str | None,
+                    units: str | int | float | None) -> ClaimLine:
+    """A line of a claim-line table (CSV, JSONL, a Spark DataFrame): `make_line`, and a line
+    without a claim id is a bad line."""
+    cid = (claim_id or "").strip()
+    made = make_line(cid, line, date, payer, code, modifiers, pos, units)
+    if not cid:
+        made.problem = "; ".join(p for p in ("no claim_id", made.problem) if p)
+    return made

@@ -16,9 +16,8 @@ def check_lines(lines: Iterable[ClaimLine], checker: ClaimChecker
     claim are known before any of its lines is checked."""
     items = list(lines)
     codes: dict[str, list[str]] = {}
-    for ln in items:
-        if ln.problem is None:
-            codes.setdefault(ln.claim_id, []).append(ln.code)
+    for ln in items:  # a line with a bad value still shows its code on the claim
+        codes.setdefault(ln.claim_id, []).append(ln.code)
     add_ons = checker.add_on_codes
     check = checker.check_line
     results: list[ClaimResult] = []

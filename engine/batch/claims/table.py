@@ -11,14 +11,15 @@ ClaimFileError naming the line; a line whose values do not parse is a bad line (
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import IO, Any
 
-from engine.batch.claims.fields import ClaimFileError, make_line
+from engine.batch.claims.fields import ClaimFileError, make_table_line
 from engine.core.claim import ClaimLine
 
-__all__ = ["COLUMNS", "REQUIRED", "read_csv", "read_jsonl"]
+__all__ = ["COLUMNS", "REQUIRED", "read_csv", "read_jsonl", "text_value"]
 
 COLUMNS = ("claim_id", "line", "date_of_service", "payer", "code", "modifiers", "pos", "units")
 REQUIRED = ("claim_id", "date_of_service", "payer", "code")
@@ -69,14 +70,11 @@ def read_csv(fh: IO[str], name: str) -> Iterator[ClaimLine]:
                 row = row + [""] * (width - len(row))
             claim_id = row[i_claim].strip()
             number = row[i_line].strip() if i_line is not None else ""
-            line = make_line(claim_id, number or numbering.next(claim_id), row[i_day],
-                             row[i_payer], row[i_code],
-                             row[i_mods] if i_mods is not None else None,
-                             row[i_pos] if i_pos is not None else None,
-                             row[i_units] if i_units is not None else None)
-            if not claim_id:
-                line.problem = "; ".join(p for p in ("no claim_id", line.problem) if p)
-            yield line
+            yield make_table_line(claim_id, number or numbering.next(claim_id), row[i_day],
+                                  row[i_payer], row[i_code],
+                                  row[i_mods] if i_mods is not None else None,
+                                  row[i_pos] if i_pos is not None else None,
+                                  row[i_units] if i_units is not None else None)
     except csv.Error as exc:
         raise ClaimFileError(f"{name}, line {row_no + 1}: not readable CSV ({exc})") from None
     except UnicodeDecodeError as exc:
@@ -85,11 +83,14 @@ def read_csv(fh: IO[str], name: str) -> Iterator[ClaimLine]:
             f"{exc.object[exc.start:exc.start + 1]!r}); save the file as UTF-8") from None
 
 
-def _text(value: Any) -> str | None:
+def text_value(value: Any) -> str | None:
+    """A JSON or Arrow value as the text a CSV cell would hold (None stays None)."""
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):  # Arrow/Spark dates and timestamps
+        return value.isoformat()[:10]
     return value if isinstance(value, str) else json.dumps(value)
 
 
@@ -110,15 +111,12 @@ def read_jsonl(fh: IO[str], name: str) -> Iterator[ClaimLine]:
                 continue
             rec = {str(k).strip().lower(): v for k, v in rec.items()}
             claim_id = str(rec.get("claim_id") or "").strip()
-            number = _text(rec.get("line")) or numbering.next(claim_id)
+            number = text_value(rec.get("line")) or numbering.next(claim_id)
             mods = rec.get("modifiers")
-            line = make_line(claim_id, str(number), _text(rec.get("date_of_service")),
-                             _text(rec.get("payer")), _text(rec.get("code")),
-                             mods if isinstance(mods, list) else _text(mods),
-                             _text(rec.get("pos")), rec.get("units"))
-            if not claim_id:
-                line.problem = "; ".join(p for p in ("no claim_id", line.problem) if p)
-            yield line
+            yield make_table_line(claim_id, str(number), text_value(rec.get("date_of_service")),
+                                  text_value(rec.get("payer")), text_value(rec.get("code")),
+                                  mods if isinstance(mods, list) else text_value(mods),
+                                  text_value(rec.get("pos")), rec.get("units"))
     except UnicodeDecodeError as exc:
         raise ClaimFileError(
             f"{name}, after line {line_no}: not UTF-8 text (byte "
