@@ -35,6 +35,8 @@ Standard library only (runs in Pyodide).
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from engine.core.codebook import PAYABLE_STATUSES, Codebook, in_range
 from engine.core.conditions import compile_condition, fields_used
 from engine.core.lines import format_line
@@ -90,7 +92,7 @@ class ClaimLine:
         self.date_of_service = date_of_service
         self.payer = payer
         self.code = code
-        self.modifiers = tuple(modifiers)
+        self.modifiers = modifiers if type(modifiers) is tuple else tuple(modifiers)
         self.pos = pos or None
         self.units = units
         self.problem = problem  # set by a reader when the line could not be read
@@ -164,6 +166,35 @@ class _Line:
         self.blocked = False  # a fact the claim does not show decides the line: none follows
 
 
+def _day_after(day: str) -> str:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+
+
+def _segment_starts(cb: Codebook) -> list[str]:
+    """Sorted first days of the date segments: every day where a record claim mode reads
+    (code versions, statuses, routes, rules, flexibility periods, modifiers, places of
+    service and their scopes, the covered range) starts or stops holding."""
+    bounds = {""}
+    b = cb.bundle
+    records: list[dict[str, Any]] = []
+    for group in ("routes", "rules", "codes", "statuses", "flexibilities", "modifiers",
+                  "places_of_service"):
+        for rec in b.get(group) or ():
+            records.append(rec)
+            records.extend(s for s in rec.get("scope") or () if isinstance(s, dict)
+                           and group in ("modifiers", "places_of_service"))
+    records.append({"from": cb.covers_from, "to": cb.covers_to})
+    for rec in records:
+        start, end = rec.get("from"), rec.get("to")
+        if isinstance(start, str):
+            bounds.add(start)
+        if isinstance(end, str):
+            bounds.add(_day_after(end))
+    return sorted(bounds)
+
+
 class ClaimChecker:
     """Checks claim lines against one codebook. Keep one per process (or Spark partition):
     answers are memoized by everything a line's verdict depends on."""
@@ -180,12 +211,41 @@ class ClaimChecker:
         # rules whose condition reads the flexibility period, with their compiled condition
         self.flex_rules = [(r, compile_condition(r.get("when")), fields_used(r.get("when")))
                            for r in cb.rules if "flexibility_state" in fields_used(r.get("when"))]
+        self._starts = _segment_starts(cb)
+        self._share_segments = not any("date_of_service" in f for _, _, f in self.flex_rules)
+        self._segment_of: dict[str, Any] = {}
 
     # ---- public ---------------------------------------------------------------------------
     def check_claim(self, lines: Sequence[ClaimLine]) -> list[ClaimResult]:
         """Verdicts for the lines of one claim (in order); add-ons look at the other lines."""
         codes = [ln.code for ln in lines]
         return [self.check_line(ln, codes[:i] + codes[i + 1:]) for i, ln in enumerate(lines)]
+
+    def check_many(self, lines: Sequence[ClaimLine],
+                   codes_by_claim: dict[str, list[str]] | None = None) -> list[ClaimResult]:
+        """Verdicts for many lines (the loop of check_line, with its common path inlined).
+        `codes_by_claim`: claim id -> the codes of all its lines (add-ons look at them)."""
+        memo = self._memo
+        segment_of = self._segment_of
+        add_ons = self.add_on_codes
+        check = self.check_line
+        out: list[ClaimResult] = []
+        append = out.append
+        for ln in lines:
+            code = ln.code
+            if code in add_ons or ln.problem is not None:
+                others: list[str] = []
+                if codes_by_claim is not None and ln.problem is None:
+                    others = list(codes_by_claim.get(ln.claim_id, ()))
+                    if code in others:
+                        others.remove(code)
+                append(check(ln, others))
+                continue
+            seg = segment_of.get(ln.date_of_service)
+            found = None if seg is None else memo.get(
+                (seg, ln.payer, code, ln.modifiers, ln.pos, ln.units, None))
+            append(found if found is not None else check(ln))
+        return out
 
     def check_line(self, line: ClaimLine, other_codes: Sequence[str] = ()) -> ClaimResult:
         """The verdict for one line; `other_codes` are the codes of the claim's other lines."""
@@ -195,15 +255,28 @@ class ClaimChecker:
         primary_seen = None
         if line.code in self.add_on_codes:
             primary_seen = tuple(sorted(set(other_codes)))
-        key = (line.date_of_service, line.payer, line.code, line.modifiers, line.pos,
-               line.units, primary_seen)
-        found = self._memo.get(key)
+        day = line.date_of_service
+        memo = self._memo
+        seg = self._segment_of.get(day)
+        if seg is None:
+            seg = bisect_right(self._starts, day) - 1 if self._share_segments else day
+            if len(self._segment_of) < 100_000:
+                self._segment_of[day] = seg
+        # within a segment every record in range is the same: lines share one answer unless
+        # its text shows the date (then the answer is kept for that date only)
+        key = (seg, line.payer, line.code, line.modifiers, line.pos, line.units, primary_seen)
+        found = memo.get(key)
         if found is None:
-            found = self._check(line, other_codes)
-            if len(self._memo) >= self.cache_size:
-                self._memo.clear()
-            if self.cache_size:
-                self._memo[key] = found
+            dated = (day,) + key
+            found = memo.get(dated)
+            if found is None:
+                found = self._check(line, other_codes)
+                if len(memo) >= self.cache_size:
+                    memo.clear()
+                if self.cache_size:
+                    shows_day = day in found.message or any(day in r.message
+                                                            for r in found.reasons)
+                    memo[dated if shows_day else key] = found
         return found
 
     # ---- reasons ----------------------------------------------------------------------------

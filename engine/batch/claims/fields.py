@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 from engine.core.claim import MEDICARE_ADVANTAGE, ClaimLine
 
-__all__ = ["ClaimFileError", "make_line", "make_table_line", "parse_date", "parse_payer",
+__all__ = ["ClaimFileError", "make_line", "make_table_line", "parse_values", "parse_date",
+           "parse_payer",
            "parse_modifiers",
            "parse_pos", "parse_units", "parse_code", "PAYER_WORDS"]
 
@@ -143,10 +144,22 @@ def parse_units(text: str | int | float | None) -> int:
     return value
 
 
-def make_line(claim_id: str, line: str, date: str | None, payer: str | None, code: str | None,
-              modifiers: str | Iterable[str] | None, pos: str | None,
-              units: str | int | float | None) -> ClaimLine:
-    """A ClaimLine from raw values; a value that does not parse sets `problem` (all named)."""
+_VALUES: dict[tuple[object, ...], tuple[str, str, str, tuple[str, ...], str | None, int,
+                                         str | None]] = {}
+
+
+def parse_values(date: str | None, payer: str | None, code: str | None,
+                 modifiers: str | Iterable[str] | None, pos: str | None,
+                 units: str | int | float | None
+                 ) -> tuple[str, str, str, tuple[str, ...], str | None, int, str | None]:
+    """(date, payer, code, modifiers, pos, units, problem) from raw values, memoized: a claim
+    file repeats few distinct combinations. A value that does not parse is named in
+    `problem` (all of them, joined with '; ') and gets a neutral value."""
+    key = (date, payer, code, modifiers if not isinstance(modifiers, list) else
+           tuple(modifiers), pos, units)
+    found = _VALUES.get(key)
+    if found is not None:
+        return found
     problems: list[str] = []
 
     def take(parse, value, default):  # noqa: ANN001, ANN202 - local helper
@@ -156,14 +169,22 @@ def make_line(claim_id: str, line: str, date: str | None, payer: str | None, cod
             problems.append(str(exc))
             return default
 
-    day = take(parse_date, date, "")
-    who = take(parse_payer, payer, "")
-    cpt = take(parse_code, code, str(code or "").strip().upper())
-    mods = take(parse_modifiers, modifiers, ())
-    place = take(parse_pos, pos, None)
-    count = take(parse_units, units, 1)
-    return ClaimLine(str(claim_id), str(line), day, who, cpt, mods, place, count,
-                     "; ".join(problems) if problems else None)
+    found = (take(parse_date, date, ""), take(parse_payer, payer, ""),
+             take(parse_code, code, str(code or "").strip().upper()),
+             take(parse_modifiers, modifiers, ()), take(parse_pos, pos, None),
+             take(parse_units, units, 1), "; ".join(problems) if problems else None)
+    if len(_VALUES) >= 200_000:
+        _VALUES.clear()
+    _VALUES[key] = found
+    return found
+
+
+def make_line(claim_id: str, line: str, date: str | None, payer: str | None, code: str | None,
+              modifiers: str | Iterable[str] | None, pos: str | None,
+              units: str | int | float | None) -> ClaimLine:
+    """A ClaimLine from raw values; a value that does not parse sets `problem` (all named)."""
+    return ClaimLine(str(claim_id), str(line),
+                     *parse_values(date, payer, code, modifiers, pos, units))
 
 
 def make_table_line(claim_id: str | None, line: str, date: str | None, payer: str | None,

@@ -6,7 +6,6 @@ In CSV `reasons` is the reason ids joined with ';'; in JSONL a list.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Sequence
 from typing import IO, Any
@@ -28,16 +27,34 @@ def row(line: ClaimLine, result: ClaimResult) -> dict[str, Any]:
             "message": result.message, "suggested": result.suggested or ""}
 
 
+def _cell(text: str) -> str:
+    """One CSV cell as csv.writer writes it (quoted when it holds , \" or a line end)."""
+    if any(c in text for c in _SPECIAL):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+_SPECIAL = (",", '"', "\n", "\r")
+
+
 def write_csv(out: IO[str], lines: Sequence[ClaimLine], results: Sequence[ClaimResult]) -> None:
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(ROW_KEYS)
-    memo: dict[int, tuple[str, str, str, str]] = {}
+    out.write(",".join(ROW_KEYS) + "\n")
+    memo: dict[int, str] = {}
+    cell = _cell
+    chunk: list[str] = []
     for ln, r in zip(lines, results, strict=True):
-        cells = memo.get(id(r))
-        if cells is None:
-            cells = memo[id(r)] = (r.verdict, ";".join(r.reason_ids), r.message,
-                                   r.suggested or "")
-        w.writerow((ln.claim_id, ln.line, ln.code) + cells)
+        tail = memo.get(id(r))
+        if tail is None:
+            tail = memo[id(r)] = ",".join(cell(t) for t in (
+                r.verdict, ";".join(r.reason_ids), r.message, r.suggested or "")) + "\n"
+        head = f"{ln.claim_id},{ln.line},{ln.code},"
+        if head.count(",") != 3 or '"' in head or "\n" in head or "\r" in head:
+            head = f"{cell(ln.claim_id)},{cell(ln.line)},{cell(ln.code)},"
+        chunk.append(head + tail)
+        if len(chunk) >= 4096:
+            out.write("".join(chunk))
+            chunk.clear()
+    out.write("".join(chunk))
 
 
 def write_jsonl(out: IO[str], lines: Sequence[ClaimLine],

@@ -15,18 +15,11 @@ def check_lines(lines: Iterable[ClaimLine], checker: ClaimChecker
     """All lines (input order) and their verdicts. Reads every line first: the codes of a
     claim are known before any of its lines is checked."""
     items = list(lines)
-    codes: dict[str, list[str]] = {}
-    for ln in items:  # a line with a bad value still shows its code on the claim
-        codes.setdefault(ln.claim_id, []).append(ln.code)
     add_ons = checker.add_on_codes
-    check = checker.check_line
-    results: list[ClaimResult] = []
-    append = results.append
-    for ln in items:
-        if ln.code in add_ons and ln.problem is None:
-            others = list(codes.get(ln.claim_id, ()))
-            others.remove(ln.code)
-            append(check(ln, others))
-        else:
-            append(check(ln))
-    return items, results
+    claims_with_add_ons = {ln.claim_id for ln in items if ln.code in add_ons}
+    codes: dict[str, list[str]] = {}
+    if claims_with_add_ons:
+        for ln in items:  # a line with a bad value still shows its code on the claim
+            if ln.claim_id in claims_with_add_ons:
+                codes.setdefault(ln.claim_id, []).append(ln.code)
+    return items, checker.check_many(items, codes)

@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
-from engine.batch.claims.fields import ClaimFileError, make_table_line
+from engine.batch.claims.fields import ClaimFileError, make_table_line, parse_values
 from engine.core.claim import ClaimLine
 
 __all__ = ["COLUMNS", "REQUIRED", "read_csv", "read_jsonl", "text_value"]
@@ -70,11 +70,18 @@ def read_csv(fh: IO[str], name: str) -> Iterator[ClaimLine]:
                 row = row + [""] * (width - len(row))
             claim_id = row[i_claim].strip()
             number = row[i_line].strip() if i_line is not None else ""
-            yield make_table_line(claim_id, number or numbering.next(claim_id), row[i_day],
-                                  row[i_payer], row[i_code],
-                                  row[i_mods] if i_mods is not None else None,
-                                  row[i_pos] if i_pos is not None else None,
-                                  row[i_units] if i_units is not None else None)
+            if not claim_id:
+                yield make_table_line(claim_id, number or numbering.next(claim_id), row[i_day],
+                                      row[i_payer], row[i_code],
+                                      row[i_mods] if i_mods is not None else None,
+                                      row[i_pos] if i_pos is not None else None,
+                                      row[i_units] if i_units is not None else None)
+                continue
+            yield ClaimLine(claim_id, number or numbering.next(claim_id), *parse_values(
+                row[i_day], row[i_payer], row[i_code],
+                row[i_mods] if i_mods is not None else None,
+                row[i_pos] if i_pos is not None else None,
+                row[i_units] if i_units is not None else None))
     except csv.Error as exc:
         raise ClaimFileError(f"{name}, line {row_no + 1}: not readable CSV ({exc})") from None
     except UnicodeDecodeError as exc:
