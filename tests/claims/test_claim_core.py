@@ -268,3 +268,42 @@ def test_memo_gives_the_same_answer(real_cb, line):
     nocache = ClaimChecker(real_cb, cache_size=0)
     assert nocache.check_line(line("2025-01-01", "medicare", "98005", "", "10")).as_dict() == \
         ck.check_line(line("2025-01-01", "medicare", "98005", "", "10")).as_dict()
+
+
+def test_shared_answers_equal_fresh_ones_on_every_day(real_cb):
+    """Lines share an answer within a date segment: the same as checking each line afresh."""
+    import datetime as dt
+
+    shared, fresh = ClaimChecker(real_cb), ClaimChecker(real_cb, cache_size=0)
+    combos = [("medicare", "98005", (), "10"), ("medicare", "99213", ("95",), "10"),
+              ("medicare", "99213", (), "10"), ("medicare", "G2012", (), "11"),
+              ("medicare", "99441", (), "10"), ("commercial", "98016", ("95",), "10"),
+              ("medicare", "99213", ("95",), "02")]
+    day = dt.date(2023, 12, 25)
+    lines = []
+    while day <= dt.date(2027, 1, 5):
+        for payer, code, mods, pos in combos:
+            lines.append(ClaimLine("C", "1", day.isoformat(), payer, code, mods, pos))
+        day += dt.timedelta(days=1)
+    got = [r.as_dict() for r in shared.check_many(lines)]
+    assert got == [fresh.check_line(ln).as_dict() for ln in lines]
+    assert len(shared._memo) < len(lines) // 20  # answers were shared
+
+
+def test_modifier_not_used_from_its_scope_date(edited_checker, line):
+    """A modifier scope `not_used` for the payer from a date: an error from that day on."""
+    def edit(bundle):
+        for m in bundle["modifiers"]:
+            if m["code"] == "GT":
+                m["scope"] = [
+                    {"payer": "medicare", "use": "accepted", "from": "2024-01-01",
+                     "to": "2025-06-30", "note": None},
+                    {"payer": "medicare", "use": "not_used", "from": "2025-07-01", "to": None,
+                     "note": "Not taken on professional claims."}]
+    ck = edited_checker(edit)
+    before = ck.check_line(line("2025-06-30", "medicare", "99214", "GT", "10"))
+    after = ck.check_line(line("2025-07-01", "medicare", "99214", "GT", "10"))
+    assert before.reason_ids == ["claim-modifier-missing"]
+    assert after.reason_ids == ["claim-modifier-not-used", "claim-modifier-missing"]
+    assert "Not taken on professional claims." in after.message
+    assert after.suggested == before.suggested == "99214-95@10"
