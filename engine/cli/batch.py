@@ -182,7 +182,9 @@ def run(argv: list[str]) -> int:
     except InputError as exc:
         return _err(str(exc))
     except KeyboardInterrupt:
-        return _err("interrupted")
+        kept = "" if args.output == "-" else f"; {args.output} was not changed"
+        print(f"telecode batch: interrupted{kept}", file=sys.stderr)
+        return INTERRUPTED
     except BrokenPipeError:
         try:  # the reader went away (e.g. `| head`): stop quietly
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
@@ -191,14 +193,44 @@ def run(argv: list[str]) -> int:
         return 0
 
 
+INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+
+def _same(a: str | int, b: str | int) -> bool:
+    """`a` and `b` (paths, or 0/1 for stdin/stdout) name one file (existing or not)."""
+    from engine.tooling.atomic import same_file
+
+    if isinstance(a, str) and isinstance(b, str) and os.path.realpath(a) == os.path.realpath(b):
+        return True
+    return same_file(a, b)
+
+
+def _refuse_same_files(args: argparse.Namespace) -> None:
+    """Input, output and summary must be three different files: writing one over another
+    would destroy it (`batch - -o x.csv < x.csv` would empty x.csv)."""
+    named: list[tuple[str, str | int, str]] = [
+        ("input", args.input if args.input != "-" else 0, args.input),
+        ("output", args.output if args.output != "-" else 1, args.output),
+    ]
+    if args.summary:
+        named.append(("summary", args.summary, args.summary))
+    for i, (what_a, a, shown_a) in enumerate(named):
+        for what_b, b, shown_b in named[i + 1:]:
+            if _same(a, b):
+                a_name = "standard input" if shown_a == "-" else shown_a
+                b_name = "standard output" if shown_b == "-" else shown_b
+                if what_a == "input":
+                    raise InputError(f"{b_name}: the {what_b} would overwrite the input "
+                                     f"({a_name}); write it to another file")
+                raise InputError(f"{b_name}: the {what_b} and the {what_a} ({a_name}) are the "
+                                 f"same file; give them different names")
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.input != "-":
         _open_input(args.input).close()  # a missing file is reported before its extension
     in_fmt = _format_of(args.input, args.input_format, "input")
-    if (args.input != "-" and args.output != "-" and os.path.exists(args.output)
-            and os.path.samefile(args.input, args.output)):
-        raise InputError(f"{args.output}: the output would overwrite the input; "
-                         "write it to another file")
+    _refuse_same_files(args)
     if args.format:
         out_fmt = args.format
     elif args.output != "-" and os.path.splitext(args.output)[1].lower() in FORMATS:
@@ -207,6 +239,7 @@ def _run(args: argparse.Namespace) -> int:
         out_fmt = in_fmt
 
     from engine.core.codebook import CodebookError, load_codebook
+    from engine.tooling.atomic import atomic_output
 
     try:
         cb = load_codebook(args.codebook)
@@ -215,44 +248,48 @@ def _run(args: argparse.Namespace) -> int:
     checker = BatchChecker(cb)
     summary = BatchSummary()
     name = "stdin" if args.input == "-" else args.input
+    to_file = args.output != "-"
+    # a file output appears whole at the end or not at all (engine/tooling/atomic.py)
+    stops = f"nothing was written to {args.output}" if to_file else "the output stops there"
 
     fh = _open_input(args.input)
-    out: IO[str]
     try:
-        if args.output == "-":
-            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="",
-                                   write_through=False)
-        else:
-            try:
-                out = open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
-            except OSError as exc:
-                raise InputError(f"{args.output}: cannot write it "
-                                 f"({exc.strerror or exc})") from None
-        try:
-            if in_fmt == "csv":
-                _csv_in(fh, name, out, out_fmt, checker, summary, not args.no_progress)
+        with contextlib.ExitStack() as stack:
+            out: IO[str]
+            if to_file:
+                try:
+                    out = stack.enter_context(atomic_output(args.output, newline="",
+                                                            errors="backslashreplace"))
+                except OSError as exc:
+                    raise InputError(f"{args.output}: cannot write it "
+                                     f"({exc.strerror or exc})") from None
             else:
-                _jsonl_in(fh, out, out_fmt, checker, summary, not args.no_progress)
-        except csv.Error as exc:
-            raise InputError(
-                f"{name}: more than {MAX_UNREADABLE_IN_A_ROW} records in a row are not readable "
-                f"CSV ({exc}) after row {summary.rows}; the output stops there. Is it a CSV file?"
-            ) from None
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{name}: not UTF-8 text (byte {exc.object[exc.start:exc.start + 1]!r} cannot "
-                f"be decoded) after row {summary.rows}; the output stops there. Save the "
-                "file as UTF-8 (in Excel: CSV UTF-8) and run again."
-            ) from None
-        finally:
+                out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="",
+                                       errors="backslashreplace", write_through=False)
+                stack.callback(out.detach)
+                stack.callback(out.flush)
             try:
-                out.flush()
-            except BrokenPipeError:
-                raise
-            if out is not sys.stdout and args.output != "-":
-                out.close()
-            elif args.output == "-":
-                out.detach()
+                if in_fmt == "csv":
+                    _csv_in(fh, name, out, out_fmt, checker, summary, not args.no_progress)
+                else:
+                    _jsonl_in(fh, out, out_fmt, checker, summary, not args.no_progress)
+            except csv.Error as exc:
+                raise InputError(
+                    f"{name}: more than {MAX_UNREADABLE_IN_A_ROW} records in a row are not "
+                    f"readable CSV ({exc}) after row {summary.rows}; {stops}. Is it a CSV file?"
+                ) from None
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{name}: not UTF-8 text (byte {exc.object[exc.start:exc.start + 1]!r} "
+                    f"cannot be decoded) after row {summary.rows}; {stops}. Save the "
+                    "file as UTF-8 (in Excel: CSV UTF-8) and run again."
+                ) from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a full disk, a device that refuses writes (-o /dev/full)
+        where = args.output if to_file else "standard output"
+        raise InputError(f"{where}: cannot write it ({exc.strerror or exc}); "
+                         f"{stops if to_file else 'the output is incomplete'}") from None
     finally:
         if args.input != "-":
             fh.close()
@@ -263,7 +300,7 @@ def _run(args: argparse.Namespace) -> int:
         print(summary.text(), file=sys.stderr)
     if args.summary:
         try:
-            with open(args.summary, "w", encoding="utf-8") as sf:
+            with atomic_output(args.summary, errors="backslashreplace") as sf:
                 json.dump(data, sf, indent=2, ensure_ascii=False)
                 sf.write("\n")
         except OSError as exc:
