@@ -30,14 +30,16 @@ _BAD_BILLED_CODE = (
 )
 _BAD_MODIFIER = "{value!r} is not a modifier; write two characters, several separated by ';'"
 _BAD_POS = "{value!r} is not a place of service; write two digits such as 02 or 10"
+_TOO_LARGE = "is a number of {digits} digits; an encounter's minutes and days are far smaller"
+_MAX_DIGITS = 18
 _BOTH_FORMS = "give modifiers and POS either inside billed_code or in their own columns, not both"
 
-_INT_RE = re.compile(r"^[+-]?[0-9]+$")
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_CODE_RE = re.compile(r"^[0-9A-Z]{5}$")
-_MOD_RE = re.compile(r"^[0-9A-Z]{2}$")
+_INT_RE = re.compile(r"^[+-]?[0-9]+\Z")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_CODE_RE = re.compile(r"^[0-9A-Z]{5}\Z")
+_MOD_RE = re.compile(r"^[0-9A-Z]{2}\Z")
 _MOD_SPLIT = re.compile(r"[;,\s]+")
-_COMPACT = re.compile(r"[-@;]|X[0-9]+$")
+_COMPACT = re.compile(r"[-@;]|X[0-9]+\Z")
 _TRUE = frozenset({"true", "yes", "1", "y", "t"})
 _FALSE = frozenset({"false", "no", "0", "n", "f"})
 _KIND = {name: f.kind for name, f in FIELDS.items()}
@@ -116,6 +118,11 @@ def text_value(value: Any, canonical: bool = True) -> str:
         return json.dumps(value, sort_keys=canonical, ensure_ascii=canonical)
     return str(value)
 
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
 class BrokenRow:
     """A row that could not be read (a JSONL line that is not JSON, a CSV record the csv
     module rejects). It has no cells: `len()` is 0."""
@@ -155,7 +162,12 @@ def decode_cell(name: str, text: str, errors: list[dict[str, str]]) -> Any:
         return None
     kind = _KIND[name]
     if kind == "int":
-        return int(text) if _INT_RE.match(text) else text
+        if not _INT_RE.match(text):
+            return text
+        if len(text.lstrip("+-0")) > _MAX_DIGITS:  # a number no encounter holds
+            errors.append({"field": name, "message": _TOO_LARGE.format(digits=len(text))})
+            return None
+        return int(text)
     if kind == "bool":
         low = text.lower()
         if low in _TRUE:
@@ -167,7 +179,10 @@ def decode_cell(name: str, text: str, errors: list[dict[str, str]]) -> Any:
         try:
             return json.loads(text)
         except ValueError as exc:
-            errors.append({"field": name, "message": _BAD_JSON.format(detail=exc)})
+            errors.append({"field": name, "message": _BAD_JSON.format(detail=_short(exc))})
+            return None
+        except RecursionError:
+            errors.append({"field": name, "message": _BAD_JSON.format(detail="nested too deeply")})
             return None
     return text
 

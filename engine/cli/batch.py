@@ -141,6 +141,9 @@ def _jsonl_rows(fh: IO[str]) -> Iterator[Any]:
             where = f" at column {col}" if col else ""
             yield BrokenRow(f"line {number}: not valid JSON ({msg}{where}); each line must be "
                             "one JSON object")
+        except RecursionError:
+            yield BrokenRow(f"line {number}: not valid JSON (nested too deeply); each line must "
+                            "be one flat JSON object")
 
 
 @contextlib.contextmanager
@@ -154,7 +157,9 @@ def _ticker(enabled: bool) -> Iterator[Callable[[int], Any] | None]:
     except ImportError:
         yield None
         return
-    bar = tqdm(unit=" rows", file=sys.stderr, mininterval=0.5, unit_scale=True, leave=False)
+    from engine.cli._common import raw_stderr
+
+    bar = tqdm(unit=" rows", file=raw_stderr(), mininterval=0.5, unit_scale=True, leave=False)
     try:
         yield bar.update
     finally:
@@ -168,7 +173,9 @@ def _progress(results: Iterator[Any], enabled: bool) -> Iterator[Any]:
         from tqdm import tqdm  # only here: the engine core never imports it
     except ImportError:
         return results
-    return iter(tqdm(results, unit=" rows", file=sys.stderr, mininterval=0.5, unit_scale=True,
+    from engine.cli._common import raw_stderr
+
+    return iter(tqdm(results, unit=" rows", file=raw_stderr(), mininterval=0.5, unit_scale=True,
                      leave=False))
 
 

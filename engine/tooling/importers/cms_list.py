@@ -25,7 +25,7 @@ from typing import Any
 
 # ^[0-9A-Z]{5}$, shaped like a CPT (4 digits + digit/letter) or HCPCS (letter + 4 digits)
 # code, so that words such as NOTES in a title row are never taken for codes.
-CODE_RE = re.compile(r"^(?:[0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})$")
+CODE_RE = re.compile(r"^(?:[0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})\Z")
 CODE_HEADER_RE = re.compile(r"HCPCS|CPT|\bCODE\b", re.I)
 STATUS_HEADER_RE = re.compile(r"STATUS|PERMANENT|PROVISIONAL|TEMPORARY|CATEGORY", re.I)
 AUDIO_HEADER_RE = re.compile(r"AUDIO", re.I)
