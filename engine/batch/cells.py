@@ -15,13 +15,14 @@ from operator import itemgetter
 
 from engine.core.contract import FIELDS
 from engine.core.lines import parse_billed
+from engine.core.spreadsheet import FORMULA_START, spreadsheet_safe
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
     from typing import Any
 
-__all__ = ["BrokenRow", "csv_field", "date_representatives", "decode_cell", "parse_billed_cells",
-           "row_getter", "text_value"]
+__all__ = ["BrokenRow", "FORMULA_CELL", "csv_field", "date_representatives", "decode_cell",
+           "parse_billed_cells", "row_getter", "safe_joined", "text_value"]
 
 # Input-format problems (not domain facts): how a cell must be written.
 _BAD_JSON = "is not valid JSON ({detail}); write an object such as {{\"0\": 5, \"2\": 3}}"
@@ -44,6 +45,15 @@ _TRUE = frozenset({"true", "yes", "1", "y", "t"})
 _FALSE = frozenset({"false", "no", "0", "n", "f"})
 _KIND = {name: f.kind for name, f in FIELDS.items()}
 NEEDS_QUOTES = re.compile(r'[",\r\n]')
+# a cell of a comma-joined line that a spreadsheet would run as a formula
+FORMULA_CELL = re.compile(r'(?:^|,)[=+\-@\t\r]')
+
+
+def safe_joined(text: str) -> str:
+    """Comma-joined plain cells (none holds a comma or quote), each made spreadsheet-safe."""
+    if FORMULA_CELL.search(text) is None:
+        return text
+    return ",".join(map(spreadsheet_safe, text.split(",")))
 
 
 # ---- dates: one representative day per stretch of days the codebook treats alike ------------
@@ -137,8 +147,11 @@ class BrokenRow:
 
 
 def csv_field(value: Any) -> str:
-    """One CSV field exactly as csv.writer writes it (QUOTE_MINIMAL)."""
+    """One CSV field as csv.writer writes it (QUOTE_MINIMAL), made safe for a spreadsheet
+    first (engine/core/spreadsheet.py: a leading = + - @ tab or CR gets an apostrophe)."""
     text = value if isinstance(value, str) else str(value)
+    if text[:1] in FORMULA_START:
+        text = "'" + text
     if NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text

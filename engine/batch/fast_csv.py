@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from engine.batch.cells import FORMULA_CELL, safe_joined
 from engine.batch.checker import (
     BILLED_COLUMNS,
     ID_COLUMN,
@@ -37,6 +38,7 @@ from engine.batch.checker import (
     row_getter,
 )
 from engine.core.contract import FIELDS
+from engine.core.spreadsheet import FORMULA_START, spreadsheet_safe
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
@@ -151,6 +153,10 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
                 key = rest.rstrip("\r\n")
                 extra_text = ""
             rid = rid_text = parts[ii] if ii is not None else ""
+            if rid_text[:1] in FORMULA_START:
+                rid_text = spreadsheet_safe(rid_text)
+            if n_extra and FORMULA_CELL.search(extra_text) is not None:
+                extra_text = safe_joined(extra_text)
         else:
             row = line.rstrip("\r\n").split(",")
             if len(row) != width:
@@ -163,7 +169,9 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
                 continue
             key = join(get(row))
             rid = rid_text = row[ii] if ii is not None else ""
-            extra_text = "," + join(extras(row)) if n_extra else ""
+            if rid_text[:1] in FORMULA_START:
+                rid_text = spreadsheet_safe(rid_text)
+            extra_text = "," + join(map(spreadsheet_safe, extras(row))) if n_extra else ""
         number += 1
         # 2. its outcome: from the memo of plain lines (one string to hash), else the checker
         day = (parts if row is None else row)[di] if di is not None else ""
@@ -229,6 +237,10 @@ def _sliced_layout(names: Sequence[str], extra_idx: Sequence[int]) -> int:
     return cut
 
 
+def _plain_field(value: Any) -> str:
+    return spreadsheet_safe(value if isinstance(value, str) else str(value))
+
+
 def _odd_row(checker: BatchChecker, row: Any, number: int, lid: int,
               get: Callable[[Any], tuple[Any, ...]], width: int,
               di: int | None, ii: int | None, has_billed: bool, billed: bool,
@@ -236,7 +248,7 @@ def _odd_row(checker: BatchChecker, row: Any, number: int, lid: int,
               append: Callable[[str], Any]) -> None:
     """A record that is not of the header's width (or not readable), checked and written
     like BatchChecker.table does."""
-    field = csv_field if quoted else str
+    field = csv_field if quoted else _plain_field
     if isinstance(row, BrokenRow):
         o = checker._not_an_object(row)
         rid: Any = number

@@ -20,9 +20,9 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from engine.batch.cells import text_value
+from engine.batch.cells import csv_field, text_value
 from engine.batch.checker import (
     BILLED_COLUMNS,
     ID_COLUMN,
@@ -351,7 +351,7 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
     extras = [names[i] for i in extra_idx]
     out_names = _out_names(names, extras, billed)
     if out_fmt == "csv":
-        csv.writer(out, lineterminator="\n").writerow(out_names)
+        _CsvLines(out).writerow(out_names)
         with _ticker(progress) as tick:
             check_csv(checker, header, fh, out.write, summary, extra_idx=extra_idx,
                       billed=billed, first_line=reader.line_num + 1, tick=tick)
@@ -371,6 +371,19 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
                 rec[k] = row[i]
         write(dumps(rec, ensure_ascii=False))
         write("\n")
+
+
+class _CsvLines:
+    """Rows written as the fast path writes them (engine/batch/cells.csv_field): quoted when a
+    cell holds a comma, quote, CR or LF (csv.writer with "\\n" line ends leaves a CR bare),
+    and spreadsheet-safe (a leading = + - @ tab or CR gets an apostrophe)."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.write = out.write
+
+    def writerow(self, values: Iterable[Any]) -> None:
+        self.write(",".join(csv_field(v if isinstance(v, str) else text_value(v, False))
+                            for v in values) + "\n")
 
 
 def _json_record(rid: Any, o: Outcome, billed: bool) -> dict[str, Any]:
@@ -408,7 +421,7 @@ def _jsonl_in(fh: IO[str], out: IO[str], out_fmt: str, checker: BatchChecker,
         return
     # JSONL -> CSV: the columns are fixed by the first object (its extras are kept; extras
     # first seen later are dropped, and the summary says so)
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _CsvLines(out)
     extras: list[str] | None = None
     dropped: set[str] = set()
     for number, rid, o, raw in results:
@@ -422,7 +435,7 @@ def _jsonl_in(fh: IO[str], out: IO[str], out_fmt: str, checker: BatchChecker,
         for k in row:
             if k not in _NOT_EXTRA and k not in extras and len(dropped) < 100:
                 dropped.add(k)
-        writer.writerow((rid, *o.cells, *(text_value(row.get(k), canonical=False) for k in extras)))
+        writer.writerow((rid, *o.cells, *(row.get(k) for k in extras)))
     if extras is None:
         writer.writerow(OUTPUT_COLUMNS)
     if dropped:

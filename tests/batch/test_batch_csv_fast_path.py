@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from engine.batch.checker import BatchChecker, BatchSummary
 from engine.batch.fast_csv import check_csv
+from engine.core.spreadsheet import spreadsheet_safe
 
 BASE = ["id", "date_of_service", "payer", "patient_status", "modality", "mdm"]
 
@@ -53,14 +54,19 @@ def reference(text: str, header_extra: list[str], billed: bool) -> tuple[str, di
         if o.errors:
             summary.example(number, rid, o)
         cells = o.cells if billed else o.short_cells
+        # every cell spreadsheet-safe (a leading = + - @ tab CR gets an apostrophe)
         if len(row) < len(names):  # unreadable: no extra cells
-            w.writerow([rid, *cells, *([""] * len(extra_idx))])
+            w.writerow(map(_safe, [rid, *cells, *([""] * len(extra_idx))]))
         else:
-            w.writerow([rid, *cells, *(row[i] for i in extra_idx)])
+            w.writerow(map(_safe, [rid, *cells, *(row[i] for i in extra_idx)]))
         lines.append(out.getvalue()[:-2] + "\n")
         out.seek(0)
         out.truncate()
     return "".join(lines), summary.as_json()
+
+
+def _safe(value) -> str:
+    return spreadsheet_safe(value if isinstance(value, str) else str(value))
 
 
 def fast(text: str, header_extra: list[str], billed: bool) -> tuple[str, dict]:
