@@ -110,6 +110,7 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
     cut = _sliced_layout(names, extra_idx)
     commas = width - 1
     n_extra = len(extra_idx)
+    cell_limit = csv.field_size_limit()  # one limit for both readers (131,072 by default)
     for line in it:
         # 1. read the record: `row` (None while a plain line of the common layout is not
         #    split), its key in the memo of plain lines (None for a quoted record), and its
@@ -142,6 +143,17 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
             rid = row[ii] if ii is not None else ""
             rid_text = csv_field(rid) if rid else ""
             extra_text = "," + join(map(csv_field, extras(row))) if n_extra else ""
+        elif len(line) > cell_limit and _has_long_cell(line, cell_limit):
+            # a cell longer than the csv module's limit: unreadable, as csv.reader says of it
+            failures += 1
+            if failures > MAX_UNREADABLE_IN_A_ROW:
+                raise csv.Error(f"field larger than field limit ({cell_limit})")
+            number += 1
+            broken = BrokenRow(f"line {first_line + number - 1 + extra_lines}: not a readable "
+                               f"record (field larger than field limit ({cell_limit}))")
+            _odd_row(checker, broken, number, lid, get, width, di, ii, has_billed, billed,
+                     extra_idx, False, summary, append)
+            continue
         elif cut and line.count(",") == commas:
             row = None
             parts = line.split(",", cut)
@@ -235,6 +247,10 @@ def _sliced_layout(names: Sequence[str], extra_idx: Sequence[int]) -> int:
     if any(n in (ID_COLUMN, "date_of_service") for n in middle):
         return 0
     return cut
+
+
+def _has_long_cell(line: str, limit: int) -> bool:
+    return any(len(cell) > limit for cell in line.rstrip("\r\n").split(","))
 
 
 def _plain_field(value: Any) -> str:

@@ -285,10 +285,14 @@ def format_text(result: dict[str, Any], cb: Any, encounter: dict[str, Any]) -> s
     # Why: the route, then how the codes were chosen, then the rules that spoke; checklist
     # rules are cited with their item under Document instead.
     trace = result["trace"]
+    # (by position, not `t in list`: an e-visit of many days has a long trace, and comparing
+    # dicts pairwise made this quadratic)
     checklist_trace = [t for t in trace if t["outcome"].startswith("checklist item added")]
-    shown = [t for t in trace if t not in checklist_trace]
-    selection = [t for t in shown[1:] if cb.family(t["rule"]) is not None]
-    ordered = shown[:1] + selection + [t for t in shown[1:] if t not in selection]
+    shown = [t for t in trace if not t["outcome"].startswith("checklist item added")]
+    chosen = [cb.family(t["rule"]) is not None for t in shown[1:]]
+    selection = [t for t, c in zip(shown[1:], chosen, strict=True) if c]
+    ordered = shown[:1] + selection + [t for t, c in zip(shown[1:], chosen, strict=True)
+                                       if not c]
     if ordered:
         out += ["", "Why:"]
         width = len(str(len(ordered)))

@@ -227,3 +227,17 @@ def test_a_file_without_a_date_column_gives_the_plain_paths_answer():
     text = "id,payer,patient_status,modality,mdm\na,medicare,established,audio_video,low\n"
     # the stand-in engine answers without a date; the real one says the date is required
     assert both(text, [], False) == "a,true,99213-95@10,w-3,\n"
+
+
+def test_a_cell_over_the_csv_limit_is_unreadable_on_both_paths():
+    """The fast path and csv.reader agree on cells over csv.field_size_limit() (131,072
+    characters): the record is unreadable, the next one is read."""
+    long = "x" * (csv.field_size_limit() + 1)
+    header = ",".join([*BASE, "note"])
+    row = ",".join(["a1", "2025-03-10", "medicare", "established", "audio_video", "moderate"])
+    for cell in (long, f'"{long}"'):
+        text = f"{header}\n{row},{cell}\n{row},ok\n"
+        out = both(text, ["note"], False)
+        first, second = out.splitlines()
+        assert "field larger than field limit (131072)" in first
+        assert second.endswith(",ok")

@@ -17,7 +17,7 @@ HEAD = "id,date_of_service,payer,patient_status,modality,minutes,mdm,evisit_minu
 FLAGS = ["--date_of_service", "2025-03-10", "--payer", "medicare", "--patient_status",
          "established", "--modality", "audio_video", "--minutes", "25"]
 RVU = ROOT / "tests" / "data" / "PPRRVU2025_Oct-codebook.csv"
-MINI = ROOT / "tests" / "annual" / "fixtures" / "mini-codebook"
+MINI = ROOT / "tests" / "annual" / "fixtures" / "mini"
 
 
 @pytest.fixture(scope="module")
