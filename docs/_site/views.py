@@ -263,7 +263,9 @@ def describe_condition(cond: Any) -> str:
 def _word(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    # a value without a label reads with spaces for its underscores (codebook/README.md), and
+    # wraps in a narrow table cell
+    return str(value).replace("_", " ")
 
 
 def citing_records(cb: Codebook) -> dict[str, list[tuple[str, Record]]]:
