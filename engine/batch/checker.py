@@ -125,6 +125,8 @@ MESSAGES: dict[str, str] = {
                                     "expected {expected}",
     "batch-add-on-not-billable": "{code} is not billable with this encounter: {why}; "
                                  "expected {expected}",
+    "batch-add-on-below-threshold": "{code} needs {threshold_minutes} minutes with "
+                                    "{primary_code}; expected {expected}",
 }
 _MODALITIES = frozenset(FIELDS["modality"].choices or ())
 _CLINICIANS = frozenset(FIELDS["clinician"].choices or ())
@@ -623,6 +625,10 @@ class BatchChecker:
             if not same:
                 reason = self._code_reason(code, values.get("payer"), day)
                 if reason == "wrong-code" and self._primaries(code, day):
+                    threshold = self._threshold(code, day, answer)
+                    if threshold is not None:
+                        return "add-on-below-threshold", dict(
+                            ctx, primary_code=threshold[0], threshold_minutes=threshold[1])
                     return "add-on-not-billable", dict(ctx, why=self._add_on_why(code, answer, day))
                 return reason, ctx
             for e in same:
@@ -647,6 +653,17 @@ class BatchChecker:
         if not version or not version.get("add_on"):
             return ()
         return tuple(addon_spec(version)[0])
+
+    def _threshold(self, code: str, day: str, answer: Answer) -> tuple[str, int] | None:
+        """(primary, minutes) when add-on `code` has a time threshold with one of the engine's
+        lines (G2212 with 99215: 69), else None."""
+        cb = self.codebook
+        version = cb.code_on(code, day) if cb is not None else None
+        first_at = ((version or {}).get("add_on") or {}).get("first_at") or {}
+        for line in answer.lines:
+            if line.get("code") in first_at:
+                return str(line["code"]), int(first_at[line["code"]])
+        return None
 
     def _add_on_why(self, code: str, answer: Answer, day: str) -> str:
         """Why the engine gave no line of add-on `code`: the title of the rule that dropped it

@@ -7,11 +7,11 @@ import pytest
 
 from engine.batch.checker import check_rows
 
-VISIT = {"payer": "medicare", "patient_status": "established", "modality": "audio_video"}
+VISIT = {"patient_status": "established", "modality": "audio_video"}
 
 
-def one(real_cb, billed: str, **encounter):
-    row = dict(VISIT, date_of_service="2025-06-02", billed_code=billed, **encounter)
+def one(real_cb, billed: str, payer: str = "medicare", **encounter):
+    row = dict(VISIT, payer=payer, date_of_service="2025-06-02", billed_code=billed, **encounter)
     (result,) = list(check_rows([row], real_cb))
     return result
 
@@ -43,7 +43,9 @@ def test_99417_to_medicare(real_cb):
 def test_add_on_below_its_threshold(real_cb):
     r = one(real_cb, "99215-95@10;G2212-95@10", minutes=68)
     assert r.verdict == "mismatch"
-    assert r.reason.startswith("G2212 is not billable with this encounter")
+    assert r.reason == "G2212 needs 69 minutes with 99215; expected 99215-95@10"
+    r = one(real_cb, "99215-95@10;99417-95@10", minutes=54, payer="medicaid")
+    assert r.reason == "99417 needs 55 minutes with 99215; expected 99215-95@10"
 
 
 @pytest.mark.parametrize("day, other, verdict, why", [
@@ -53,7 +55,7 @@ def test_add_on_below_its_threshold(real_cb):
     ("2025-06-02", "preventive", "ok", ""),
 ])
 def test_g2211_with_a_modifier_25_visit(real_cb, day, other, verdict, why):
-    row = dict(VISIT, date_of_service=day, minutes=30, longitudinal_care=True,
+    row = dict(VISIT, payer="medicare", date_of_service=day, minutes=30, longitudinal_care=True,
                modifier_25_same_day=True, same_day_service=other,
                billed_code="99214-95@10;G2211-95@10")
     (r,) = list(check_rows([row], real_cb))
