@@ -222,8 +222,10 @@ class _Run:
                 if is_strict():
                     raise CodebookError(f"route {rp.id}: unknown family {fam.fid!r}")
                 continue
-            prior = [ln for sel in selections for ln in sel.lines]
-            selections.append(select(cb, fam.by_status[status], enc, ctx, rp.mods, pos, prior))
+            cands = fam.by_status[status]
+            prior = ([ln for sel in selections for ln in sel.lines]
+                     if cands.method == "add_on" else None)
+            selections.append(select(cb, cands, enc, ctx, rp.mods, pos, prior))
         if rp.unpayable:
             self.check_payable(rp, selections)
         return selections
