@@ -7,6 +7,7 @@ build a fixture bundle this way).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from functools import lru_cache
@@ -35,12 +36,30 @@ def bundle_path() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _load(path: str, mtime_ns: int, size: int) -> Codebook:
-    return engine.load_codebook(path)
+def _load(path: str, mtime_ns: int, size: int) -> tuple[Codebook, Codebook]:
+    """(the codebook without payer profiles, the codebook with them). The pages written before
+    payer profiles (codes, rules, routes, the payer matrix of the three defaults) read the
+    first; the payer profile pages read the second."""
+    full = engine.load_codebook(path)
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not raw.get("payer_profiles"):
+        return full, full
+    raw.pop("payer_profiles")
+    return Codebook(raw, path=path), full
 
 
 def codebook() -> Codebook:
-    """The codebook for this build (re-read when the file changes, e.g. under mkdocs serve)."""
+    """The codebook for this build (re-read when the file changes, e.g. under mkdocs serve),
+    without its payer profiles (see `with_profiles`)."""
+    return _both()[0]
+
+
+def with_profiles() -> Codebook:
+    """The codebook with its payer profiles resolved (the payer pages)."""
+    return _both()[1]
+
+
+def _both() -> tuple[Codebook, Codebook]:
     path = bundle_path()
     try:
         st = path.stat()

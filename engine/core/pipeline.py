@@ -195,15 +195,14 @@ class _Run:
         if loc not in rp.pos:
             rp.pos_for(loc)
         pos = rp.pos[loc]
-        entry = {"rule": rp.id, "outcome": rp.outcome[loc], "sources": list(rp.sources)}
+        # a payer profile's route says where it came from in its outcome (plan.RoutePlan)
         origin = rp.route.get("origin")
-        if origin is not None:
-            entry["from"] = origin
-            if origin.get("rule") is None:
-                self.message("route", "payer-rule-inherited",
-                             {"base_label": cb.label("payer", origin.get("payer"))},
-                             list(rp.sources))
-        self.trace["route"].append(entry)
+        if origin is not None and origin.get("rule") is None:
+            self.message("route", "payer-rule-inherited",
+                         {"base_label": cb.label("payer", origin.get("payer"))},
+                         list(rp.sources))
+        self.trace["route"].append({"rule": rp.id, "outcome": rp.outcome[loc],
+                                    "sources": list(rp.sources)})
         status = enc["patient_status"]
         selections: list[Selection] = []
         for fam in rp.families:

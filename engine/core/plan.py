@@ -379,7 +379,7 @@ class Compiled:
             if fams and not families.intersection(fams):
                 continue
             routes = scope.get("routes")
-            if routes and (route is None or route["id"] not in routes):
+            if routes and (route is None or route.get("base_route", route["id"]) not in routes):
                 continue
             clinicians = scope.get("clinicians")
             if clinicians and clinician not in clinicians:

@@ -9,7 +9,8 @@ engine already reads, so `engine.check` answers for a profile id like for any pa
   medicaid) for each modality, split at the dates of the rules in force for the profile — its
   own rules first, then, where it says nothing, its base's, and so on up the chain. A piece a
   rule covers reports that rule's families, modifiers and POS (the rest from the base route)
-  and carries `origin: {payer, rule}`; a piece no rule covers keeps the root route's id and
+  and carries `origin: {payer, rule}` (a rule that does not accept the service keeps the piece,
+  and its not-covered rule denies it); a piece no rule covers keeps the root route's id and
   `origin: {payer: <root>, rule: null}` ("from the commercial default");
 - a `not_covered` rule per rule whose `accepted` is false or "unknown" (its message comes from
   messages.yaml `payer-rule-not-accepted` / `payer-rule-unknown`), scoped to that profile only.
@@ -102,6 +103,25 @@ def _piece(route: dict[str, Any], frm: str, to: str, payer: str) -> dict[str, An
     return out
 
 
+def _inherited(route: dict[str, Any], root: str) -> dict[str, Any]:
+    """The root payer's route as it is (its route-scoped rules still apply: `base_route`)."""
+    return dict(route, origin={"payer": root, "rule": None}, base_route=route["id"])
+
+
+def _unique(records: list[dict[str, Any]], pid: str, used: set[str]) -> None:
+    """Give every record an id no other route or rule has (`<payer>/<id>`, then `-2`, `-3`)."""
+    for rec in records:
+        rid = rec["id"]
+        if rid in used:
+            rid = base = f"{pid}/{rec['id']}"
+            n = 1
+            while rid in used:
+                n += 1
+                rid = f"{base}-{n}"
+        rec["id"] = rid
+        used.add(rid)
+
+
 def _apply(route: dict[str, Any], rule: dict[str, Any], owner: str) -> dict[str, Any]:
     """The route as the profile rule says (families, modifiers, POS given by it)."""
     out = dict(route)
@@ -118,6 +138,7 @@ def _apply(route: dict[str, Any], rule: dict[str, Any], owner: str) -> dict[str,
     for key in ("summary", "sources", "last_verified", "evidence", "note"):
         out[key] = rule.get(key)
     out["origin"] = {"payer": owner, "rule": rule["id"]}
+    out.pop("base_route", None)
     return out
 
 
@@ -131,16 +152,16 @@ def _routes_for(root_routes: list[dict[str, Any]], effective: list[Any], pid: st
             if to < cur or frm > stop:
                 continue
             if cur < frm:
-                out.append(_piece(dict(route, origin={"payer": root, "rule": None}), cur,
-                                  _prev(frm), pid))
+                out.append(_piece(_inherited(route, root), cur, _prev(frm), pid))
             a, b = max(cur, frm), min(stop, to)
-            if rule.get("accepted") is True:
-                out.append(_piece(_apply(route, rule, owner), a, b, pid))
+            # a rule that does not accept the service keeps the route, so that its own
+            # not-covered rule (below) is the answer, not "the codebook has no answer"
+            out.append(_piece(_apply(route, rule, owner), a, b, pid))
             cur = _next(b) if b != _OPEN else _OPEN + "x"
             if cur > stop:
                 break
         if cur <= stop:
-            out.append(_piece(dict(route, origin={"payer": root, "rule": None}), cur, stop, pid))
+            out.append(_piece(_inherited(route, root), cur, stop, pid))
     # rules that add a service the root has no route for on (part of) their dates
     for frm, to, rule, owner in effective:
         if rule.get("accepted") is not True or not rule.get("families"):
@@ -216,6 +237,7 @@ def resolve(bundle: dict[str, Any]) -> dict[str, Any]:
     modalities = sorted({r.get("modality") for r in bundle.get("routes") or ()} | {
         rule.get(MODALITY_KEY) for p in profiles_list for rule in p.get("rules") or ()})
     messages = {m.get("id"): m for m in bundle.get("messages") or ()}
+    used = {r.get("id") for r in routes} | {r.get("id") for r in rules}
     for pid in sorted(profiles):
         prof = profiles[pid]
         chain = chain_of(pid, profiles, payer_ids)
@@ -227,11 +249,14 @@ def resolve(bundle: dict[str, Any]) -> dict[str, Any]:
         labels.setdefault("payer", {}).setdefault(pid, prof.get("name") or pid)
         for modality in modalities:
             effective = _effective(chain, profiles, modality)
-            routes += _routes_for(root_routes.get((root, modality), []), effective, pid, root)
-            for frm, to, rule, owner in effective:
-                if rule.get("accepted") is not True:
-                    rules.append(_denial(rule, owner, pid, frm, to, messages,
-                                         profiles[owner].get("name") or owner))
+            mine = _routes_for(root_routes.get((root, modality), []), effective, pid, root)
+            denials = [_denial(rule, owner, pid, frm, to, messages,
+                               profiles[owner].get("name") or owner)
+                       for frm, to, rule, owner in effective if rule.get("accepted") is not True]
+            _unique(denials, pid, used)  # first: a warning's id is the profile rule's id
+            _unique(mine, pid, used)
+            routes += mine
+            rules += denials
     out["payers"] = payers
     out["routes"] = routes
     out["rules"] = rules

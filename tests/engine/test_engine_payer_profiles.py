@@ -60,8 +60,7 @@ def test_a_profile_that_says_nothing_answers_like_its_base(raw):
         mine = check(_visit("plan_x", day), cb)
         assert _lines(mine) == _lines(base) and mine["billable"] == base["billable"]
         route = mine["trace"][0]
-        assert route["rule"] == base["trace"][0]["rule"]
-        assert route["from"] == {"payer": "commercial", "rule": None}
+        assert route["rule"] == "plan_x/" + base["trace"][0]["rule"]
         assert route["outcome"].endswith("; from the commercial default")
         said = [w for w in mine["warnings"] if w["id"] == "payer-rule-inherited"]
         assert said and "the default for commercial plans" in said[0]["message"]
@@ -76,7 +75,7 @@ def test_a_dated_rule_overrides_the_base_on_its_dates_only(raw):
     assert _lines(check(_visit("plan_x", "2025-01-01"), cb)) == [("99213", ["95"], "10")]
     inside = check(_visit("plan_x", "2025-12-31", patient_location="facility"), cb)
     assert _lines(inside) == [("99213", ["95"], "02")]
-    assert inside["trace"][0]["from"] == {"payer": "plan_x", "rule": "x-video-office"}
+    assert inside["trace"][0]["outcome"].endswith("; from plan_x rule x-video-office")
     assert not [w for w in inside["warnings"] if w["id"] == "payer-rule-inherited"]
     # the day after, the commercial default again (CPT telemedicine code, no modifier)
     assert _lines(check(_visit("plan_x", "2026-01-01"), cb)) == [("98005", [], "10")]
@@ -116,7 +115,7 @@ def test_a_chain_of_bases_inherits_the_nearest_rule(raw):
     # plan_y's rule changes the modifier only: the rest (office E/M, POS) from the base route
     z = check(_visit("plan_z", "2026-02-02"), cb)
     assert _lines(z) == [("98005", ["GT"], "10")]
-    assert z["trace"][0]["from"] == {"payer": "plan_y", "rule": "y-video-gt"}
+    assert z["trace"][0]["outcome"].endswith("; from plan_y rule y-video-gt")
 
 
 def test_ignored_base_rules_do_not_apply(raw):
@@ -143,7 +142,7 @@ def test_medicaid_by_state(raw):
     assert cb.effective_payer("medicaid", "ZZ") == "medicaid_zz"
     by_state = check(_visit("medicaid", "2025-03-10", state="ZZ"), cb)
     assert _lines(by_state) == [("99213", ["95"], "10")]
-    assert by_state["trace"][0]["from"]["payer"] == "medicaid_zz"
+    assert by_state["trace"][0]["outcome"].endswith("; from medicaid_zz rule zz-video-95")
     default = check(_visit("medicaid", "2025-03-10"), cb)
     other = check(_visit("medicaid", "2025-03-10", state="OH"), cb)
     assert _lines(other) == _lines(default)
