@@ -72,6 +72,7 @@ class Codebook:
     def __init__(self, bundle: dict[str, Any], path: str | None = None) -> None:
         if not isinstance(bundle, dict):
             raise CodebookError("the codebook bundle is not a JSON object; run `telecode compile`")
+        self.source_bundle = bundle  # as given (payer profiles not yet resolved)
         if bundle.get("payer_profiles"):
             from engine.core.profiles import ProfileError, resolve
 
@@ -100,10 +101,11 @@ class Codebook:
         self._ignored: dict[str, frozenset[str]] = {
             pid: frozenset(r for q in chain for r in (self.payers.get(q) or {}).get("ignores")
                            or ()) for pid, chain in self.payer_chain.items()}
-        # Medicaid state (two capitals) -> its profile id
+        # Medicaid state (two capitals) -> the profile of the state's program (base medicaid;
+        # a profile built on it, e.g. a managed care plan, is asked for by its own id)
         self.medicaid_states: dict[str, str] = {
             p["state"]: pid for pid, p in self.payers.items()
-            if p.get("type") == "medicaid" and p.get("state")}
+            if p.get("type") == "medicaid" and p.get("base") == "medicaid" and p.get("state")}
         self.conflicts = _by_id(b.get("conflicts", []))
         self.messages = _by_id(b.get("messages", []))
         self.routes = list(b.get("routes", []))

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from engine import check
+from engine.core import check
 from engine.core.codebook import DEFAULT_PATH, Codebook, CodebookError
 from engine.core.errors import EncounterError
 

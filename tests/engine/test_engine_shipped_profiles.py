@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from engine import check
+from engine.core import check
 from engine.core.codebook import load_codebook
 
 CB = load_codebook()

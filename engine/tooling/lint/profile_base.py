@@ -26,7 +26,7 @@ def check(ctx: LintContext) -> Iterator[Problem]:
                                  "commercial", "base")
             continue
         if base not in payers and base not in profiles:
-            close = difflib.get_close_matches(base, known, n=3)
+            close = difflib.get_close_matches(base, [k for k in known if k != pid], n=3)
             hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
             yield record.problem(RULE, f"unknown base '{base}'",
                                  f"{hint}use a payer ({', '.join(sorted(payers))}) or a "

@@ -37,9 +37,10 @@ def check(ctx: LintContext) -> Iterator[Problem]:
     rule_ids = sorted(ctx.index.ids("rule"))
     for record in ctx.index.of("profile"):
         state = record.get("state")
-        if record.get("type") == "medicaid":
+        if record.get("type") == "medicaid" and record.get("base") == "medicaid":
             if not isinstance(state, str):
-                yield record.problem(RULE, "a Medicaid profile without a state",
+                yield record.problem(RULE, "a state Medicaid profile (base: medicaid) without a "
+                                     "state",
                                      "add state: with the two-letter state, e.g. state: TX",
                                      "type")
             elif state in states:
@@ -47,7 +48,7 @@ def check(ctx: LintContext) -> Iterator[Problem]:
                                      f"{states[state]}", "keep one profile per state", "state")
             else:
                 states[state] = record.id
-        elif isinstance(state, str):
+        elif isinstance(state, str) and record.get("type") != "medicaid":
             yield record.problem(RULE, "only Medicaid profiles have a state",
                                  "remove state: (the encounter's state is recorded anyway)",
                                  "state")

@@ -23,18 +23,20 @@ def test_overlapping_dates(minimal_copy, run_rule):
 
 
 def test_medicaid_state(minimal_copy, run_rule):
-    write_profile(minimal_copy, "state_a", profile_text("state_a", "commercial", ptype="medicaid"))
-    write_profile(minimal_copy, "state_b", profile_text("state_b", "commercial", ptype="medicaid",
+    write_profile(minimal_copy, "state_a", profile_text("state_a", "medicaid", ptype="medicaid"))
+    write_profile(minimal_copy, "state_b", profile_text("state_b", "medicaid", ptype="medicaid",
                                                         extra="  state: TX\n"))
-    write_profile(minimal_copy, "state_c", profile_text("state_c", "commercial", ptype="medicaid",
+    write_profile(minimal_copy, "state_c", profile_text("state_c", "medicaid", ptype="medicaid",
                                                         extra="  state: TX\n"))
+    # a plan built on a state's profile is asked for by its own id: no state of its own needed
+    write_profile(minimal_copy, "plan_e", profile_text("plan_e", "state_b", ptype="medicaid"))
     write_profile(minimal_copy, "plan_d", profile_text("plan_d", "commercial",
                                                        extra="  state: OH\n"))
     assert run_rule(rule, minimal_copy) == [
         "payers/profiles/plan_d.yaml:6: plan_d: only Medicaid profiles have a state — remove "
         "state: (the encounter's state is recorded anyway)",
-        "payers/profiles/state_a.yaml:4: state_a: a Medicaid profile without a state — add "
-        "state: with the two-letter state, e.g. state: TX",
+        "payers/profiles/state_a.yaml:4: state_a: a state Medicaid profile (base: medicaid) "
+        "without a state — add state: with the two-letter state, e.g. state: TX",
         "payers/profiles/state_c.yaml:6: state_c: state TX already has a profile, state_b — "
         "keep one profile per state",
     ]
