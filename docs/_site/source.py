@@ -54,9 +54,34 @@ def codebook() -> Codebook:
     return _both()[0]
 
 
+PROFILES_VAR = "TELECODE_PAYER_PROFILES"  # a practice's own payer profiles (scripts/build)
+_local_cache: dict[tuple, Codebook] = {}
+
+
 def with_profiles() -> Codebook:
-    """The codebook with its payer profiles resolved (the payer pages)."""
-    return _both()[1]
+    """The codebook with its payer profiles resolved (the payer pages), plus a practice's own
+    profiles when TELECODE_PAYER_PROFILES names a folder (scripts/build --payer-profiles)."""
+    full = _both()[1]
+    folder = os.environ.get(PROFILES_VAR)
+    if not folder:
+        return full
+    try:
+        stamp = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size)
+                      for f in sorted(Path(folder).iterdir()))
+    except OSError:
+        stamp = ()
+    key = (id(full), folder, stamp)
+    found = _local_cache.get(key)
+    if found is None:
+        from engine.tooling.payer_profiles import load_profile_folder
+        from engine.tooling.payer_profiles import with_profiles as add
+
+        local = load_profile_folder(folder, full)
+        if not local.ok:
+            raise SiteDataError(f"the payer profiles in {folder} do not pass:\n  "
+                                + "\n  ".join(str(p) for p in local.problems))
+        found = _local_cache[key] = add(full, local)
+    return found
 
 
 def _both() -> tuple[Codebook, Codebook]:
