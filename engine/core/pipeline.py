@@ -80,6 +80,9 @@ ENGINE_MESSAGES: dict[str, tuple[str, ...]] = {
     "payer-rule-unknown": ("rule_summary", "rule_payer_name"),
     "payer-rule-inherited": ("base_label",),
     "medicaid-state-unknown": ("state",),
+    # a date in a provisional period (codebook.yaml provisional:): what is not yet reviewed
+    "provisional-year": ("provisional_from", "provisional_to", "reviewed_to", "basis",
+                         "unreviewed", "review_due"),
 }
 __doc__ = (__doc__ or "") + "".join(
     f"\n    {k}: {', '.join('{' + p + '}' for p in v) or '(common only)'}"
@@ -87,7 +90,7 @@ __doc__ = (__doc__ or "") + "".join(
 )
 
 FLEXIBILITY_STATES = ("extended", "lapse_restored", "lapse", "none")
-_SECTIONS = ("route", "rules", "selection", "requested")
+_SECTIONS = ("provisional", "route", "rules", "selection", "requested")
 
 _DEFAULT: Codebook | None = None
 
@@ -129,7 +132,7 @@ class _Run:
         self.enc = enc
         self.day: str = enc["date_of_service"]
         self.ctx = ctx
-        # per section, in the result's order: route, rules, selection, requested
+        # per section, in the result's order: provisional, route, rules, selection, requested
         self.warnings: dict[str, list[dict[str, Any]]] = {k: [] for k in _SECTIONS}
         self.trace: dict[str, list[dict[str, Any]]] = {k: [] for k in _SECTIONS}
         self.checklist: list[str] = []
@@ -167,6 +170,20 @@ class _Run:
         self.trace[section].append({"rule": rule, "outcome": outcome, "sources": list(sources)})
 
     # ---- steps --------------------------------------------------------------------------
+    def provisional(self, period: dict[str, Any]) -> None:
+        """The provisional-year warning and trace for a date in `period`."""
+        extra = {
+            "provisional_from": period.get("from"), "provisional_to": period.get("to"),
+            "reviewed_to": self.cb.covers_to, "basis": period.get("basis"),
+            "unreviewed": "; ".join(str(u) for u in period.get("unreviewed") or ()),
+            "review_due": period.get("review_due"),
+        }
+        sources = self.comp.source_ids(period)
+        self.required_message("provisional", "provisional-year", extra, sources)
+        self.add_trace("provisional", "provisional-year",
+                       f"{self.day} is in the provisional period {period.get('from')} to "
+                       f"{period.get('to')}: answered from {period.get('basis')}", sources)
+
     def no_route(self, in_force: tuple[RoutePlan, ...]) -> None:
         """No route: none in force for the payer, modality, clinician and date (the codebook
         has no answer), or some in force (`in_force`) whose conditions do not hold for this
@@ -466,6 +483,11 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
     if enc.get("requested_code"):
         run.requested(enc["requested_code"], lines)
 
+    # 6. a provisional date: the answer stands, flagged, and says what is not yet reviewed
+    period = cb.provisional_on(day)
+    if period is not None:
+        run.provisional(period)
+
     warnings: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     trace: list[dict[str, Any]] = []
@@ -483,6 +505,7 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
         "checklist": run.checklist,
         "trace": trace,
         "as_of": day,
+        "provisional": period is not None,
         "codebook": cb.version,
     }
 
