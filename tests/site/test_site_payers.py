@@ -163,3 +163,13 @@ def test_build_script_payer_profiles_option(tmp_path):
     assert proc.returncode == 2
     assert "collides with the shipped profile 'aetna'" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_practice_how_to_page(site):
+    text = site.text("/payer-profiles/")
+    for words in ("telecode payer-profile init acme_health --base aetna",
+                  "telecode payer-profile validate my-payers/",
+                  "scripts/build --payer-profiles my-payers/"):
+        assert words in text
+    assert 'href="../payer-profiles/"' in site.html("/payers/")
+    assert "the state's own program applies" in site.text("/checker/")
