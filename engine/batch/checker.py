@@ -4,7 +4,7 @@
     for r in engine.batch.check_rows(rows):        # rows: an iterable of mappings
         print(r.id, r.verdict, r.expected, r.reason)
 
-A row is a mapping with the encounter contract's keys (issue 3), plus optional `id`,
+A row is a mapping with the encounter contract's keys (engine/core/contract.py), plus optional `id`,
 `billed_code`, `billed_modifiers` ("95" or "95;GT") and `billed_pos`; any other key is an
 extra, kept with the row. Values may be typed (JSONL) or text (CSV): text is read the way a
 spreadsheet writes it — whole numbers as digits, booleans as true/false, yes/no or 1/0 in any

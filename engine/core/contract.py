@@ -1,4 +1,4 @@
-"""The encounter contract (issue 3): validation, defaults and normalisation.
+"""The encounter contract: validation, defaults and normalisation.
 
 `validate(raw, codebook)` returns a new dict with every key of the contract (defaults applied;
 optional keys without a default are absent) or raises `EncounterError` listing **every**

@@ -1,6 +1,6 @@
 """engine.check: what to report for one encounter, from the compiled codebook.
 
-Steps (codebook/README.md and issue 3):
+Steps (codebook/README.md; the result: engine/data/result.schema.json):
 1. validate the encounter (engine.core.contract) -> EncounterError listing every problem;
 2. derive the context (discussion_share, flexibility_state, time_minutes, selected_codes);
 3. take the first matching route (bundle order) or answer "not covered";
@@ -398,7 +398,8 @@ def _apply_rules(run: _Run, rules: RulePhases, selections: list[Selection],
 
 
 def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[str, Any]:
-    """What to report for `encounter` (issue-3 contract). Raises EncounterError if invalid."""
+    """What to report for `encounter`: a dict as engine/data/result.schema.json describes.
+    Raises EncounterError if the encounter is invalid."""
     cb = codebook if codebook is not None else default_codebook()
     enc = validate(encounter, cb)
     comp = compiled(cb)

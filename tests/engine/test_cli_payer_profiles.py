@@ -227,3 +227,24 @@ def test_broken_profiles_exit_2_with_file_line_messages(tmp_path, capsys, case):
 def test_missing_folder(tmp_path, capsys):
     assert main(["payer-profile", "validate", str(tmp_path / "nope")]) == 2
     assert "the payer profile folder does not exist" in capsys.readouterr().err
+
+
+def test_claims_with_profiles(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "mine"
+    _write(folder)
+    lines = tmp_path / "lines.csv"
+    lines.write_text("claim_id,line,date_of_service,payer,code,modifiers,pos,units\n"
+                     "A1,1,2025-03-10,acme_health,99213,GT,10,1\n"
+                     "A2,1,2025-03-10,acme_health,99213,95,10,1\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["claims", str(lines), "-o", str(out), "--payer-profiles", str(folder),
+                 "--quiet"]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows[0]["verdict"] == "ok"
+    assert rows[1]["verdict"] != "ok" and rows[1]["suggested"] == "99213-GT@10"
+    # the environment, and a broken folder: exit 2, nothing written
+    monkeypatch.setenv("TELECODE_PAYER_PROFILES", str(_broken(tmp_path, "unknown-base")))
+    out.unlink()
+    assert main(["claims", str(lines), "-o", str(out), "--quiet"]) == 2
+    assert "unknown base 'unitedhealth'" in capsys.readouterr().err
+    assert not out.exists()

@@ -73,7 +73,7 @@ def test_payer_pages(site):
     uhc = site.text("/payers/unitedhealthcare/")
     assert "Unknown — check the plan" in uhc and "builds on Commercial health plans" in uhc
     humana = site.text("/payers/humana_ma/")
-    assert "builds on Medicare Advantage plans (generic) → Medicare" in humana
+    assert "builds on Medicare Advantage plan (generic) → Medicare" in humana
     # a page that speaks a coder's language: no record ids or enum values
     for raw in ("uhc-audio-video-2025", "audio_video", "medicare_advantage"):
         assert raw not in uhc + humana
