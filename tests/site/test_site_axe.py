@@ -25,6 +25,8 @@ PAGE_TYPES = [
     "/conventions/", "/about/", "/print/2025/", "/downloads/",
     # pages other parts of the project generate into the site
     "/changes/2025/", "/maintainers/", "/performance/",
+    # payer profiles
+    "/payers/matrix/", "/payers/medicaid_tx/", "/payers/unitedhealthcare/",
 ]
 
 
