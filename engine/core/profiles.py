@@ -32,6 +32,14 @@ __all__ = ["ProfileError", "resolve", "chain_of", "MODALITY_KEY"]
 # A profile rule's `service` is an encounter modality; the route key it matches.
 MODALITY_KEY = "service"
 _OPEN = "9999-12-31"
+# Profile rules are about visits: they change the root payer's routes for the visit service
+# (and routes with no service condition); the routes of other services (psychotherapy and the
+# rest, codebook/routes/) are inherited as they are, and a rule's denial applies to visits.
+_VISIT = {"field": "service", "is": "visit"}
+
+
+def _for_visits(route: dict[str, Any]) -> bool:
+    return route.get("when") in (None, _VISIT)
 
 
 class ProfileError(ValueError):
@@ -122,12 +130,16 @@ def _unique(records: list[dict[str, Any]], pid: str, used: set[str]) -> None:
         used.add(rid)
 
 
-def _apply(route: dict[str, Any], rule: dict[str, Any], owner: str) -> dict[str, Any]:
-    """The route as the profile rule says (families, modifiers, POS given by it)."""
+def _apply(route: dict[str, Any], rule: dict[str, Any], owner: str,
+           add_ons: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The route as the profile rule says (families, modifiers, POS given by it). The route's
+    add-on families (selection add_on, e.g. prolonged services) stay after the rule's own."""
     out = dict(route)
     out["id"] = rule["id"]
     if rule.get("families"):
-        out["families"] = list(rule["families"])
+        families = list(rule["families"])
+        families += [f for f in route.get("families") or () if f in add_ons and f not in families]
+        out["families"] = families
         out["codes"] = rule.get("codes")
     elif rule.get("codes"):
         out["codes"] = rule.get("codes")
@@ -143,10 +155,13 @@ def _apply(route: dict[str, Any], rule: dict[str, Any], owner: str) -> dict[str,
 
 
 def _routes_for(root_routes: list[dict[str, Any]], effective: list[Any], pid: str,
-                root: str) -> list[dict[str, Any]]:
+                root: str, add_ons: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for route in root_routes:
         start, stop = route.get("from") or "", _end(route)
+        if not _for_visits(route):  # another service's route: the base's, unchanged
+            out.append(_piece(_inherited(route, root), start, stop, pid))
+            continue
         cur = start
         for frm, to, rule, owner in effective:
             if to < cur or frm > stop:
@@ -156,7 +171,7 @@ def _routes_for(root_routes: list[dict[str, Any]], effective: list[Any], pid: st
             a, b = max(cur, frm), min(stop, to)
             # a rule that does not accept the service keeps the route, so that its own
             # not-covered rule (below) is the answer, not "the codebook has no answer"
-            out.append(_piece(_apply(route, rule, owner), a, b, pid))
+            out.append(_piece(_apply(route, rule, owner, add_ons), a, b, pid))
             cur = _next(b) if b != _OPEN else _OPEN + "x"
             if cur > stop:
                 break
@@ -168,6 +183,8 @@ def _routes_for(root_routes: list[dict[str, Any]], effective: list[Any], pid: st
             continue
         gaps = [(frm, to)]
         for route in root_routes:
+            if not _for_visits(route):
+                continue
             a0, b0 = route.get("from") or "", _end(route)
             cut = []
             for a, b in gaps:
@@ -180,7 +197,7 @@ def _routes_for(root_routes: list[dict[str, Any]], effective: list[Any], pid: st
                     cut.append((_next(b0), b))
             gaps = cut
         for a, b in gaps:
-            base = {"modality": rule[MODALITY_KEY], "clinician": "any", "when": None,
+            base = {"modality": rule[MODALITY_KEY], "clinician": "any", "when": _VISIT,
                     "families": rule["families"], "codes": None, "modifiers": [], "pos": None}
             out.append(_piece(_apply(base, rule, owner), a, b, pid))
     return out
@@ -198,7 +215,7 @@ def _denial(rule: dict[str, Any], owner: str, pid: str, frm: str, to: str,
         "exact_payer": True,
         "from": frm,
         "to": None if to == _OPEN else to,
-        "when": None,
+        "when": _VISIT,
         "effect": "not_covered",
         "message": template,
         "message_id": mid,
@@ -237,6 +254,8 @@ def resolve(bundle: dict[str, Any]) -> dict[str, Any]:
     modalities = sorted({r.get("modality") for r in bundle.get("routes") or ()} | {
         rule.get(MODALITY_KEY) for p in profiles_list for rule in p.get("rules") or ()})
     messages = {m.get("id"): m for m in bundle.get("messages") or ()}
+    add_ons = frozenset(f.get("id") for f in bundle.get("families") or ()
+                        if f.get("selection") == "add_on")
     used = {r.get("id") for r in routes} | {r.get("id") for r in rules}
     for pid in sorted(profiles):
         prof = profiles[pid]
@@ -249,7 +268,8 @@ def resolve(bundle: dict[str, Any]) -> dict[str, Any]:
         labels.setdefault("payer", {}).setdefault(pid, prof.get("name") or pid)
         for modality in modalities:
             effective = _effective(chain, profiles, modality)
-            mine = _routes_for(root_routes.get((root, modality), []), effective, pid, root)
+            mine = _routes_for(root_routes.get((root, modality), []), effective, pid, root,
+                               add_ons)
             denials = [_denial(rule, owner, pid, frm, to, messages,
                                profiles[owner].get("name") or owner)
                        for frm, to, rule, owner in effective if rule.get("accepted") is not True]
