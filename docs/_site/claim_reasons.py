@@ -28,6 +28,11 @@ EXPLAIN: dict[str, tuple[str, str]] = {
     "claim-date-outside-codebook": (
         "The date of service is before or after the years this reference covers.",
         "Check the line against the payer's rules for that year by hand."),
+    "claim-provisional-year": (
+        "The date of service falls in a year the codebook answers provisionally: from the "
+        "last reviewed year's rules that have no end date, before that year's rules were "
+        "reviewed. The message lists what is not yet reviewed.",
+        "Check the listed changes for that year before you rely on the answer."),
     "claim-code-unknown": (
         "The code is not one of the telehealth and virtual-care codes this reference covers "
         "(an X-ray or a lab test, for example). Nothing is wrong with it as far as we know.",

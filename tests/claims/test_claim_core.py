@@ -33,13 +33,26 @@ def test_reason_words_come_from_the_codebook(edited_checker, line):
 
 # ---- dates the codebook covers ----------------------------------------------------------------
 @pytest.mark.parametrize("day,checked", [("2023-12-31", False), ("2024-01-01", True),
-                                         ("2026-12-31", True), ("2027-01-01", False)])
+                                         ("2026-12-31", True), ("2027-12-31", True),
+                                         ("2028-01-01", False)])
 def test_date_outside_codebook(checker, line, day, checked):
     v, reasons, _ = verdict(checker, line(day, "medicare", "99213", "95", "10"))
     if checked:
         assert "claim-date-outside-codebook" not in reasons
     else:
         assert (v, reasons) == ("warning", ["claim-date-outside-codebook"])
+
+
+@pytest.mark.parametrize("day,provisional", [("2026-12-31", False), ("2027-01-01", True),
+                                             ("2027-12-31", True)])
+def test_provisional_year_is_checked_and_flagged(real_cb, checker, line, day, provisional):
+    if not real_cb.provisional:
+        pytest.skip("the codebook has no provisional period")
+    r = checker.check_line(line(day, "medicare", "98005", "", "10"))
+    assert r.suggested == "99213-95@10"  # the open-ended 2025+ records carry forward
+    assert ("claim-provisional-year" in r.reason_ids) is provisional
+    if provisional:
+        assert "not yet reviewed" in r.message
 
 
 def test_unknown_code_is_not_checked(checker, line):
