@@ -214,18 +214,22 @@ def measure_spark(path: str, lines: int) -> dict[str, Any]:
 
     spark = (SparkSession.builder.master("local[2]").config("spark.driver.host", "127.0.0.1")
              .config("spark.driver.bindAddress", "127.0.0.1").config("spark.ui.enabled", "false")
-             .getOrCreate())
+             .config("spark.sql.shuffle.partitions", "2").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     try:
-        df = spark.read.csv(path, header=True)
-        check_claims(df).count()  # warm the workers
-        t0 = time.perf_counter()
-        n = check_claims(df).count()
-        wall = time.perf_counter() - t0
+        df = spark.read.csv(path, header=True).cache()  # the check, not the CSV read
+        df.count()
+        check_claims(df).count()  # warm the Python workers
+        walls = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            n = check_claims(df).count()
+            walls.append(time.perf_counter() - t0)
+        wall = min(walls)
     finally:
         spark.stop()
     return {"lines": n, "wall_seconds": round(wall, 2), "lines_per_s": int(n / wall),
-            "master": "local[2]"}
+            "master": "local[2]", "shuffle_partitions": 2, "input_cached": True}
 
 
 def main(argv: list[str] | None = None) -> int:

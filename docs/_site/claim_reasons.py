@@ -162,5 +162,6 @@ def claims_performance(cb: Any, src: str) -> str:
     if s:
         out.append(f"<p>Spark {esc(s['master'])} on this machine ({data['cpus']} CPUs): "
                    f"{s['lines_per_s']:,} claim lines per second ({s['lines']:,} lines in "
-                   f"{s['wall_seconds']} s, JVM start not counted).</p>")
+                   f"{s['wall_seconds']} s, best of 3; the input cached in Spark, the JVM "
+                   "and Python workers already started).</p>")
     return "\n".join(out)
