@@ -39,10 +39,14 @@ ROLES = ("consultant", "requester")
 REPORTS = ("verbal_and_written", "written_only")
 CLINICIANS = ("em_practitioner", "non_em_practitioner")
 
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_CODE_RE = re.compile(r"^[0-9A-Z]{5}$")
-_STATE_RE = re.compile(r"^[A-Za-z]{2}$")
-_DAY_RE = re.compile(r"^[0-9]+$")
+# full matches (`$` alone would accept a final line feed: "99214\n")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CODE_RE = re.compile(r"[0-9A-Z]{5}")
+_STATE_RE = re.compile(r"[A-Za-z]{2}")
+_DAY_RE = re.compile(r"[0-9]+")
+# the largest whole number an encounter may hold (minutes, days): far above any real visit,
+# small enough that no arithmetic on it overflows a float (a 400-digit number did)
+MAX_WHOLE = 1_000_000
 
 
 class Field:
@@ -139,7 +143,7 @@ def _check_date(value: Any) -> tuple[str | None, str | None]:
         return value.isoformat(), None
     if not isinstance(value, str):
         return None, f"must be a date written YYYY-MM-DD, got {_type_name(value)}"
-    if not _DATE_RE.match(value):
+    if not _DATE_RE.fullmatch(value):
         return None, f"must be a date written YYYY-MM-DD, got {_short(value)}"
     try:
         _dt.date.fromisoformat(value)
@@ -159,7 +163,7 @@ def _check_minutes_by_day(value: Any, name: str) -> tuple[dict[str, int] | None,
     for key, minutes in value.items():
         if _is_int(key):
             day = key if 0 <= key <= 999999 else None
-        elif isinstance(key, str) and _DAY_RE.match(key) and len(key) <= 6:
+        elif isinstance(key, str) and _DAY_RE.fullmatch(key) and len(key) <= 6:
             day = int(key)
         else:
             day = None
@@ -178,7 +182,11 @@ def _check_minutes_by_day(value: Any, name: str) -> tuple[dict[str, int] | None,
             )
             continue
         if minutes < 0:
-            problems.append(f"minutes on day {day} must be 0 or more, got {minutes}")
+            problems.append(f"minutes on day {day} must be 0 or more, got {_short(minutes)}")
+            continue
+        if minutes > MAX_WHOLE:
+            problems.append(f"minutes on day {day} must be at most {MAX_WHOLE:,}, "
+                            f"got {_short(minutes)}")
             continue
         out[day] = minutes
     if problems:
@@ -224,7 +232,7 @@ def _fast(raw: dict[Any, Any]) -> dict[str, Any] | None:
             if value is not True and value is not False:
                 return None
         elif kind == "int":
-            if type(value) is not int or value < 0:
+            if type(value) is not int or value < 0 or value > MAX_WHOLE:
                 return None
         elif kind == "date":
             if type(value) is not str:
@@ -239,7 +247,7 @@ def _fast(raw: dict[Any, Any]) -> dict[str, Any] | None:
             if type(value) is not str or value not in kind:
                 return None
         elif kind == "code":
-            if type(value) is not str or not _CODE_RE.match(value):
+            if type(value) is not str or not _CODE_RE.fullmatch(value):
                 return None
         else:  # minutes_by_day, state: normalised by the full path
             return None
@@ -311,7 +319,7 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
         if kind == "enum" and type(value) is str and value in f.choices:
             out[name] = value
             continue
-        if kind == "int" and type(value) is int and value >= 0:
+        if kind == "int" and type(value) is int and 0 <= value <= MAX_WHOLE:
             out[name] = value
             continue
         if f.kind == "date":
@@ -335,7 +343,9 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
                 err(name, f"must be a whole number of {'days' if 'days' in name else 'minutes'}, "
                           f"got {_type_name(value)} {_short(value)}")
             elif value < 0:
-                err(name, f"must be 0 or more, got {value}")
+                err(name, f"must be 0 or more, got {_short(value)}")
+            elif value > MAX_WHOLE:
+                err(name, f"must be at most {MAX_WHOLE:,}, got {_short(value)}")
             else:
                 out[name] = value
         elif f.kind == "bool":
@@ -350,15 +360,15 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
             if days is not None:
                 out[name] = days
         elif f.kind == "code":
-            if isinstance(value, str) and _CODE_RE.match(value):
+            if isinstance(value, str) and _CODE_RE.fullmatch(value):
                 out[name] = value
-            elif isinstance(value, str) and _CODE_RE.match(value.strip().upper()):
+            elif isinstance(value, str) and _CODE_RE.fullmatch(value.strip().upper()):
                 err(name, f"write the code in capitals without spaces: {value.strip().upper()!r}")
             else:
                 err(name, "must be a five-character code such as \"99213\" or \"G2012\", "
                           f"got {_type_name(value)} {_short(value)}")
         elif f.kind == "state":
-            if isinstance(value, str) and _STATE_RE.match(value):
+            if isinstance(value, str) and _STATE_RE.fullmatch(value):
                 out[name] = value.upper()
             else:
                 err(name, f"must be a two-letter state such as \"OH\", got {_short(value)}")
