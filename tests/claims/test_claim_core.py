@@ -320,3 +320,18 @@ def test_modifier_not_used_from_its_scope_date(edited_checker, line):
     assert after.reason_ids == ["claim-modifier-not-used", "claim-modifier-missing"]
     assert "Not taken on professional claims." in after.message
     assert after.suggested == before.suggested == "99214-95@10"
+
+
+def test_add_on_with_several_primaries(real_cb, checker, line):
+    """An add-on whose codebook record lists several primaries (add_on.primaries)."""
+    rec = real_cb.code_on("G2212", "2025-03-10")
+    if rec is None or not (rec.get("add_on") or {}).get("primaries"):
+        pytest.skip("the codebook has no G2212 add-on record")
+    primaries = rec["add_on"]["primaries"]
+    alone = checker.check_claim([line("2025-03-10", "medicare", "G2212", "", "11")])
+    assert alone[0].reason_ids == ["claim-add-on-without-primary"]
+    assert all(p in alone[0].message for p in primaries)
+    paired = checker.check_claim([line("2025-03-10", "medicare", primaries[-1], "", "11"),
+                                  line("2025-03-10", "medicare", "G2212", "", "11",
+                                       number="2")])
+    assert "claim-add-on-without-primary" not in paired[1].reason_ids
