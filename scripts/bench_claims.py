@@ -114,7 +114,7 @@ def write_x12(path: str, megabytes: float, seed: int) -> int:
             claim = None
             for _ in range(2000):
                 row = next(gen)
-                if row[1] == "1":
+                if row[1] == "1" or claim is None:  # a claim split by an ST starts anew
                     hl += 1
                     segs += [f"HL*{hl}*1*22*0", f"SBR*P*18*******{sbr[row[3]]}",
                              "NM1*IL*1*DOE*JANE****MI*1EG4", "NM1*PR*2*PAYER*****PI*P1",
@@ -214,18 +214,22 @@ def measure_spark(path: str, lines: int) -> dict[str, Any]:
 
     spark = (SparkSession.builder.master("local[2]").config("spark.driver.host", "127.0.0.1")
              .config("spark.driver.bindAddress", "127.0.0.1").config("spark.ui.enabled", "false")
-             .getOrCreate())
+             .config("spark.sql.shuffle.partitions", "2").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     try:
-        df = spark.read.csv(path, header=True)
-        check_claims(df).count()  # warm the workers
-        t0 = time.perf_counter()
-        n = check_claims(df).count()
-        wall = time.perf_counter() - t0
+        df = spark.read.csv(path, header=True).cache()  # the check, not the CSV read
+        df.count()
+        check_claims(df).count()  # warm the Python workers
+        walls = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            n = check_claims(df).count()
+            walls.append(time.perf_counter() - t0)
+        wall = min(walls)
     finally:
         spark.stop()
     return {"lines": n, "wall_seconds": round(wall, 2), "lines_per_s": int(n / wall),
-            "master": "local[2]"}
+            "master": "local[2]", "shuffle_partitions": 2, "input_cached": True}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -249,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.x12_mb:
             x = os.path.join(tmp, "claims.837")
             write_x12(x, args.x12_mb, args.seed)
-            res["x12"] = xm = measure_x12(x, max(1, min(args.repeat, 2)))
+            res["x12"] = xm = measure_x12(x, 1)
             print(f"837P {xm['file_mb']} MB: pyx12 bare parse {xm['pyx12_bare_parse']['seconds']}"
                   f" s, claims reader {xm['claims_reader']['seconds']} s "
                   f"({xm['claims_reader']['lines_per_s']:,} lines/s; "

@@ -16,7 +16,14 @@ DOCS = Path(__file__).resolve().parents[1]
 if str(DOCS) not in sys.path:
     sys.path.insert(0, str(DOCS))
 
-from _site import contract_schemas, downloads, render, source, views  # noqa: E402
+from _site import (  # noqa: E402
+    claim_reasons,
+    contract_schemas,
+    downloads,
+    render,
+    source,
+    views,
+)
 from _site.text import badge, esc, link  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.telecode")
@@ -57,7 +64,8 @@ def define_env(env) -> None:  # noqa: C901 - one registration per macro
                render.print_links, render.modifiers_page, render.pos_page, render.payer_matrix,
                render.payer_list, render.flexibilities, render.faq_page, render.documentation,
                render.sources_page, render.conflicts_page, render.rules_page,
-               render.status_vocabulary):
+               render.status_vocabulary, claim_reasons.claim_reasons,
+               claim_reasons.claims_performance):
         section(fn)
 
     @env.macro

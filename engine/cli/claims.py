@@ -4,7 +4,8 @@ CSV/JSONL), one output row per claim line in input order.
 
 Exit status: 0 when the file was read (whatever the verdicts; with --strict, 1 when a line has
 an error verdict); 2 for bad arguments or an unreadable or malformed file (the message names
-the line or segment). Output files are written to a temporary file and renamed at the end.
+the line or segment). Output files are written to a temporary file and renamed at the end
+(engine/tooling/atomic.py).
 """
 
 from __future__ import annotations
@@ -93,10 +94,10 @@ def _payer_map(path: str) -> dict[str, str]:
 
 def _run(args: argparse.Namespace) -> int:
     from engine.batch.claims import ClaimFileError, check_lines, detect_format, read_claims
-    from engine.batch.claims.atomic import atomic_text
     from engine.batch.claims.report import summary, summary_text, write_csv, write_jsonl
     from engine.core.claim import ClaimChecker
     from engine.core.codebook import CodebookError, load_codebook
+    from engine.tooling.atomic import atomic_output, same_file
 
     if not os.path.isfile(args.input):
         return _fail(f"{args.input}: no such file")
@@ -105,7 +106,7 @@ def _run(args: argparse.Namespace) -> int:
         ext = os.path.splitext(args.output)[1].lower().lstrip(".")
         out_fmt = ext if args.output != "-" and ext in OUT_FORMATS else "csv"
     if args.output != "-":
-        if os.path.exists(args.output) and os.path.samefile(args.input, args.output):
+        if os.path.exists(args.output) and same_file(args.input, args.output):
             return _fail(f"{args.output}: the output would overwrite the input")
         if not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
             return _fail(f"{args.output}: its folder does not exist")
@@ -145,10 +146,10 @@ def _run(args: argparse.Namespace) -> int:
             write(sys.stdout)
             sys.stdout.flush()
         else:
-            with atomic_text(args.output) as out:
+            with atomic_output(args.output, newline="") as out:
                 write(out)
         if args.summary:
-            with atomic_text(args.summary) as sf:
+            with atomic_output(args.summary, errors="backslashreplace") as sf:
                 json.dump(data, sf, indent=2, ensure_ascii=False)
                 sf.write("\n")
     except OSError as exc:

@@ -62,7 +62,8 @@ MEDICARE_ADVANTAGE = "medicare_advantage"
 
 # Every reason claim mode can give (messages.yaml ids); the site has one anchor per id.
 REASON_IDS = (
-    "claim-line-unreadable", "claim-date-outside-codebook", "claim-code-unknown",
+    "claim-line-unreadable", "claim-date-outside-codebook", "claim-provisional-year",
+    "claim-code-unknown",
     "claim-payer-unknown", "claim-payer-medicare-advantage", "claim-code-not-valid-on-date",
     "claim-code-not-payable", "claim-check-level-in-note", "claim-pos-wrong",
     "claim-modifier-missing", "claim-modifier-conflict", "claim-modifier-limited",
@@ -197,6 +198,7 @@ def _segment_starts(cb: Codebook) -> list[str]:
             records.extend(s for s in rec.get("scope") or () if isinstance(s, dict)
                            and group in ("modifiers", "places_of_service"))
     records.append({"from": cb.covers_from, "to": cb.covers_to})
+    records.extend(cb.provisional)
     for rec in records:
         start, end = rec.get("from"), rec.get("to")
         if isinstance(start, str):
@@ -330,9 +332,17 @@ class ClaimChecker:
         work = _Line(line)
         add = work.reasons.append
         if not cb.covers(day):
-            add(self._reason("claim-date-outside-codebook",
-                             {"covers_from": cb.covers_from, "covers_to": cb.covers_to}, line))
-            return self._finish(work.reasons, None)
+            period = cb.provisional_on(day)
+            if period is None:
+                add(self._reason("claim-date-outside-codebook",
+                                 {"covers_from": cb.covers_from,
+                                  "covers_to": cb.answers_to}, line))
+                return self._finish(work.reasons, None)
+            add(self._reason("claim-provisional-year", {
+                "provisional_from": period.get("from"), "provisional_to": period.get("to"),
+                "reviewed_to": cb.covers_to, "basis": " ".join(str(period.get("basis")).split()),
+                "unreviewed": "; ".join(period.get("unreviewed") or ()),
+                "review_due": period.get("review_due")}, line, [period]))
         versions = cb.code_versions(line.code)
         if not versions:
             add(self._reason("claim-code-unknown", {}, line))

@@ -33,13 +33,26 @@ def test_reason_words_come_from_the_codebook(edited_checker, line):
 
 # ---- dates the codebook covers ----------------------------------------------------------------
 @pytest.mark.parametrize("day,checked", [("2023-12-31", False), ("2024-01-01", True),
-                                         ("2026-12-31", True), ("2027-01-01", False)])
+                                         ("2026-12-31", True), ("2027-12-31", True),
+                                         ("2028-01-01", False)])
 def test_date_outside_codebook(checker, line, day, checked):
     v, reasons, _ = verdict(checker, line(day, "medicare", "99213", "95", "10"))
     if checked:
         assert "claim-date-outside-codebook" not in reasons
     else:
         assert (v, reasons) == ("warning", ["claim-date-outside-codebook"])
+
+
+@pytest.mark.parametrize("day,provisional", [("2026-12-31", False), ("2027-01-01", True),
+                                             ("2027-12-31", True)])
+def test_provisional_year_is_checked_and_flagged(real_cb, checker, line, day, provisional):
+    if not real_cb.provisional:
+        pytest.skip("the codebook has no provisional period")
+    r = checker.check_line(line(day, "medicare", "98005", "", "10"))
+    assert r.suggested == "99213-95@10"  # the open-ended 2025+ records carry forward
+    assert ("claim-provisional-year" in r.reason_ids) is provisional
+    if provisional:
+        assert "not yet reviewed" in r.message
 
 
 def test_unknown_code_is_not_checked(checker, line):
@@ -323,3 +336,18 @@ def test_modifier_not_used_from_its_scope_date(edited_checker, line):
     assert after.reason_ids == ["claim-modifier-not-used", "claim-modifier-missing"]
     assert "Not taken on professional claims." in after.message
     assert after.suggested == before.suggested == "99214-95@10"
+
+
+def test_add_on_with_several_primaries(real_cb, checker, line):
+    """An add-on whose codebook record lists several primaries (add_on.primaries)."""
+    rec = real_cb.code_on("G2212", "2025-03-10")
+    if rec is None or not (rec.get("add_on") or {}).get("primaries"):
+        pytest.skip("the codebook has no G2212 add-on record")
+    primaries = rec["add_on"]["primaries"]
+    alone = checker.check_claim([line("2025-03-10", "medicare", "G2212", "", "11")])
+    assert alone[0].reason_ids == ["claim-add-on-without-primary"]
+    assert all(p in alone[0].message for p in primaries)
+    paired = checker.check_claim([line("2025-03-10", "medicare", primaries[-1], "", "11"),
+                                  line("2025-03-10", "medicare", "G2212", "", "11",
+                                       number="2")])
+    assert "claim-add-on-without-primary" not in paired[1].reason_ids

@@ -161,3 +161,16 @@ def test_modifier_cells(text, expected):
     from engine.batch.claims.fields import parse_modifiers
 
     assert parse_modifiers(text) == expected
+
+
+def test_csv_output_is_spreadsheet_safe(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("claim_id,line,date_of_service,payer,code,modifiers,pos,units\n"
+                   "=HYPERLINK(1),@2,2025-03-10,medicare,99213,95,10,1\n"
+                   "+C,-3,2025-03-10,medicare,=1+1,,10,1\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["claims", str(src), "-o", str(out), "--quiet"]) == 0
+    rows = rows_of(out)
+    assert [(r["claim_id"], r["line"], r["code"]) for r in rows] == [
+        ("'=HYPERLINK(1)", "'@2", "99213"), ("'+C", "'-3", "'=1+1")]
+    assert rows[1]["verdict"] == "error"
