@@ -57,6 +57,16 @@ ensure_chromium() {
   fi
 }
 
+ensure_java() {
+  # pyspark (the telecode[spark] extra, tested by tests/claims) needs Java 17+
+  if ! command -v java >/dev/null 2>&1; then
+    echo "telecode: installing Debian's openjdk-17-jre-headless (Spark tests)" >&2
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+  fi
+}
+
 compile_codebook() {
   telecode compile -o engine/data/codebook.json
 }
