@@ -90,10 +90,10 @@ def _payer_map(path: str) -> dict[str, str]:
 
 def _run(args: argparse.Namespace) -> int:
     from engine.batch.claims import ClaimFileError, check_lines, detect_format, read_claims
-    from engine.batch.claims.atomic import atomic_text
     from engine.batch.claims.report import summary, summary_text, write_csv, write_jsonl
     from engine.core.claim import ClaimChecker
     from engine.core.codebook import CodebookError, load_codebook
+    from engine.tooling.atomic import atomic_output, same_file
 
     if not os.path.isfile(args.input):
         return _fail(f"{args.input}: no such file")
@@ -102,10 +102,15 @@ def _run(args: argparse.Namespace) -> int:
         ext = os.path.splitext(args.output)[1].lower().lstrip(".")
         out_fmt = ext if args.output != "-" and ext in OUT_FORMATS else "csv"
     if args.output != "-":
-        if os.path.exists(args.output) and os.path.samefile(args.input, args.output):
+        if same_file(args.input, args.output):
             return _fail(f"{args.output}: the output would overwrite the input")
         if not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
             return _fail(f"{args.output}: its folder does not exist")
+    if args.summary:
+        for other, what in ((args.input, "the input"), (args.output, "the output")):
+            if other != "-" and (same_file(args.summary, other) or os.path.realpath(
+                    args.summary) == os.path.realpath(other)):
+                return _fail(f"{args.summary}: the summary would overwrite {what}")
     try:
         cb = load_codebook(args.codebook)
     except CodebookError as exc:
@@ -136,10 +141,10 @@ def _run(args: argparse.Namespace) -> int:
             write(sys.stdout)
             sys.stdout.flush()
         else:
-            with atomic_text(args.output) as out:
+            with atomic_output(args.output, newline="", errors="backslashreplace") as out:
                 write(out)
         if args.summary:
-            with atomic_text(args.summary) as sf:
+            with atomic_output(args.summary, errors="backslashreplace") as sf:
                 json.dump(data, sf, indent=2, ensure_ascii=False)
                 sf.write("\n")
     except OSError as exc:

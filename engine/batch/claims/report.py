@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import IO, Any
 
+from engine.batch.cells import FORMULA_CELL, csv_field
 from engine.core.claim import VERDICTS, ClaimLine, ClaimResult
 from engine.core.codebook import Codebook
 
@@ -28,10 +29,9 @@ def row(line: ClaimLine, result: ClaimResult) -> dict[str, Any]:
 
 
 def _cell(text: str) -> str:
-    """One CSV cell as csv.writer writes it (quoted when it holds , \" or a line end)."""
-    if any(c in text for c in _SPECIAL):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+    """One CSV cell as csv.writer writes it (quoted when it holds , \" or a line end), made
+    spreadsheet-safe (a leading = + - @ tab or CR gets an apostrophe; engine/core/spreadsheet)."""
+    return csv_field(text)
 
 
 _SPECIAL = (",", '"', "\n", "\r")
@@ -48,7 +48,8 @@ def write_csv(out: IO[str], lines: Sequence[ClaimLine], results: Sequence[ClaimR
             tail = memo[id(r)] = ",".join(cell(t) for t in (
                 r.verdict, ";".join(r.reason_ids), r.message, r.suggested or "")) + "\n"
         head = f"{ln.claim_id},{ln.line},{ln.code},"
-        if head.count(",") != 3 or '"' in head or "\n" in head or "\r" in head:
+        if (head.count(",") != 3 or '"' in head or "\n" in head or "\r" in head
+                or FORMULA_CELL.search(head) is not None):
             head = f"{cell(ln.claim_id)},{cell(ln.line)},{cell(ln.code)},"
         chunk.append(head + tail)
         if len(chunk) >= 4096:
