@@ -106,10 +106,15 @@ def _run(args: argparse.Namespace) -> int:
         ext = os.path.splitext(args.output)[1].lower().lstrip(".")
         out_fmt = ext if args.output != "-" and ext in OUT_FORMATS else "csv"
     if args.output != "-":
-        if os.path.exists(args.output) and same_file(args.input, args.output):
+        if same_file(args.input, args.output):
             return _fail(f"{args.output}: the output would overwrite the input")
         if not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
             return _fail(f"{args.output}: its folder does not exist")
+    if args.summary:
+        for other, what in ((args.input, "the input"), (args.output, "the output")):
+            if other != "-" and (same_file(args.summary, other) or os.path.realpath(
+                    args.summary) == os.path.realpath(other)):
+                return _fail(f"{args.summary}: the summary would overwrite {what}")
     try:
         cb = load_codebook(args.codebook)
     except CodebookError as exc:
@@ -146,7 +151,7 @@ def _run(args: argparse.Namespace) -> int:
             write(sys.stdout)
             sys.stdout.flush()
         else:
-            with atomic_output(args.output, newline="") as out:
+            with atomic_output(args.output, newline="", errors="backslashreplace") as out:
                 write(out)
         if args.summary:
             with atomic_output(args.summary, errors="backslashreplace") as sf:

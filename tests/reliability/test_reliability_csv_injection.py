@@ -76,3 +76,23 @@ def test_downloads_neutralise_a_leading_minus_and_lists():
     text = downloads_csv([{"id": "-x", "note": "-1", "codes": ["=a", "b"], "t": "\tq"}]).decode()
     assert formula_cells(text) == []
     assert "'-1" in text and "'=a; b" in text
+
+
+def test_claims_csv_neutralises_claim_ids(bundle, tmp_path):
+    src = tmp_path / "lines.csv"
+    src.write_text("claim_id,date_of_service,payer,code\n"
+                   + "".join(f'"{e}",2025-03-10,medicare,99213\n' for e in ["=1+1", "-2", "@x"]))
+    res = run("claims", str(src), "--quiet")
+    assert res.status == 0, res.err
+    assert formula_cells(res.out) == []
+    assert [r[0] for r in csv.reader(io.StringIO(res.out))][1:] == ["'=1+1", "'-2", "'@x"]
+
+
+def test_claims_summary_over_the_input_is_refused(bundle, tmp_path):
+    src = tmp_path / "lines.csv"
+    text = "claim_id,date_of_service,payer,code\nA,2025-03-10,medicare,99213\n"
+    src.write_text(text)
+    res = run("claims", str(src), "-o", str(tmp_path / "out.csv"), "--summary", str(src))
+    assert res.status == 2
+    assert "the summary would overwrite the input" in res.err
+    assert src.read_text() == text

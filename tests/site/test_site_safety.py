@@ -178,3 +178,12 @@ def test_faq_disagreement_fails_the_build(bundle, tmp_path):
     out = proc.stdout + proc.stderr
     assert faq["id"] in out and "99215" in out
     assert "Traceback" not in out
+
+
+def test_every_page_sends_no_referrer(site):
+    """The checker's permalink holds an encounter: no page may send its address onwards."""
+    pages = list(site.pages())
+    assert len(pages) > 20
+    missing = [str(p.relative_to(site.root)) for p in pages
+               if '<meta name="referrer" content="no-referrer">' not in p.read_text("utf-8")]
+    assert missing == []

@@ -161,9 +161,16 @@ function parseMinutesByDay(text) {
   for (const part of parts) {
     const m = /^(\d+):(\d+)$/.exec(part);
     if (!m) return text;
-    out[m[1]] = Number(m[2]);
+    out[m[1]] = wholeNumber(m[2]);
   }
   return out;
+}
+
+function wholeNumber(digits) {
+  // A number too large to hold exactly (400 digits is Infinity, sent as null: "not given")
+  // goes to the engine as text, so it says what is wrong with it.
+  const n = Number(digits);
+  return Number.isSafeInteger(n) ? n : digits;
 }
 
 function formatMinutesByDay(value) {
@@ -179,7 +186,7 @@ function valueOf(el) {
   const raw = el.value.trim();
   if (raw === "") return undefined;
   if (el.name === "consent_documented" || el.name === "family_with_patient") return raw === "true";
-  if (el.inputMode === "numeric") return /^-?\d+$/.test(raw) ? Number(raw) : raw;
+  if (el.inputMode === "numeric") return /^-?\d+$/.test(raw) ? wholeNumber(raw) : raw;
   if (el.name === "evisit_minutes_by_day") return parseMinutesByDay(raw);
   if (el.name === "requested_code" || el.name === "state") return raw.toUpperCase();
   if (el.dataset.default !== undefined && raw === el.dataset.default) return undefined;

@@ -36,8 +36,8 @@ function post(message) {
   self.postMessage(message);
 }
 
-async function fetchOk(url) {
-  const response = await fetch(url);
+async function fetchOk(url, options) {
+  const response = await fetch(url, options);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response;
 }
@@ -98,7 +98,10 @@ async function startFresh(manifest) {
 
 async function boot() {
   const started = performance.now();
-  const manifestReady = fetchOk(new URL("engine.json", HERE)).then((r) => r.json());
+  // engine.json has a fixed URL and names every digest-named file: ask the server each time
+  // (cache: "no-cache" revalidates), or a heuristically cached copy keeps an old codebook
+  const manifestReady = fetchOk(new URL("engine.json", HERE), { cache: "no-cache" })
+    .then((r) => r.json());
   let booted = null;
   let from = "snapshot";
   try {

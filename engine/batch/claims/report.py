@@ -10,9 +10,9 @@ import json
 from collections.abc import Sequence
 from typing import IO, Any
 
+from engine.batch.cells import FORMULA_CELL, csv_field
 from engine.core.claim import VERDICTS, ClaimLine, ClaimResult
 from engine.core.codebook import Codebook
-from engine.core.spreadsheet import FORMULA_START, spreadsheet_safe
 
 __all__ = ["ROW_KEYS", "RULE_PAGE", "row", "summary", "summary_text", "write_csv",
            "write_jsonl"]
@@ -30,11 +30,8 @@ def row(line: ClaimLine, result: ClaimResult) -> dict[str, Any]:
 
 def _cell(text: str) -> str:
     """One CSV cell as csv.writer writes it (quoted when it holds , \" or a line end), made
-    spreadsheet-safe (a leading = + - @ tab or CR gets an apostrophe)."""
-    text = spreadsheet_safe(text)
-    if any(c in text for c in _SPECIAL):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+    spreadsheet-safe (a leading = + - @ tab or CR gets an apostrophe; engine/core/spreadsheet)."""
+    return csv_field(text)
 
 
 _SPECIAL = (",", '"', "\n", "\r")
@@ -52,8 +49,7 @@ def write_csv(out: IO[str], lines: Sequence[ClaimLine], results: Sequence[ClaimR
                 r.verdict, ";".join(r.reason_ids), r.message, r.suggested or "")) + "\n"
         head = f"{ln.claim_id},{ln.line},{ln.code},"
         if (head.count(",") != 3 or '"' in head or "\n" in head or "\r" in head
-                or ln.claim_id[:1] in FORMULA_START or ln.line[:1] in FORMULA_START
-                or ln.code[:1] in FORMULA_START):
+                or FORMULA_CELL.search(head) is not None):
             head = f"{cell(ln.claim_id)},{cell(ln.line)},{cell(ln.code)},"
         chunk.append(head + tail)
         if len(chunk) >= 4096:
