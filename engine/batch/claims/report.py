@@ -34,7 +34,6 @@ def _cell(text: str) -> str:
     return csv_field(text)
 
 
-_SPECIAL = (",", '"', "\n", "\r")
 
 
 def write_csv(out: IO[str], lines: Sequence[ClaimLine], results: Sequence[ClaimResult]) -> None:
