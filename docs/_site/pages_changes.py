@@ -60,23 +60,25 @@ def year_page(codebook: Codebook, year: int) -> str:
     known = {c["code"] for c in bundle.get("codes", [])}
     days = _diff.changes_in_year(bundle, year)
     total = sum(len(ch) for _, ch in days)
-    lines = [
-        f"# What changed in {year}",
-        "",
-        f"Every value of the codebook that changed in {year}, by the day the change took "
-        "effect: codes added and ended, payment status per payer, what each payer wants "
-        "reported (codes, modifiers, place of service), rules and windows, modifier and "
-        "POS use, the Medicare telehealth flexibilities, source conflicts. "
-        f"{total} change{'s' if total != 1 else ''} in all.",
-        "",
-        f"The same list comes from the command line: `telecode diff {year - 1} {year}` for "
-        f"1 January, or `telecode diff DAY-BEFORE DAY` for a later date.",
-        "",
-    ]
+    lines = [f"# What changed in {year}", ""]
     codes = affected_codes(bundle, year)
     if codes:
-        lines += ["Codes affected: "
+        lines += ["Codes whose entries change this year: "
                   + ", ".join(link(src, code_src(c), esc(c)) for c in codes if c in known), ""]
+    # the value-level diff, for maintainers: folded (visible text of reader pages keeps to
+    # words; the diff names records by their ids)
+    lines += [
+        '<details class="tc-dev" markdown="1">',
+        f"<summary>For maintainers: every value of the codebook that changed in {year} "
+        f"({total} change{'s' if total != 1 else ''})</summary>",
+        "",
+        "By the day the change took effect: codes added and ended, payment status per payer, "
+        "what each payer wants reported (codes, modifiers, place of service), rules and "
+        "windows, modifier and POS use, the Medicare telehealth flexibilities, source "
+        f"conflicts. The same list comes from `telecode diff {year - 1} {year}` for 1 January, "
+        "or `telecode diff DAY-BEFORE DAY` for a later date.",
+        "",
+    ]
     for day, changes in days:
         lines += [f"## {day}", ""]
         if not changes:
@@ -95,6 +97,7 @@ def year_page(codebook: Codebook, year: int) -> str:
                         item += " — " + ", ".join(links)
                 lines.append(f"- {item}")
             lines.append("")
+    lines += ["</details>", ""]
     prev_next = []
     if year - 1 in years(bundle):
         prev_next.append(link(src, year_src(year - 1), f"← {year - 1}"))
