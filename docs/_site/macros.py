@@ -8,6 +8,7 @@ variables and failing macros fail the build (on_undefined: strict, on_error_fail
 from __future__ import annotations
 
 import functools
+import html
 import json
 import logging
 import sys
@@ -114,10 +115,11 @@ def define_env(env) -> None:  # noqa: C901 - one registration per macro
 
     @env.macro
     def checker_source_names() -> str:
-        """The checker's names for sources (its answers cite source ids): a JSON script."""
+        """The checker's names for sources (its answers cite source ids), as JSON in an
+        attribute (not a script element: instant navigation would run it as JavaScript)."""
         names = {sid: text_of_source(s) for sid, s in sorted(cb().sources.items())}
-        data = json.dumps(names, sort_keys=True, ensure_ascii=True).replace("<", "\\u003c")
-        return f'<script type="application/json" id="tc-source-names">{data}</script>'
+        data = html.escape(json.dumps(names, sort_keys=True, ensure_ascii=True), quote=True)
+        return f'<div id="tc-source-names" hidden data-names="{data}"></div>'
 
     @env.macro
     def downloads_list() -> str:
