@@ -35,7 +35,7 @@ STATUS_WORDS = {
     "payable": "payable",
     "contractor_priced": "contractor-priced",
     "not_valid": "not valid for this payer",
-    "statutory_exclusion": "excluded by statute",
+    "statutory_exclusion": "paid outside the fee schedule",
     "bundled": "bundled",
     "non_covered": "not covered",
     "excluded": "excluded",
@@ -48,6 +48,7 @@ STATUS_WORDS = {
 }
 STATUS_CLASS = {
     "payable": "ok", "contractor_priced": "ok", "varies": "maybe", "no_record": "none",
+    "statutory_exclusion": "maybe",
     "not_valid_on_date": "none",
 }
 MODALITY_WORDS = {
@@ -397,7 +398,9 @@ def code_page(cb: Codebook, code: str) -> str:
             for s in segs:
                 rec = s.record
                 if rec and rec.get("instead"):
-                    note = (f"<strong>Instead, for {payer_name(cb, payer)}</strong> "
+                    how = ("How it is paid, for" if rec.get("status") == "statutory_exclusion"
+                           else "Instead, for")
+                    note = (f"<strong>{how} {payer_name(cb, payer)}</strong> "
                             f"({esc(rec.get('from'))} → {esc(rec.get('to') or 'open')}): "
                             f"{esc(rec['instead'])}")
                     if note not in notes:
@@ -410,6 +413,7 @@ def code_page(cb: Codebook, code: str) -> str:
     if notes:
         out.append("")
     status_records = [s for p in views.payer_ids(cb) for s in cb.status_index.get((p, code), ())]
+    out += payment_section(cb, src, code)
 
     # what to report
     out += ["## Modifiers and place of service", ""]
@@ -497,6 +501,68 @@ def code_page(cb: Codebook, code: str) -> str:
     out.append(table(["Source", "Where", "Cited for", "Last verified"], rows))
     out.append("")
     return "\n".join(out)
+
+
+PAYING = ("payable", "contractor_priced")
+POS_RATE_RULE = "medicare-pos-02-facility-rate"
+
+
+def money(value: float) -> str:
+    return f"${value:,.2f}"
+
+
+def national_amount(total: float, factor: float) -> float:
+    """Total RVUs x conversion factor, rounded to the cent (half up), as CMS computes it."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    cents = (Decimal(str(total)) * Decimal(str(factor))).quantize(Decimal("0.01"),
+                                                                   rounding=ROUND_HALF_UP)
+    return float(cents)
+
+
+def payment_section(cb: Codebook, src: str, code: str) -> list[str]:
+    """`## Medicare payment`: national amounts per fee schedule the codebook holds
+    (payments/*.yaml), non-facility and facility, with the rule on which applies."""
+    rows = []
+    schedules = [s for s in cb.bundle.get("payments", []) if s.get("payer") == "medicare"]
+    for s in schedules:
+        v = next((x for x in s.get("values") or [] if x.get("code") == code), None)
+        if v is None:
+            continue
+        status = cb.status_name(code, "medicare", s["from"])
+        factor = v.get("conversion_factor") or s["conversion_factor"]
+        dates = f"{esc(s['from'])} →<br>{esc(s.get('to') or 'open')}"
+        rvus = (f"{v['work_rvu']:.2f} / {v['pe_rvu_nonfacility']:.2f} / "
+                f"{v['pe_rvu_facility']:.2f} / {v['mp_rvu']:.2f}")
+        source = source_refs(cb, src, s)
+        if status in PAYING and (v["total_nonfacility"] or v["total_facility"]):
+            rows.append([dates,
+                         f'<strong data-amount="nonfacility">'
+                         f'{money(national_amount(v["total_nonfacility"], factor))}</strong>',
+                         f'<strong data-amount="facility">'
+                         f'{money(national_amount(v["total_facility"], factor))}</strong>',
+                         f"{rvus}<br>× {factor:.4f}", source])
+        else:
+            why = ("paid outside the physician fee schedule (how: above)"
+                   if status == "statutory_exclusion"
+                   else f"Medicare does not pay this code ({status_word(status)})")
+            rows.append([dates, why, "—", rvus, source])
+    if not rows:
+        return []
+    out = ["## Medicare payment {: #medicare-payment }", "",
+           "National Medicare amounts from the CMS relative value file (total RVUs × conversion "
+           "factor; a locality's amount differs by its cost indices)."]
+    rule = next((r for r in cb.rules if r.get("id") == POS_RATE_RULE), None)
+    if rule:
+        out[-1] += (" For a telehealth claim, **POS 10** (patient at home) is paid the "
+                    "non-facility amount and **POS 02** (patient elsewhere) the facility amount, "
+                    f"from {esc(rule.get('from'))}: "
+                    + link(src, "rules.md", esc(rule.get("title")), slug(rule["id"]))
+                    + f" <small>({source_refs(cb, src, rule)})</small>.")
+    out += ["", table(["Dates of service", "Non-facility (POS 10)", "Facility (POS 02)",
+                       "RVUs: work / PE non-facility / PE facility / MP", "Source"], rows,
+                      cls="tc-payment"), ""]
+    return out
 
 
 def cited_for(cb: Codebook, code: str, kind: str, rec: Record) -> str:

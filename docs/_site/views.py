@@ -248,6 +248,27 @@ def citing_records(cb: Codebook) -> dict[str, list[tuple[str, Record]]]:
 _results: dict[tuple[int, str], dict[str, Any]] = {}
 
 
+def encounter_result(cb: Codebook, encounter: Record, where: str) -> dict[str, Any]:
+    """The engine's result for an encounter written in the codebook (`where` names it in the
+    build error when the engine rejects it)."""
+    try:
+        return source.check(dict(encounter), cb)
+    except source.EncounterError as exc:
+        problems = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors)
+        raise source.SiteDataError(
+            f"{where}: the engine rejects its encounter ({problems})") from None
+
+
+def short_answer(result: dict[str, Any]) -> str:
+    """The answer as claim lines, as the checker writes it: `99214-95 · POS 10`."""
+    if not result.get("billable") or not result.get("lines"):
+        return "nothing to report separately"
+    lines = result["lines"]
+    codes = " + ".join("-".join([str(ln["code"]), *ln.get("modifiers", [])]) for ln in lines)
+    pos = next((ln["pos"] for ln in lines if ln.get("pos")), None)
+    return f"{codes} · POS {pos}" if pos else codes
+
+
 def faq_result(cb: Codebook, faq: Record) -> dict[str, Any]:
     """The engine's result for an FAQ's encounter (computed once per build)."""
     key = (id(cb), faq["id"])

@@ -103,6 +103,10 @@ def build_bundle(index: Index) -> dict[str, Any]:
         phrases.update(data.get("phrases") or {})
         condition_words.update(data.get("conditions") or {})
         placeholder_words.update(data.get("placeholder_words") or {})
+    payments = [data["schedule"] for _, data in of_kind("payments") if data.get("schedule")]
+    changes: list[dict[str, Any]] = []
+    for _, data in of_kind("changes"):
+        changes.extend(data.get("changes", []))
     faqs: list[dict[str, Any]] = []
     for _, data in of_kind("faq"):
         faqs.extend(data.get("faqs", []))
@@ -128,6 +132,10 @@ def build_bundle(index: Index) -> dict[str, Any]:
     }
     if labels:  # optional messages.yaml section: words for enum values
         bundle["labels"] = labels
+    if payments:  # optional files payments/<payer>-<year>.yaml (import-rvu --write-payments)
+        bundle["payments"] = sorted(payments, key=lambda p: (p["payer"], _from_key(p)))
+    if changes:  # optional files codebook/changes/<year>.yaml: the narrative what-changed
+        bundle["changes"] = sorted(changes, key=lambda c: (_from_key(c), c["id"]))
     if condition_words:  # optional messages.yaml section: the site's words for conditions
         bundle["condition_words"] = condition_words
     if placeholder_words:
