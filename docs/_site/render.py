@@ -701,10 +701,12 @@ def rules_page(cb: Codebook, src: str) -> str:
 
 
 # ---- /modifiers/ and /place-of-service/ -----------------------------------------------------
-def _scoped_items(cb: Codebook, src: str, items: list[Record], prefix: str) -> str:
+def _scoped_items(cb: Codebook, src: str, items: list[Record], prefix: str,
+                  noun: str) -> str:
     out = []
     for m in items:
-        out.append(f"## {esc(m.get('code'))} — {esc(m.get('label'))} "
+        # "Modifier 93 — …", "POS 10 — …": the words a search names them by, in the heading
+        out.append(f"## {noun} {esc(m.get('code'))} — {esc(m.get('label'))} "
                    f"{{ #{prefix}-{slug(m.get('code'))} }}")
         out.append("")
         out.append(f"{esc(m.get('system'))} · valid {esc(m.get('from'))} → "
@@ -733,11 +735,11 @@ def _scoped_items(cb: Codebook, src: str, items: list[Record], prefix: str) -> s
 
 
 def modifiers_page(cb: Codebook, src: str) -> str:
-    return _scoped_items(cb, src, cb.bundle.get("modifiers", []), "mod")
+    return _scoped_items(cb, src, cb.bundle.get("modifiers", []), "mod", "Modifier")
 
 
 def pos_page(cb: Codebook, src: str) -> str:
-    return _scoped_items(cb, src, cb.bundle.get("places_of_service", []), "pos")
+    return _scoped_items(cb, src, cb.bundle.get("places_of_service", []), "pos", "POS")
 
 
 # ---- /payers/ ----------------------------------------------------------------------------
