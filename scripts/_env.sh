@@ -18,7 +18,7 @@ ensure_venv() {
   if [ "$(cat .venv/.telecode-stamp 2>/dev/null)" != "$want" ]; then
     echo "telecode: installing Python packages into .venv/" >&2
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[tools,site,test]"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[tools,site,test,claims,spark]"
     echo "$want" > .venv/.telecode-stamp
   fi
   export PATH="$ROOT/.venv/bin:$PATH"
@@ -40,6 +40,16 @@ ensure_chromium() {
     local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  fi
+}
+
+ensure_java() {
+  # pyspark (the telecode[spark] extra, tested by tests/claims) needs Java 17+
+  if ! command -v java >/dev/null 2>&1; then
+    echo "telecode: installing Debian's openjdk-17-jre-headless (Spark tests)" >&2
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq openjdk-17-jre-headless >/dev/null
   fi
 }
 

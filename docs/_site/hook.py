@@ -109,6 +109,10 @@ def _stale_before(config, cb) -> str | None:
 def on_config(config, **kwargs):
     cb = _codebook()
     state.set_stale_before(_stale_before(config, cb))
+    # every page's footer says how far the codebook is reviewed, and which years are provisional
+    words = views.coverage_words(cb) + "."
+    if words not in str(config.get("copyright") or ""):
+        config["copyright"] = f"{words} {config.get('copyright') or ''}".strip()
     nav = config.get("nav")
     if nav is None:
         return config

@@ -18,7 +18,7 @@ DOCS = Path(__file__).resolve().parents[1]
 if str(DOCS) not in sys.path:
     sys.path.insert(0, str(DOCS))
 
-from _site import downloads, render, source, views  # noqa: E402
+from _site import contract_schemas, downloads, render, source, views  # noqa: E402
 from _site.text import badge, esc, link  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.telecode")
@@ -91,6 +91,22 @@ def define_env(env) -> None:  # noqa: C901 - one registration per macro
     @env.macro
     def covers(which: str) -> str:
         return esc(cb().meta["covers"][which])
+
+    @env.macro
+    def output_schema(name: str) -> str:
+        """The fields of an engine output schema (engine/data/<name>.schema.json)."""
+        return contract_schemas.page_section(name)
+
+    @env.macro
+    def schema_file(name: str) -> str:
+        """A link to the schema file the site serves (pages_developers)."""
+        contract_schemas.raw(name)  # an unknown name fails the build
+        return link(src(), f"developers/{name}.schema.json", esc(f"{name}.schema.json"))
+
+    @env.macro
+    def answers_to() -> str:
+        """The last day the engine answers (the end of any provisional period)."""
+        return esc(cb().answers_to)
 
     @env.macro
     def stale_after_words() -> str:

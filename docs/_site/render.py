@@ -223,11 +223,27 @@ def years_tabs(cb: Codebook, name: str, body) -> str:
     inputs = "".join(
         f'<input {"checked " if y == now else ""}id="{group}_{i}" name="{group}" type="radio">'
         for i, y in enumerate(ys, 1))
-    labels = "".join(f'<label for="{group}_{i}">{y}</label>' for i, y in enumerate(ys, 1))
-    blocks = "\n".join(f'<div class="tabbed-block">\n{body(y)}\n</div>' for y in ys)
+    labels = "".join(f'<label for="{group}_{i}">{esc(views.year_title(cb, y))}</label>'
+                     for i, y in enumerate(ys, 1))
+    blocks = "\n".join(f'<div class="tabbed-block">\n{provisional_note(cb, y)}{body(y)}\n</div>'
+                       for y in ys)
     return (f'<div class="tabbed-set tabbed-alternate" data-tabs="1:{len(ys)}">{inputs}'
             f'<div class="tabbed-labels">{labels}</div>\n<div class="tabbed-content">\n'
             f"{blocks}\n</div>\n</div>")
+
+
+def provisional_note(cb: Codebook, year: int) -> str:
+    """For a provisional year: a warning box saying what its answers rest on and what is not
+    yet reviewed (HTML, empty for a reviewed year)."""
+    period = views.provisional_period(cb, year)
+    if period is None:
+        return ""
+    items = "; ".join(esc(u) for u in period.get("unreviewed") or ())
+    return (f'<div class="admonition warning tc-provisional"><p class="admonition-title">'
+            f"{year} is provisional</p><p>Dates of service {esc(period.get('from'))} to "
+            f"{esc(period.get('to'))} are answered from {esc(period.get('basis'))}. Not yet "
+            f"reviewed: {items}. Check these before you bill; the review is due by "
+            f"{esc(period.get('review_due'))}.</p></div>\n")
 
 
 # ---- home --------------------------------------------------------------------------------
@@ -239,7 +255,9 @@ def home(cb: Codebook, src: str) -> str:
     ended = [c for c in views.all_codes(cb) if views.ends_in(cb, c, year - 1)]
     lines = [
         f"Codebook **{esc(meta.get('version'))}**, released **{esc(meta.get('released'))}**, "
-        f"covers dates of service **{esc(cb.covers_from)}** to **{esc(cb.covers_to)}**. "
+        f"covers dates of service **{esc(cb.covers_from)}** to **{esc(cb.covers_to)}**"
+        + "".join(f", and provisionally **{esc(p.get('from'))}** to **{esc(p.get('to'))}**"
+                  for p in cb.provisional) + ". "
         f"Year in force: **{year}**. {n_codes} codes, {len(cb.rules)} rules, "
         f"{len(cb.sources)} sources.",
         "",
@@ -406,7 +424,8 @@ def code_page(cb: Codebook, code: str) -> str:
                     if note not in notes:
                         notes.append(note)
         rows.append(cells)
-    out.append(table(["Payer", *[str(y) for y in ys]], rows, cls="tc-status-table"))
+    out.append(table(["Payer", *[esc(views.year_title(cb, y)) for y in ys]], rows,
+                     cls="tc-status-table"))
     out.append("")
     for note in notes:
         out.append(f"- {note}")
@@ -1106,7 +1125,8 @@ def print_year(cb: Codebook, year: int) -> str:
     """A printable quick reference for one year: a section (a printed page) per family."""
     src = f"print/{year}.md"
     start, end = views.year_span(cb, year)
-    out = [f"# Telehealth coding quick reference {year}", "",
+    out = [f"# Telehealth coding quick reference {esc(views.year_title(cb, year))}", "",
+           provisional_note(cb, year),
            f'<p class="tc-print-meta">Dates of service {esc(start)} to {esc(end)} · codebook '
            f"{esc(cb.version)} · released {esc(cb.meta.get('released'))} · not legal or billing "
            "advice · CPT is a registered trademark of the American Medical Association.</p>", ""]

@@ -25,19 +25,39 @@ def next_day(day: str) -> str:
 
 
 def years(cb: Codebook) -> list[int]:
-    """The calendar years the codebook covers (meta.covers)."""
+    """The calendar years the codebook answers for: meta.covers, then provisional periods."""
     start = int((cb.covers_from or "2024-01-01")[:4])
-    end = int((cb.covers_to or cb.covers_from or "2024-12-31")[:4])
+    end = int((cb.answers_to or cb.covers_from or "2024-12-31")[:4])
     return list(range(start, end + 1))
 
 
+def provisional_period(cb: Codebook, year: int) -> dict[str, Any] | None:
+    """The provisional period that `year` falls in (its first answered day), or None."""
+    start, _ = year_span(cb, year)
+    return cb.provisional_on(start)
+
+
+def year_title(cb: Codebook, year: int) -> str:
+    """A year as a heading or tab shows it: "2027 (provisional)" for a provisional year."""
+    return f"{year} (provisional)" if provisional_period(cb, year) else str(year)
+
+
+def coverage_words(cb: Codebook) -> str:
+    """"Reviewed through 2026-12-31; 2027 provisional" (said in the footer of every page)."""
+    words = f"Reviewed through {cb.covers_to}"
+    ys = sorted({int(str(p["from"])[:4]) for p in cb.provisional})
+    if ys:
+        words += "; " + ", ".join(str(y) for y in ys) + " provisional"
+    return words
+
+
 def year_span(cb: Codebook, year: int) -> tuple[str, str]:
-    """First and last covered day of `year`."""
+    """First and last answered day of `year` (reviewed or provisional)."""
     start, end = f"{year}-01-01", f"{year}-12-31"
     if cb.covers_from and cb.covers_from > start:
         start = cb.covers_from
-    if cb.covers_to and cb.covers_to < end:
-        end = cb.covers_to
+    if cb.answers_to and cb.answers_to < end:
+        end = cb.answers_to
     return start, end
 
 

@@ -74,7 +74,8 @@ def _next_day(day: str) -> str:
 
 
 def date_representatives(bundle: Mapping[str, Any]) -> dict[str, str]:
-    """Map every day the bundle covers to the first day of its stretch.
+    """Map every day the bundle answers for (reviewed or provisional) to the first day of its
+    stretch.
 
     A stretch runs from one boundary to the day before the next, where the boundaries are
     every `from` date in the bundle, every day after a `to` date, and any date a `when`
@@ -83,10 +84,16 @@ def date_representatives(bundle: Mapping[str, Any]) -> dict[str, str]:
     """
     bounds: set[str] = set()
     _walk_dates(bundle, bounds)
-    covers = (bundle.get("meta") or {}).get("covers") or {}
+    meta = bundle.get("meta") or {}
+    covers = meta.get("covers") or {}
     start, end = covers.get("from"), covers.get("to")
     if not (isinstance(start, str) and isinstance(end, str)):
         return {}
+    # provisional periods are answered too (their from/to are boundaries, found by the walk)
+    for period in meta.get("provisional") or ():
+        last_day = period.get("to") if isinstance(period, dict) else None
+        if isinstance(last_day, str) and _DATE_RE.match(last_day) and last_day > end:
+            end = last_day
     try:
         day, last = _dt.date.fromisoformat(start), _dt.date.fromisoformat(end)
     except ValueError:

@@ -4,7 +4,7 @@
     for r in engine.batch.check_rows(rows):        # rows: an iterable of mappings
         print(r.id, r.verdict, r.expected, r.reason)
 
-A row is a mapping with the encounter contract's keys (issue 3), plus optional `id`,
+A row is a mapping with the encounter contract's keys (engine/core/contract.py), plus optional `id`,
 `billed_code`, `billed_modifiers` ("95" or "95;GT") and `billed_pos`; any other key is an
 extra, kept with the row. Values may be typed (JSONL) or text (CSV): text is read the way a
 spreadsheet writes it — whole numbers as digits, booleans as true/false, yes/no or 1/0 in any
@@ -127,12 +127,14 @@ _DEFAULT_CLINICIAN = FIELDS["clinician"].default
 
 
 # ---- outcomes -----------------------------------------------------------------------------
-class Answer(namedtuple("Answer", "errors billable lines expected warnings why why_id")):
+class Answer(namedtuple("Answer",
+                        "errors billable lines expected warnings why why_id provisional")):
     """engine.check's result for one normalised encounter, as much as a batch row needs:
     errors (tuple of {field, message}), billable (bool, None when invalid), lines (the
     engine's line dicts), expected (the lines as text), warnings (their ids), why (when
-    nothing is billable: a rule's or message's title, else the engine's text) and why_id
-    (the id of the warning `why` comes from)."""
+    nothing is billable: a rule's or message's title, else the engine's text), why_id
+    (the id of the warning `why` comes from) and provisional (the date is in a provisional
+    period of the codebook)."""
 
     __slots__ = ()
 
@@ -547,19 +549,19 @@ class BatchChecker:
         try:
             result = self._check(encounter)
         except EncounterError as exc:
-            return Answer(tuple(dict(e) for e in exc.errors), None, (), "", (), "", "")
+            return Answer(tuple(dict(e) for e in exc.errors), None, (), "", (), "", "", False)
         except Exception as exc:  # noqa: BLE001 - a bad row never stops the batch
             return Answer(({"field": "engine",
                             "message": f"internal error ({type(exc).__name__}: {exc}); "
                                        "please report this row to the maintainers"},),
-                          None, (), "", (), "", "")
+                          None, (), "", (), "", "", False)
         lines = tuple(result.get("lines") or ())
         billable = bool(result.get("billable"))
         why_id, why = ("", "") if billable else self._why(result)
         return Answer(
             (), billable, lines, format_lines(lines),
             tuple(dict.fromkeys(w.get("id") for w in result.get("warnings") or ())),
-            why, why_id,
+            why, why_id, bool(result.get("provisional")),
         )
 
     def _outcome(self, values: dict[str, Any], day: str, rep: str, answer: Answer,
@@ -572,20 +574,21 @@ class BatchChecker:
             return invalid_outcome(errors + [dict(e) for e in answer.errors], has_billed)
         billable, lines, expected, warnings = (answer.billable, answer.lines, answer.expected,
                                                answer.warnings)
+        prov = answer.provisional
         if not has_billed:
-            return Outcome(billable, lines, expected, warnings, "", "", "", "", (), False)
+            return Outcome(billable, lines, expected, warnings, "", "", "", "", (), False, prov)
         reason_id, extra = self._verdict(values, rep, answer, billed_lines,
                                          cmp_mods, cmp_pos, cmp_units)
         if reason_id == "":
             return Outcome(billable, lines, expected, warnings, billed_text, "ok", "", "", (),
-                           True)
+                           True, prov)
         verdict = "not_billable" if reason_id == "not-billable" else "mismatch"
         ctx = {"expected": expected or "nothing", "date_of_service": day,
                "payer": values.get("payer"), "payer_name": self._payer_name(values),
                "billed": billed_text, **extra}
         reason = self._message("batch-" + reason_id, ctx)
         return Outcome(billable, lines, expected, warnings, billed_text, verdict, reason,
-                       reason_id, (), True)
+                       reason_id, (), True, prov)
 
     def _verdict(self, values: dict[str, Any], day: str, answer: Answer,
                  billed_lines: list[dict[str, Any]],

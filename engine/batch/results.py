@@ -28,13 +28,15 @@ class Outcome:
     __slots__ = (
         "billable", "lines", "expected", "warnings", "billed", "verdict", "reason", "reason_id",
         "errors", "cells", "short_cells", "sensitive", "skey", "day_template", "checked",
-        "csv_full", "csv_short",
+        "csv_full", "csv_short", "provisional",
     )
 
     def __init__(self, billable: bool | None, lines: tuple[dict[str, Any], ...], expected: str,
                  warnings: tuple[str, ...], billed: str, verdict: str, reason: str,
-                 reason_id: str, errors: tuple[dict[str, str], ...], checked: bool) -> None:
+                 reason_id: str, errors: tuple[dict[str, str], ...], checked: bool,
+                 provisional: bool = False) -> None:
         self.billable = billable
+        self.provisional = provisional  # the date is in a provisional period
         self.lines = lines
         self.expected = expected
         self.warnings = warnings
@@ -47,8 +49,9 @@ class Outcome:
         err = " | ".join(f"{e['field']}: {e['message']}" for e in errors) if errors else ""
         # CSV cells after the id, in OUTPUT_COLUMNS order
         warned = ";".join(warnings)
-        self.cells = (bill, expected, warned, billed, verdict, reason, err)
-        self.short_cells = (bill, expected, warned, err)  # input without billed columns
+        prov = "" if billable is None else ("true" if provisional else "false")
+        self.cells = (bill, expected, warned, billed, verdict, reason, err, prov)
+        self.short_cells = (bill, expected, warned, err, prov)  # input without billed columns
         self.sensitive = False
         self.day_template: str | None = None  # the reason with DAY for the date of service
         self.checked = checked
@@ -62,6 +65,7 @@ class Outcome:
             warnings,
             billable,
             tuple(sorted({e["field"] for e in errors})) if errors else (),
+            provisional and billable is not None,
         )
 
     def csv_tail(self, billed: bool) -> str:
@@ -82,7 +86,7 @@ class Outcome:
         assert self.day_template is not None
         o = Outcome(self.billable, self.lines, self.expected, self.warnings, self.billed,
                     self.verdict, self.day_template.replace(DAY, day), self.reason_id,
-                    self.errors, self.checked)
+                    self.errors, self.checked, self.provisional)
         o.sensitive = True
         return o
 
@@ -95,12 +99,15 @@ class Outcome:
             "verdict": self.verdict,
             "reason": self.reason,
             "errors": [dict(e) for e in self.errors],
+            "provisional": None if self.billable is None else self.provisional,
         }
 
 
 # CSV output columns: the id, then Outcome.cells (or short_cells), then the input's extras
-OUTPUT_COLUMNS = ("id", "billable", "expected", "warnings", "billed", "verdict", "reason", "errors")
-SHORT_COLUMNS = ("id", "billable", "expected", "warnings", "errors")
+# ("provisional": true when the date of service is in a provisional period of the codebook)
+OUTPUT_COLUMNS = ("id", "billable", "expected", "warnings", "billed", "verdict", "reason", "errors",
+                  "provisional")
+SHORT_COLUMNS = ("id", "billable", "expected", "warnings", "errors", "provisional")
 
 
 class RowResult(namedtuple("RowResult", "number id outcome row")):
@@ -194,8 +201,11 @@ class BatchSummary:
         reasons: dict[str, int] = {}
         warnings: dict[str, int] = {}
         fields: dict[str, int] = {}
-        invalid = billable = checked = 0
-        for (verdict, reason_id, warning_ids, is_billable, error_fields), n in self.counts.items():
+        invalid = billable = checked = provisional = 0
+        for (verdict, reason_id, warning_ids, is_billable, error_fields, is_provisional), n in (
+                self.counts.items()):
+            if is_provisional:
+                provisional += n
             if verdict:
                 verdicts[verdict] = verdicts.get(verdict, 0) + n
             if verdict in ("ok", "mismatch", "not_billable"):
@@ -218,6 +228,7 @@ class BatchSummary:
             "mismatch": verdicts["mismatch"],
             "not_billable": verdicts["not_billable"],
             "invalid": invalid,
+            "provisional": provisional,
             "mismatches_by_reason": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
             "warnings_by_id": dict(sorted(warnings.items(), key=lambda kv: (-kv[1], kv[0]))),
             "invalid_by_field": dict(sorted(fields.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -232,6 +243,8 @@ class BatchSummary:
     def text(self) -> str:
         s = self.as_json()
         out = [f"{s['rows']} rows: {s['billable']} billable, {s['invalid']} invalid"]
+        if s["provisional"]:
+            out[0] += f", {s['provisional']} provisional (dates not yet reviewed)"
         if s["checked"] or s["mismatch"] or s["not_billable"]:
             out[0] += (f"; billed lines: {s['ok']} ok, {s['mismatch']} mismatch, "
                        f"{s['not_billable']} not billable")

@@ -13,6 +13,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("engine.cli.check", "what to report for one encounter"),
     "batch": ("engine.cli.batch", "check a CSV/JSONL file of encounters and billed lines"),
+    "claims": ("engine.cli.claims", "check claim files (837P, FHIR, CSV) before submission"),
     "validate": ("engine.cli.validate", "validate the codebook (schema + lint rules)"),
     "compile": ("engine.cli.compile", "write the codebook as one JSON bundle"),
     "diff": ("engine.cli.diff", "value-level changes between two years or dates"),

@@ -337,6 +337,7 @@ def _json_record(rid: Any, o: Outcome, billed: bool) -> dict[str, Any]:
         rec["verdict"] = o.verdict
         rec["reason"] = o.reason
     rec["errors"] = [dict(e) for e in o.errors]
+    rec["provisional"] = None if o.billable is None else o.provisional
     return rec
 
 

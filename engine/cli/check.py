@@ -179,6 +179,8 @@ def _load(bundle: str | None, stderr: TextIO) -> Any:
 WIDTH = 96
 _SEVERITIES = (("error", "Errors"), ("warning", "Warnings"), ("info", "Notes"))
 _USUAL = "POS usual: your usual place of service (not a telehealth POS)"
+# the trace entry of a date in a provisional period (engine.core.pipeline)
+_PROVISIONAL = "provisional-year"
 
 
 def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
@@ -265,7 +267,14 @@ def format_text(result: dict[str, Any], cb: Any, encounter: dict[str, Any]) -> s
     and notes, the documentation checklist, then the sources by number with their titles."""
     refs = _Refs()
     payer = cb.payer(encounter.get("payer")) or {}
-    out = [f"telecode check: {payer.get('name') or encounter.get('payer')}",
+    out = []
+    if result.get("provisional"):
+        period = cb.provisional_on(result["as_of"]) or {}
+        out += _wrap(f"PROVISIONAL: {result['as_of']} is in {period.get('from')} to "
+                     f"{period.get('to')}, which this codebook has not yet reviewed (reviewed "
+                     f"through {cb.covers_to}); see the first warning before you bill.", "", "  ")
+        out.append("")
+    out += [f"telecode check: {payer.get('name') or encounter.get('payer')}",
            f"  {_words(encounter.get('modality'))}, {encounter.get('patient_status')} patient, "
            f"date of service {result['as_of']} (codebook {result['codebook']})",
            "", "Report:"]
@@ -275,9 +284,10 @@ def format_text(result: dict[str, Any], cb: Any, encounter: dict[str, Any]) -> s
     # rules are cited with their item under Document instead.
     trace = result["trace"]
     checklist_trace = [t for t in trace if t["outcome"].startswith("checklist item added")]
-    shown = [t for t in trace if t not in checklist_trace]
+    first = [t for t in trace if t["rule"] == _PROVISIONAL]
+    shown = [t for t in trace if t not in checklist_trace and t not in first]
     selection = [t for t in shown[1:] if cb.family(t["rule"]) is not None]
-    ordered = shown[:1] + selection + [t for t in shown[1:] if t not in selection]
+    ordered = first + shown[:1] + selection + [t for t in shown[1:] if t not in selection]
     if ordered:
         out += ["", "Why:"]
         width = len(str(len(ordered)))

@@ -18,6 +18,11 @@ FROM and TO are dates (2025-01-01) or years. A year as FROM means its last day, 
 TO its first day: `telecode diff 2024 2025` compares 2024-12-31 with 2025-01-01, i.e. the
 changes that took effect on New Year's Day 2025. (Mid-year changes: give dates, or see the
 site's /changes/<year>/ page, which lists every change date of the year.)
+
+--before PATH reads FROM from another codebook (a folder or compiled bundle) and TO from this
+one: after a provisional year is reviewed, `telecode diff 2027-01-01 2027-01-01 --before
+OLD.json` lists what the review changed relative to the provisional answers on that day
+(OLD.json: `telecode compile` of the codebook before the review).
 """
 
 EPILOG = """\
@@ -51,6 +56,8 @@ def run(argv: list[str]) -> int:
     parser.add_argument("from_", metavar="FROM", help="year or YYYY-MM-DD")
     parser.add_argument("to", metavar="TO", help="year or YYYY-MM-DD")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    parser.add_argument("--before", metavar="PATH",
+                        help="read FROM from this codebook folder or compiled bundle instead")
     # None: load_bundle takes codebook/ of this clone, else the engine's compiled bundle
     add_codebook_option(
         parser, metavar="PATH",
@@ -75,9 +82,11 @@ def run(argv: list[str]) -> int:
         d1 = parse_when(args.from_, end=True)
         d2 = parse_when(args.to, end=False)
         bundle = load_bundle(args.codebook)
+        before = load_bundle(args.before) if args.before is not None else None
     except (DiffError, LoadError, WriteError) as exc:
         return fail(str(exc))
-    changes = diff_bundle(bundle, d1, d2)
+    changes = (diff_bundle(bundle, d1, d2) if before is None
+               else diff_bundle(before, d1, d2, after=bundle))
     if args.format == "json":
         sys.stdout.write(render_json(changes, d1, d2))
     elif args.format == "markdown":

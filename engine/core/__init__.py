@@ -4,7 +4,7 @@ Public API (v1):
 
     import engine
     cb = engine.load_codebook()            # engine/data/codebook.json by default
-    result = engine.check(encounter, cb)   # dict, the issue-3 result contract
+    result = engine.check(encounter, cb)   # dict: engine/data/result.schema.json
     engine.EncounterError                  # invalid encounter; .errors = [{"field","message"}]
     cb.bundle, cb.version                  # raw bundle; "<meta.version>+<meta.hash[:12]>"
 

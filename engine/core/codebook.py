@@ -81,6 +81,15 @@ class Codebook:
         covers = meta.get("covers") or {}
         self.covers_from: str | None = covers.get("from")
         self.covers_to: str | None = covers.get("to")
+        # dates after the reviewed coverage answered provisionally (codebook.yaml provisional:)
+        self.provisional: list[dict[str, Any]] = sorted(
+            (p for p in meta.get("provisional") or () if isinstance(p, dict)
+             and isinstance(p.get("from"), str) and isinstance(p.get("to"), str)),
+            key=lambda p: p["from"])
+        # the last day the engine answers: the reviewed coverage, then any provisional period
+        self.answers_to: str | None = self.covers_to
+        if self.provisional and self.covers_to is not None:
+            self.answers_to = max(self.covers_to, self.provisional[-1]["to"])
 
         self.sources = _by_id(b.get("sources", []))
         self.families = _by_id(b.get("families", []))
@@ -278,10 +287,17 @@ class Codebook:
         return None
 
     def covers(self, day: str) -> bool:
-        """True when `day` lies in meta.covers (the engine refuses other dates)."""
+        """True when `day` lies in the reviewed coverage, meta.covers."""
         return (self.covers_from is None or self.covers_from <= day) and (
             self.covers_to is None or day <= self.covers_to
         )
+
+    def provisional_on(self, day: str) -> dict[str, Any] | None:
+        """The provisional period `day` falls in, or None (reviewed, or not answered)."""
+        for period in self.provisional:
+            if period["from"] <= day <= period["to"]:
+                return period
+        return None
 
 
 def load_codebook(path: str | os.PathLike[str] | None = None) -> Codebook:

@@ -1,4 +1,4 @@
-"""The encounter contract (issue 3): validation, defaults and normalisation.
+"""The encounter contract: validation, defaults and normalisation.
 
 `validate(raw, codebook)` returns a new dict with every key of the contract (defaults applied;
 optional keys without a default are absent) or raises `EncounterError` listing **every**
@@ -250,11 +250,23 @@ def _fast(raw: dict[Any, Any]) -> dict[str, Any] | None:
     return out
 
 
+def _outside(day: str, codebook: Any) -> str:
+    """The error for a date the codebook does not answer for."""
+    start, end = codebook.covers_from, codebook.covers_to
+    periods = getattr(codebook, "provisional", None) or []
+    answered = f"{start} to {end}"
+    if periods:
+        answered += ", and provisionally " + ", ".join(
+            f"{p['from']} to {p['to']}" for p in periods)
+    return (f"{day} is outside the dates this codebook covers ({answered}); "
+            "the engine does not guess beyond them")
+
+
 def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
     """Check `raw` against the contract; return the normalised encounter.
 
     `codebook` (an engine.Codebook) adds the covered-date guard: a date outside
-    meta.covers is an error (the engine never extrapolates).
+    meta.covers and no provisional period is an error (the engine never extrapolates).
     """
     if type(raw) is dict:
         out = _fast(raw)
@@ -262,7 +274,7 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
             day = out["date_of_service"]
             if codebook is None:
                 return out
-            start, end = codebook.covers_from, codebook.covers_to
+            start, end = codebook.covers_from, codebook.answers_to
             if not ((start and day < start) or (end and day > end)):
                 return out
     if not isinstance(raw, dict):
@@ -353,13 +365,9 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
 
     day = out.get("date_of_service")
     if day is not None and codebook is not None:
-        start, end = codebook.covers_from, codebook.covers_to
+        start, end = codebook.covers_from, codebook.answers_to
         if (start and day < start) or (end and day > end):
-            err(
-                "date_of_service",
-                f"{day} is outside the dates this codebook covers ({start} to {end}); "
-                "the engine does not guess beyond them",
-            )
+            err("date_of_service", _outside(day, codebook))
     if errors:
         raise EncounterError(errors)
     return out

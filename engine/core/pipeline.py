@@ -1,6 +1,6 @@
 """engine.check: what to report for one encounter, from the compiled codebook.
 
-Steps (codebook/README.md and issue 3):
+Steps (codebook/README.md; the result: engine/data/result.schema.json):
 1. validate the encounter (engine.core.contract) -> EncounterError listing every problem;
 2. derive the context (discussion_share, flexibility_state, time_minutes, selected_codes);
 3. take the first matching route (bundle order) or answer "not covered";
@@ -75,6 +75,9 @@ ENGINE_MESSAGES: dict[str, tuple[str, ...]] = {
     "status-not-payable": ("expected", "code", "status", "status_label", "instead"),
     "no-code-for-encounter": ("family", "family_id"),
     "time-not-given": ("family", "family_id", "time_basis", "time_basis_label"),
+    # a date in a provisional period (codebook.yaml provisional:): what is not yet reviewed
+    "provisional-year": ("provisional_from", "provisional_to", "reviewed_to", "basis",
+                         "unreviewed", "review_due"),
 }
 __doc__ = (__doc__ or "") + "".join(
     f"\n    {k}: {', '.join('{' + p + '}' for p in v) or '(common only)'}"
@@ -82,7 +85,7 @@ __doc__ = (__doc__ or "") + "".join(
 )
 
 FLEXIBILITY_STATES = ("extended", "lapse_restored", "lapse", "none")
-_SECTIONS = ("route", "rules", "selection", "requested")
+_SECTIONS = ("provisional", "route", "rules", "selection", "requested")
 
 _DEFAULT: Codebook | None = None
 
@@ -124,7 +127,7 @@ class _Run:
         self.enc = enc
         self.day: str = enc["date_of_service"]
         self.ctx = ctx
-        # per section, in the result's order: route, rules, selection, requested
+        # per section, in the result's order: provisional, route, rules, selection, requested
         self.warnings: dict[str, list[dict[str, Any]]] = {k: [] for k in _SECTIONS}
         self.trace: dict[str, list[dict[str, Any]]] = {k: [] for k in _SECTIONS}
         self.checklist: list[str] = []
@@ -162,6 +165,20 @@ class _Run:
         self.trace[section].append({"rule": rule, "outcome": outcome, "sources": list(sources)})
 
     # ---- steps --------------------------------------------------------------------------
+    def provisional(self, period: dict[str, Any]) -> None:
+        """The provisional-year warning and trace for a date in `period`."""
+        extra = {
+            "provisional_from": period.get("from"), "provisional_to": period.get("to"),
+            "reviewed_to": self.cb.covers_to, "basis": period.get("basis"),
+            "unreviewed": "; ".join(str(u) for u in period.get("unreviewed") or ()),
+            "review_due": period.get("review_due"),
+        }
+        sources = self.comp.source_ids(period)
+        self.required_message("provisional", "provisional-year", extra, sources)
+        self.add_trace("provisional", "provisional-year",
+                       f"{self.day} is in the provisional period {period.get('from')} to "
+                       f"{period.get('to')}: answered from {period.get('basis')}", sources)
+
     def no_route(self, in_force: tuple[RoutePlan, ...]) -> None:
         """No route: none in force for the payer, modality, clinician and date (the codebook
         has no answer), or some in force (`in_force`) whose conditions do not hold for this
@@ -370,7 +387,8 @@ def _apply_rules(run: _Run, rules: RulePhases, selections: list[Selection],
 
 
 def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[str, Any]:
-    """What to report for `encounter` (issue-3 contract). Raises EncounterError if invalid."""
+    """What to report for `encounter`: a dict as engine/data/result.schema.json describes.
+    Raises EncounterError if the encounter is invalid."""
     cb = codebook if codebook is not None else default_codebook()
     enc = validate(encounter, cb)
     comp = compiled(cb)
@@ -449,6 +467,11 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
     if enc.get("requested_code"):
         run.requested(enc["requested_code"], lines)
 
+    # 6. a provisional date: the answer stands, flagged, and says what is not yet reviewed
+    period = cb.provisional_on(day)
+    if period is not None:
+        run.provisional(period)
+
     warnings: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     trace: list[dict[str, Any]] = []
@@ -466,6 +489,7 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
         "checklist": run.checklist,
         "trace": trace,
         "as_of": day,
+        "provisional": period is not None,
         "codebook": cb.version,
     }
 

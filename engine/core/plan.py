@@ -95,8 +95,11 @@ class Segments:
     def __init__(self, cb: Codebook) -> None:
         bounds = {""}  # "" sorts before every date: the segment before the first record
         b = cb.bundle
-        for group in ("routes", "rules", "codes", "statuses", "flexibilities"):
-            for rec in b.get(group) or ():
+        groups = [b.get(g) or () for g in ("routes", "rules", "codes", "statuses",
+                                            "flexibilities")]
+        groups.append(cb.provisional)  # a provisional period starts and ends segments too
+        for group in groups:
+            for rec in group:
                 start, end = rec.get("from"), rec.get("to")
                 if isinstance(start, str):
                     bounds.add(start)
@@ -329,8 +332,8 @@ class Compiled:
                        day: str) -> tuple[Any, ...]:
         """Everything `check` reads from the date of service, for an encounter without a
         requested_code: the plan's routes, candidate code versions, payer statuses, rules in
-        force, the flexibility period when a condition or text of them reads it, and the
-        segment itself when a condition reads the date.
+        force, the flexibility period when a condition or text of them reads it, the
+        segment itself when a condition reads the date, and the provisional period.
         Two days with equal signatures give an encounter the same lines, billable flag and
         warnings; only texts that quote the date itself differ (the batch checker uses this
         to ask the engine once for days that differ only in records that do not matter)."""
@@ -353,9 +356,11 @@ class Compiled:
                           for f in rp.families),
                     tuple(id(e) for e in rp.rules),
                 ))
+            period = self.cb.provisional_on(day)
             sig = (tuple(routes), tuple(id(e) for e in plan.no_route_rules),
                    (plan.flex_state, id(plan.flex)) if reads_flex else None,
-                   self.segments.index(day) if reads_date else None)
+                   self.segments.index(day) if reads_date else None,
+                   None if period is None else id(period))
             self.signatures[id(plan)] = sig
         return sig
 

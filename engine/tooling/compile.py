@@ -40,6 +40,8 @@ def build_bundle(index: Index) -> dict[str, Any]:
         "released": cb.get("released"),
         "covers": cb.get("covers"),
     }
+    if cb.get("provisional"):
+        meta["provisional"] = cb["provisional"]
 
     sources: list[dict[str, Any]] = []
     for _, data in of_kind("sources"):

@@ -343,14 +343,19 @@ def _route_text(v: dict[str, Any] | None) -> str:
     return text
 
 
-def diff_bundle(bundle: dict[str, Any], d1: str, d2: str) -> list[Change]:
-    """Every value that differs between the codebook in force on `d1` and on `d2`."""
+def diff_bundle(bundle: dict[str, Any], d1: str, d2: str,
+                after: dict[str, Any] | None = None) -> list[Change]:
+    """Every value that differs between the codebook in force on `d1` and on `d2`. With
+    `after`, the `d2` side is read from that bundle (e.g. a reviewed codebook compared with
+    the provisional answers of the bundle before the review, on the same day)."""
     idx = _Index(bundle)
+    b2 = bundle if after is None else after
+    idx2 = idx if after is None else _Index(after)
     changes: list[Change] = []
     add = changes.append
 
     # codes
-    c1, c2 = idx.codes_on(d1), idx.codes_on(d2)
+    c1, c2 = idx.codes_on(d1), idx2.codes_on(d2)
     for code in sort_codes(set(c1) | set(c2)):
         a, b = c1.get(code), c2.get(code)
         eff = _effective(a, b, d1, d2)
@@ -371,12 +376,12 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str) -> list[Change]:
                                f"{_value_text(vb[f])}{_from_text(eff)}"))
 
     # statuses
-    s1, s2 = _status_state(bundle, c1, d1), _status_state(bundle, c2, d2)
+    s1, s2 = _status_state(bundle, c1, d1), _status_state(b2, c2, d2)
     for payer, code in sorted(set(s1) | set(s2), key=lambda k: (k[0] or "", _code_sort_key(k[1]))):
         a, b = s1.get((payer, code)), s2.get((payer, code))
         ra, rb = (a or {}).get("_record"), (b or {}).get("_record")
         eff = _effective(ra, rb, d1, d2)
-        name = idx.payer_name(payer)
+        name = idx2.payer_name(payer)
         key = f"{payer} {code}"
         if a is None or b is None:
             change = "added" if a is None else "ended"
@@ -394,13 +399,13 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str) -> list[Change]:
                            f"{_from_text(eff)}"))
 
     # routes
-    r1, r2 = _route_state(idx, d1), _route_state(idx, d2)
+    r1, r2 = _route_state(idx, d1), _route_state(idx2, d2)
     for key in sorted(set(r1) | set(r2)):
         a, b = r1.get(key), r2.get(key)
         rec = (b or a)["_record"]  # type: ignore[index]
         ra, rb = (a or {}).get("_record"), (b or {}).get("_record")
         eff = _effective(ra, rb, d1, d2)
-        who = f"{idx.payer_name(rec.get('payer'))}, {_words(rec.get('modality'))}"
+        who = f"{idx2.payer_name(rec.get('payer'))}, {_words(rec.get('modality'))}"
         if (rec.get("clinician") or "em_practitioner") != "em_practitioner":
             who += f" ({_words(rec.get('clinician'))})"
         if rec.get("when"):
@@ -418,7 +423,7 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str) -> list[Change]:
                        vb, eff, text))
 
     # rules
-    u1, u2 = _by_id_on(bundle.get("rules", []), d1), _by_id_on(bundle.get("rules", []), d2)
+    u1, u2 = _by_id_on(bundle.get("rules", []), d1), _by_id_on(b2.get("rules", []), d2)
     for rid in sorted(set(u1) | set(u2)):
         a, b = u1.get(rid), u2.get(rid)
         eff = _effective(a, b, d1, d2)
@@ -439,12 +444,13 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str) -> list[Change]:
                            f"{_from_text(eff)}"))
 
     # modifiers and places of service
-    for kind, items, noun in (
-        ("modifier", bundle.get("modifiers", []), "Modifier"),
-        ("place_of_service", bundle.get("places_of_service", []), "POS"),
+    for kind, group, noun in (
+        ("modifier", "modifiers", "Modifier"),
+        ("place_of_service", "places_of_service", "POS"),
     ):
+        items, items2 = bundle.get(group, []), b2.get(group, [])
         m1 = {m.get("code"): m for m in items if in_range(m, d1)}
-        m2 = {m.get("code"): m for m in items if in_range(m, d2)}
+        m2 = {m.get("code"): m for m in items2 if in_range(m, d2)}
         for code in sorted(set(m1) | set(m2)):
             a, b = m1.get(code), m2.get(code)
             if a is None or b is None:
@@ -454,7 +460,7 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str) -> list[Change]:
                            a and a.get("label"), b and b.get("label"), eff,
                            f"{noun} {code} {change}: {(b or a or {}).get('label')}"
                            f"{_from_text(eff)}"))
-        sc1, sc2 = _scope_state(items, d1), _scope_state(items, d2)
+        sc1, sc2 = _scope_state(items, d1), _scope_state(items2, d2)
         for code, payer in sorted(set(sc1) | set(sc2), key=lambda k: (k[0] or "", k[1] or "")):
             a, b = sc1.get((code, payer)), sc2.get((code, payer))
             ua, ub = (a or {}).get("use"), (b or {}).get("use")
@@ -465,11 +471,11 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str) -> list[Change]:
             before = ua if field == "use" else (a or {}).get("note")
             after = ub if field == "use" else (b or {}).get("note")
             add(Change(kind, "changed", f"{code} {payer}", code, payer, field, before, after, eff,
-                       f"{noun} {code}, {idx.payer_name(payer)}: {field} "
+                       f"{noun} {code}, {idx2.payer_name(payer)}: {field} "
                        f"{_value_text(before)} → {_value_text(after)}{_from_text(eff)}"))
 
     # flexibilities
-    f1, f2 = _flex_on(bundle, d1), _flex_on(bundle, d2)
+    f1, f2 = _flex_on(bundle, d1), _flex_on(b2, d2)
     if (f1 or {}).get("id") != (f2 or {}).get("id"):
         va = _pick(f1, FLEX_FIELDS)
         vb = _pick(f2, FLEX_FIELDS)
@@ -490,7 +496,7 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str) -> list[Change]:
 
     # conflicts
     k1 = _by_id_on(bundle.get("conflicts", []), d1)
-    k2 = _by_id_on(bundle.get("conflicts", []), d2)
+    k2 = _by_id_on(b2.get("conflicts", []), d2)
     for cid in sorted(set(k1) | set(k2)):
         a, b = k1.get(cid), k2.get(cid)
         eff = _effective(a, b, d1, d2)
@@ -509,15 +515,15 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str) -> list[Change]:
                            f"{_value_text(vb[f])}{_from_text(eff)}"))  # type: ignore[index]
 
     # the CMS telehealth list (optional records)
-    def on_list(day: str) -> dict[str, dict[str, Any]]:
+    def on_list(day: str, source: dict[str, Any]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
-        for e in bundle.get("telehealth_list", []):
+        for e in source.get("telehealth_list", []):
             if in_range(e, day):
                 for code in e.get("codes") or []:
                     out.setdefault(code, e)
         return out
 
-    t1, t2 = on_list(d1), on_list(d2)
+    t1, t2 = on_list(d1, bundle), on_list(d2, b2)
     for code in sort_codes(set(t1) | set(t2)):
         a, b = t1.get(code), t2.get(code)
         sa = (a.get("list_status") or "on the list") if a else None

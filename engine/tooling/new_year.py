@@ -18,6 +18,7 @@ from typing import Any
 from engine.tooling.diff import _Index, code_ranges, in_range
 
 KIND_TITLES = {
+    "provisional": "Left unreviewed by the provisional period",
     "code": "Codes",
     "status": "Payment status",
     "route": "Routes (what payers want reported)",
@@ -109,6 +110,14 @@ def build(bundle: dict[str, Any], year: int, where: dict[str, str] | None = None
                         str(rec.get("last_verified") or ""), str(rec.get("evidence") or ""),
                         str(rec.get("note") or ""), question + _extra(rec, year)))
 
+    for i, period in enumerate(provisional_periods(bundle, year)):
+        for item in period.get("unreviewed") or []:
+            rows.append(Row(
+                "provisional", f"provisional-{i + 1}", where.get("provisional", "codebook.yaml"),
+                "", str(item), f"answered provisionally from {period.get('basis')}",
+                str(period.get("from") or ""), str(period.get("to") or ""), _sources(period),
+                "", "", f"review due {period.get('review_due')}",
+                f"Review it for {year}: what does it change? Edit the records it affects."))
     for c in bundle.get("codes", []):
         if _open_at(c, end):
             band = ""
@@ -184,7 +193,17 @@ def build(bundle: dict[str, Any], year: int, where: dict[str, str] | None = None
             add("telehealth_list", e, "medicare", codes, str(e.get("list_status") or "on list"),
                 f"Are {codes} still on the CMS telehealth list for {year}? Compare the {year} "
                 f"list (telecode import-cms-list FILE --year {year}).")
-    return Worksheet(year, rows, _questions(bundle, idx, year, rows), _commands(year))
+    provisional = bool(provisional_periods(bundle, year))
+    return Worksheet(year, rows, _questions(bundle, idx, year, rows),
+                     _commands(year, provisional))
+
+
+def provisional_periods(bundle: dict[str, Any], year: int) -> list[dict[str, Any]]:
+    """The codebook's provisional periods (meta.provisional) that overlap `year`."""
+    first, last = f"{year}-01-01", f"{year}-12-31"
+    return [p for p in (bundle.get("meta") or {}).get("provisional") or []
+            if isinstance(p, dict) and str(p.get("from") or "") <= last
+            and str(p.get("to") or "") >= first]
 
 
 def _questions(bundle: dict[str, Any], idx: _Index, year: int, rows: list[Row]) -> list[str]:
@@ -192,9 +211,18 @@ def _questions(bundle: dict[str, Any], idx: _Index, year: int, rows: list[Row]) 
     meta = bundle.get("meta") or {}
     covers = meta.get("covers") or {}
     end_prev = f"{year - 1}-12-31"
+    periods = provisional_periods(bundle, year)
+    for p in periods:
+        items = "; ".join(str(u) for u in p.get("unreviewed") or [])
+        qs.append(f"{p.get('from')} to {p.get('to')} is answered provisionally (from "
+                  f"{p.get('basis')}). It left unreviewed: {items} (one row each in the "
+                  "worksheet). Before editing, save the provisional answers with `telecode "
+                  "compile -o before-review.json`.")
     if str(covers.get("to") or "") < f"{year}-12-31":
         qs.append(f"codebook.yaml covers dates up to {covers.get('to')}: set covers.to to "
-                  f"{year}-12-31 and give the codebook a new version and released date.")
+                  f"{year}-12-31"
+                  + (f", delete the provisional period that covered {year}" if periods else "")
+                  + " and give the codebook a new version and released date.")
     flex = sorted(bundle.get("flexibilities", []), key=lambda p: p.get("from") or "")
     if flex:
         last = flex[-1]
@@ -242,14 +270,22 @@ def _questions(bundle: dict[str, Any], idx: _Index, year: int, rows: list[Row]) 
     return qs
 
 
-def _commands(year: int) -> list[str]:
-    return [
+def _commands(year: int, provisional: bool = False) -> list[str]:
+    before = [
+        "telecode compile -o before-review.json            # the provisional answers, kept",
+    ] if provisional else []
+    after = [
+        f"telecode diff {year}-01-01 {year}-01-01 --before before-review.json  "
+        "# what the review changed",
+    ] if provisional else []
+    return [*before,
         f"telecode import-rvu PPRRVU{year}_Jan.csv --as-of {year}-01-01          # Medicare status",
         f"telecode import-rvu PPRRVU{year}_Jan.csv --as-of {year}-01-01 --write  # apply it",
         f"telecode import-cms-list LIST.zip --year {year}    # the Medicare telehealth list",
         "# edit codebook/*.yaml: end records (to), add new ones (from), sources, last_verified",
         "telecode validate --stale-after 12m",
         f"telecode diff {year - 1} {year}                    # check every change is intended",
+        *after,
         "scripts/test && scripts/build",
     ]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from engine.tooling.exceptions import apply_exceptions
 from engine.tooling.lint import LINT_FAILURE_FILE, LintContext, rule_modules, run_rules
+from engine.tooling.lint.provisional_periods import periods as provisional_periods
 from engine.tooling.load import load_codebook_files
 from engine.tooling.problems import Problem, sort_problems
 from engine.tooling.records import PROVENANCE_KINDS, Index, as_date, build_index
@@ -108,6 +109,25 @@ def stale_records(index: Index, today: dt.date, limit: dt.timedelta) -> list[Pro
                 "stale", f"last verified {checked.isoformat()} ({age} days ago, before "
                 f"{cutoff.isoformat()})",
                 "check it against its sources and update last_verified", "last_verified"))
+    out.extend(overdue_provisional(index, today))
+    return out
+
+
+def overdue_provisional(index: Index, today: dt.date) -> list[Problem]:
+    """Provisional periods whose review date has passed (codebook.yaml `provisional:`)."""
+    doc = index.loaded.document("codebook.yaml")
+    if doc is None:
+        return []
+    out = []
+    for i, period in provisional_periods(index.codebook):
+        due = as_date(period.get("review_due"))
+        if due is not None and due < today:
+            out.append(Problem(
+                doc.file, doc.line(("provisional", i, "review_due")), f"provisional period {i + 1}",
+                f"{period.get('from')} to {period.get('to')} is still provisional; its review "
+                f"was due {due.isoformat()} ({(today - due).days} days ago)",
+                "review it (telecode new-year lists what is unreviewed), then move covers.to "
+                "forward and delete the period", "stale"))
     return out
 
 

@@ -126,7 +126,8 @@ def test_summary_on_stderr_and_as_json(batch, write, tmp_path):
     assert f"{len(MIXED) + 1} rows:" in res.err
     assert "not-payable: 1" in res.err
     out = (tmp_path / "out.csv").read_text()
-    assert out.splitlines()[0] == "id,billable,expected,warnings,billed,verdict,reason,errors"
+    assert out.splitlines()[0] == ("id,billable,expected,warnings,billed,verdict,reason,errors,"
+                                     "provisional")
 
 
 def test_strict_exit_status(batch, write):

@@ -145,8 +145,8 @@ def test_known_output_for_plain_and_quoted_rows():
             'moderate,"a ""b""\nc"\n\n' + "r9,2025-03-10,medicare,established\n")
     out = both(text, ["note"], False)
     assert out.splitlines()[0].startswith("r0,true,99214-95@10,w-8,")
-    assert '"q,1",true,99214-95@10,w-8,,"a ""b""\nc"\n' in out
-    assert out.endswith("r9,true,99213-95@10,w-0,,\n")  # a short row: padded, checked
+    assert '"q,1",true,99214-95@10,w-8,,false,"a ""b""\nc"\n' in out
+    assert out.endswith("r9,true,99213-95@10,w-0,,false,\n")  # a short row: padded, checked
     assert len(list(csv.reader(io.StringIO(out)))) == 5
 
 
@@ -220,4 +220,4 @@ def test_files_without_id_or_extras_give_the_plain_paths_answer():
 def test_a_file_without_a_date_column_gives_the_plain_paths_answer():
     text = "id,payer,patient_status,modality,mdm\na,medicare,established,audio_video,low\n"
     # the stand-in engine answers without a date; the real one says the date is required
-    assert both(text, [], False) == "a,true,99213-95@10,w-3,\n"
+    assert both(text, [], False) == "a,true,99213-95@10,w-3,,false\n"

@@ -23,8 +23,8 @@ ERRORS = {
                  {"date_of_service": "must be a date written YYYY-MM-DD"}),
     "no-such-day": ("2025-02-30,medicare,established,audio_video,25,moderate,,,,99214,95,10",
                     {"date_of_service": "'2025-02-30' is not a real calendar date"}),
-    "out-of-range": ("2027-01-04,medicare,established,audio_video,25,moderate,,,,99214,95,10",
-                     {"date_of_service": "2027-01-04 is outside the dates this codebook covers"}),
+    "out-of-range": ("2028-01-04,medicare,established,audio_video,25,moderate,,,,99214,95,10",
+                     {"date_of_service": "2028-01-04 is outside the dates this codebook covers"}),
     "bad-json": ('2025-03-10,commercial,established,portal_evisit,,,,"{0: 5}",,99421,,',
                  {"evisit_minutes_by_day": "is not valid JSON"}),
     "bad-state": ("2025-03-10,medicare,established,audio_video,25,moderate,,,Ohio,99214,95,10",
@@ -77,5 +77,6 @@ def test_invalid_rows_without_billed_columns(batch, write):
     res = batch(write("x.csv", text), "--strict")
     assert res.status == 1
     row = res.csv_rows()[0]
-    assert list(row) == ["id", "billable", "expected", "warnings", "errors"]
+    assert list(row) == ["id", "billable", "expected", "warnings", "errors",
+                         "provisional"]
     assert row["errors"].startswith("minutes: must be a whole number")

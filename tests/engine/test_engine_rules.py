@@ -319,7 +319,7 @@ def test_result_order_and_dedup(make_cb, enc):
                                 "office-em", "requested-code-differs"]
     assert res["as_of"] == "2025-03-10" and res["codebook"] == "test.1+0123456789ab"
     assert list(res) == ["billable", "lines", "warnings", "checklist", "trace", "as_of",
-                         "codebook"]
+                         "provisional", "codebook"]
 
 
 def test_deterministic(mini_cb, enc):

@@ -2,7 +2,7 @@
 
 OpenFisca-style: each scenario file is a YAML list of
     {name, notes?, encounter, expected: {billable, lines, warnings, not_warnings?,
-     all_warnings?, checklist_contains?, checklist?}}
+     all_warnings?, checklist_contains?, checklist?, provisional?}}
 or, for invalid encounters, expected: {errors: [field, ...]} (the EncounterError must name at least
 these fields). One pytest test per scenario (the `scenario` parameter and the `scenarios` and
 `plain` fixtures come from conftest.py); run with
@@ -28,7 +28,7 @@ DEFAULT_BUNDLE = ROOT / "engine" / "data" / "codebook.json"
 
 LINE_KEYS = ("code", "modifiers", "pos", "units")
 EXPECTED_KEYS = {"billable", "lines", "warnings", "not_warnings", "all_warnings",
-                 "checklist_contains", "checklist", "errors"}
+                 "checklist_contains", "checklist", "errors", "provisional"}
 SCENARIO_KEYS = {"name", "notes", "encounter", "expected"}
 
 
@@ -114,6 +114,8 @@ def test_scenario(scenario: dict[str, Any], real_codebook: core.Codebook, plain)
             f"checklist has no item containing {text!r}: {result['checklist']}"
         )
     assert result["as_of"] == encounter["date_of_service"]
+    if "provisional" in expected:
+        assert result["provisional"] is expected["provisional"]
 
 
 def _faqs() -> list[dict[str, Any]]:

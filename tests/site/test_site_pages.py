@@ -42,7 +42,7 @@ def test_code_98016_shows_dates_status_and_sources(site, codebook, text_of):
                     site.section("/codes/98016/", "status-by-payer-and-year"), re.S)
     assert row, "no Medicare row in the status table"
     cells = [text_of(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
-    assert cells == ["code not in effect", "payable", "payable"]
+    assert cells == ["code not in effect", "payable", "payable", "payable"]  # 2027 provisional
     assert codebook.status_name("98016", "medicare", "2024-06-01") == "not_valid_on_date"
     assert codebook.status_name("98016", "medicare", "2025-06-01") == "payable"
     # every source of the code record is listed with its last-verified date

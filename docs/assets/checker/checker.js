@@ -1,6 +1,6 @@
 // The encounter checker page (/checker/). Loaded only by that page, as a module script.
 //
-// - The form's input names are the encounter contract's keys (engine issue 3); the encounter is
+// - The form's input names are the encounter contract's keys (engine/core/contract.py); the encounter is
 //   built from the visible fields only, and the page URL's query string always holds it
 //   (history.replaceState), so every state of the form is a permalink.
 // - A module Web Worker (worker.js) owns Pyodide and the engine. It is created once per browser
@@ -373,14 +373,26 @@ function shortAnswer(result) {
   return pos ? `${codes} · POS ${pos}` : codes;
 }
 
+// The engine's warning for a date in a provisional (not yet reviewed) period of the codebook.
+const PROVISIONAL = "provisional-year";
+
 function renderResult(result) {
+  // A provisional answer opens with a banner (the engine's own words), not among the warnings.
+  const provisional = result.provisional ? result.warnings.find((w) => w.id === PROVISIONAL) : null;
+  const banner = provisional
+    ? h("div", { class: "tc-provisional", role: "note", "data-warning": PROVISIONAL },
+        h("strong", {}, "Provisional year. "),
+        provisional.message, sourceLinks(provisional.sources))
+    : null;
+  const warnings = provisional ? result.warnings.filter((w) => w !== provisional) : result.warnings;
   const verdict = result.billable
     ? h("p", { class: "tc-verdict tc-billable" }, h("strong", {}, "Report:"), " ", shortAnswer(result))
     : h("p", { class: "tc-verdict tc-not-billable" }, h("strong", {}, "Nothing to report separately."), " The warnings below say why.");
   return [
+    banner,
     verdict,
     result.lines.length ? renderLines(result.lines) : null,
-    renderWarnings(result.warnings),
+    renderWarnings(warnings),
     result.checklist.length
       ? [h("h3", {}, "Document"), h("ul", { class: "tc-checklist" }, result.checklist.map((item) => h("li", {}, item)))]
       : null,

@@ -14,7 +14,7 @@
 //               {type: "check", id, encounter}         run engine.check
 // Messages out: {type: "progress", stage, message}     while loading
 //               {type: "ready", codebook, seconds, from: "snapshot"|"start", timeline}
-//               {type: "result", id, result, engineMs} engine.check's result (issue 3 contract)
+//               {type: "result", id, result, engineMs} engine.check's result (engine/data/result.schema.json)
 //               {type: "result", id, errors}           EncounterError.errors [{field, message}]
 //               {type: "failed", id?, message, details} anything else (never shown raw)
 //               {type: "warm", ms, encounters}      the warm-up after start-up is done (below)

@@ -1,4 +1,5 @@
-"""A FAQ's encounter is a valid engine encounter (issue 3 contract) inside the covered dates.
+"""A FAQ's encounter is a valid engine encounter (engine/core/contract.py) inside the covered
+dates.
 
 The check is the engine's own (engine.core.contract.validate), so the codebook and the engine
 agree on the contract.
@@ -34,7 +35,8 @@ def check(ctx: LintContext) -> Iterator[Problem]:
                 field = str(error.get("field", ""))
                 sub = ("encounter", field) if field in encounter else ("encounter",)
                 yield faq.problem(RULE, f"encounter.{field}: {error.get('message')}",
-                                  "fix the encounter (see the engine contract, issue 3)", *sub)
+                                  "fix the encounter (see the encounter keys: telecode check "
+                                  "--help)", *sub)
         day = as_date(encounter.get("date_of_service"))
         if day and start and end and not start <= day <= end:
             yield faq.problem(

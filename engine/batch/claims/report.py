@@ -1,0 +1,117 @@
+"""Claim-mode output: one row per claim line in input order, and the summary by reason.
+
+Row keys (CSV columns, JSONL keys): claim_id, line, code, verdict, reasons, message, suggested.
+In CSV `reasons` is the reason ids joined with ';'; in JSONL a list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import IO, Any
+
+from engine.core.claim import VERDICTS, ClaimLine, ClaimResult
+from engine.core.codebook import Codebook
+
+__all__ = ["ROW_KEYS", "RULE_PAGE", "row", "summary", "summary_text", "write_csv",
+           "write_jsonl"]
+
+ROW_KEYS = ("claim_id", "line", "code", "verdict", "reasons", "message", "suggested")
+# the site page that explains each reason (one anchor per reason id)
+RULE_PAGE = "claims/"
+
+
+def row(line: ClaimLine, result: ClaimResult) -> dict[str, Any]:
+    return {"claim_id": line.claim_id, "line": line.line, "code": line.code,
+            "verdict": result.verdict, "reasons": result.reason_ids,
+            "message": result.message, "suggested": result.suggested or ""}
+
+
+def _cell(text: str) -> str:
+    """One CSV cell as csv.writer writes it (quoted when it holds , \" or a line end)."""
+    if any(c in text for c in _SPECIAL):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+_SPECIAL = (",", '"', "\n", "\r")
+
+
+def write_csv(out: IO[str], lines: Sequence[ClaimLine], results: Sequence[ClaimResult]) -> None:
+    out.write(",".join(ROW_KEYS) + "\n")
+    memo: dict[int, str] = {}
+    cell = _cell
+    chunk: list[str] = []
+    for ln, r in zip(lines, results, strict=True):
+        tail = memo.get(id(r))
+        if tail is None:
+            tail = memo[id(r)] = ",".join(cell(t) for t in (
+                r.verdict, ";".join(r.reason_ids), r.message, r.suggested or "")) + "\n"
+        head = f"{ln.claim_id},{ln.line},{ln.code},"
+        if head.count(",") != 3 or '"' in head or "\n" in head or "\r" in head:
+            head = f"{cell(ln.claim_id)},{cell(ln.line)},{cell(ln.code)},"
+        chunk.append(head + tail)
+        if len(chunk) >= 4096:
+            out.write("".join(chunk))
+            chunk.clear()
+    out.write("".join(chunk))
+
+
+def write_jsonl(out: IO[str], lines: Sequence[ClaimLine],
+                results: Sequence[ClaimResult]) -> None:
+    dumps = json.dumps
+    memo: dict[int, str] = {}
+    for ln, r in zip(lines, results, strict=True):
+        tail = memo.get(id(r))
+        if tail is None:
+            tail = memo[id(r)] = dumps(
+                {"verdict": r.verdict, "reasons": r.reason_ids, "message": r.message,
+                 "suggested": r.suggested or ""}, ensure_ascii=False)[1:]
+        head = dumps({"claim_id": ln.claim_id, "line": ln.line, "code": ln.code},
+                     ensure_ascii=False)[:-1]
+        out.write(f"{head}, {tail}\n")
+
+
+def summary(cb: Codebook, name: str, fmt: str, lines: Sequence[ClaimLine],
+            results: Sequence[ClaimResult], site_url: str = "") -> dict[str, Any]:
+    """Counts by verdict and by reason (worst first, then most lines), with each reason's
+    title, severity, sources and the site anchor that explains it."""
+    verdicts = dict.fromkeys(VERDICTS, 0)
+    by_reason: dict[str, dict[str, Any]] = {}
+    claims: set[str] = set()
+    for ln, r in zip(lines, results, strict=True):
+        verdicts[r.verdict] += 1
+        claims.add(ln.claim_id)
+        for reason in r.reasons:
+            entry = by_reason.get(reason.id)
+            if entry is None:
+                msg = cb.message(reason.id) or {}
+                entry = by_reason[reason.id] = {
+                    "id": reason.id, "title": msg.get("title") or reason.id,
+                    "severity": reason.severity, "lines": 0, "claims": set(),
+                    "sources": [], "url": f"{site_url}{RULE_PAGE}#{reason.id}"}
+            entry["lines"] += 1
+            entry["claims"].add(ln.claim_id)
+            if reason.severity == "error":
+                entry["severity"] = "error"
+            elif reason.severity == "warning" and entry["severity"] == "info":
+                entry["severity"] = "warning"
+            for s in reason.sources:
+                if s not in entry["sources"]:
+                    entry["sources"].append(s)
+    rank = {"error": 0, "warning": 1, "info": 2}
+    reasons = sorted(by_reason.values(), key=lambda e: (rank[e["severity"]], -e["lines"],
+                                                        e["id"]))
+    for e in reasons:
+        e["claims"] = len(e["claims"])
+    return {"input": name, "format": fmt, "codebook": cb.version, "lines": len(lines),
+            "claims": len(claims), "verdicts": verdicts, "reasons": reasons}
+
+
+def summary_text(data: dict[str, Any]) -> str:
+    v = data["verdicts"]
+    out = [f"{data['lines']} claim lines in {data['claims']} claims: {v['ok']} ok, "
+           f"{v['warning']} warning, {v['error']} error"]
+    for e in data["reasons"]:
+        out.append(f"  {e['lines']:>7}  {e['severity']:<7}  {e['id']}: {e['title']}")
+    return "\n".join(out)
