@@ -21,7 +21,7 @@ if str(DOCS) not in sys.path:
     sys.path.insert(0, str(DOCS))
 
 # pages for maintainers and developers, where ids and engine words are the subject
-DEV_PAGES = ("maintainers/", "maintainers-widget/", "performance/")
+DEV_PAGES = ("maintainers/", "maintainers-widget/", "performance/", "developers/")
 VOID = {"br", "img", "input", "hr", "meta", "link", "wbr", "source", "col", "area"}
 
 PATTERNS = {

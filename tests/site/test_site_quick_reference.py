@@ -36,7 +36,7 @@ def pdf_pages(served_site, codebook):
 
 
 def test_each_year_prints_on_at_most_two_letter_pages(pdf_pages):
-    assert sorted(pdf_pages) == [2024, 2025, 2026]
+    assert {2024, 2025, 2026} <= set(pdf_pages)
     for year, pages in pdf_pages.items():
         assert 1 <= pages <= 2, (year, pages)
 
