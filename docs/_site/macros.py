@@ -138,6 +138,12 @@ def define_env(env) -> None:  # noqa: C901 - one registration per macro
         return f'<div id="tc-source-names" hidden data-names="{data}"></div>'
 
     @env.macro
+    def flat_columns() -> str:
+        """The column guide of code-payer-year.csv."""
+        rows = [f"| `{name}` | {esc(what)} |" for name, what in downloads.FLAT_COLUMNS]
+        return "\n".join(["| Column | What it holds |", "|---|---|", *rows])
+
+    @env.macro
     def downloads_list() -> str:
         rows = []
         for path, data in downloads.files(cb()).items():

@@ -165,3 +165,19 @@ def test_faq_encounters_are_shown_in_words(site, codebook, text_of):
     assert "service: audio-video visits" in shown
     assert f"date of service: {faq['encounter']['date_of_service']}" in shown
     assert "=" not in shown
+
+
+def test_the_flat_download_has_a_row_per_code_payer_and_year(site, codebook):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(
+        site.file("/downloads/code-payer-year.csv").read_text(encoding="utf-8"))))
+    row = next(r for r in rows if (r["code"], r["year"], r["payer"]) == ("99214", "2026",
+                                                                          "medicare"))
+    assert row["status"] == "payable"
+    assert row["Medicare non-facility"] == "135.61" and row["Medicare facility"] == "84.50"
+    assert {r["payer"] for r in rows} == {"medicare", "commercial", "medicaid"}
+    assert not any(r["code"] == "98000" and r["year"] == "2024" for r in rows)  # not yet valid
+    guide = site.text("/downloads/")
+    assert "Medicare non-facility" in guide and "status dates" in guide
