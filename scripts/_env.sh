@@ -14,11 +14,25 @@ ensure_venv() {
     echo "telecode: creating .venv/ with $($PY --version)" >&2
     "$PY" -m venv .venv
   fi
-  local want; want="$(stamp_of pyproject.toml)"
+  local want; want="$(stamp_of pyproject.toml requirements.lock)"
   if [ "$(cat .venv/.telecode-stamp 2>/dev/null)" != "$want" ]; then
-    echo "telecode: installing Python packages into .venv/" >&2
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[tools,site,test,claims,spark]"
+    echo "telecode: installing Python packages into .venv/ (requirements.lock)" >&2
+    # every package, pip itself first, at the locked version and hash (scripts/lock-python);
+    # then the project itself, editable, with nothing more
+    local pins; pins="$(mktemp)"
+    grep -E '^pip==' requirements.lock > "$pins"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+      --no-deps -r "$pins"
+    rm -f "$pins"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+      --no-deps -r requirements.lock
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+      --no-build-isolation -e .
+    .venv/bin/python -m pip check >/dev/null || {
+      .venv/bin/python -m pip check >&2
+      echo "telecode: requirements.lock does not match pyproject.toml: run scripts/lock-python" >&2
+      return 1
+    }
     echo "$want" > .venv/.telecode-stamp
   fi
   export PATH="$ROOT/.venv/bin:$PATH"

@@ -16,12 +16,25 @@
 // libc's), Math.random, and the program name (argv[0], the script's path). The hash seed is
 // therefore the same for every visitor (PYTHONHASHSEED=0, written out); the worker reseeds
 // `random` after restoring. None of this is a secret: the checker runs the reader's own input
-// in the reader's own browser.
+// in the reader's own browser. The builder's time zone and locale (TZ, LANG, LC_ALL) reach the
+// snapshot too (Emscripten reads the zone's offset and name into memory at start-up): the script
+// runs itself again with them pinned when they differ.
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+
+const PINNED = { TZ: "UTC", LANG: "C.UTF-8", LC_ALL: "C.UTF-8", LANGUAGE: "" };
+if (Object.entries(PINNED).some(([k, v]) => (process.env[k] ?? "") !== v)) {
+  const again = spawnSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: "inherit", env: { ...process.env, ...PINNED } },
+  );
+  process.exit(again.status ?? 1);
+}
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PYODIDE_DIR = path.join(ROOT, "node_modules", "pyodide") + path.sep;
@@ -66,7 +79,7 @@ process.on("unhandledRejection", fail);
 const { loadPyodide } = await import(path.join(PYODIDE_DIR, "pyodide.mjs"));
 const py = await loadPyodide({
   indexURL: PYODIDE_DIR,
-  env: { PYTHONHASHSEED: "0" },
+  env: { PYTHONHASHSEED: "0", TZ: "UTC", LANG: "C.UTF-8" },
   _makeSnapshot: true,
 });
 const sitePackages = py.runPython("import site; site.getsitepackages()[0]");

@@ -6,8 +6,9 @@
 - `code-payer-year.csv`: the flat table a spreadsheet wants, one row per code, payer and year
   (its columns: FLAT_COLUMNS, explained on /downloads/ by the `flat_columns` macro).
 
-Cells that a spreadsheet would run as a formula (starting with = + @ or a tab) get a leading
-apostrophe. Output is deterministic: same bundle, same bytes.
+Cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
+return; lists too) get a leading apostrophe (engine/core/spreadsheet.py). Output is
+deterministic: same bundle, same bytes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import json
 from typing import Any
 
 from engine.core.codebook import Codebook
+from engine.core.spreadsheet import spreadsheet_safe
 
 KINDS = [
     ("codes", "codes"),
@@ -43,13 +45,12 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    text = str(value)
-    if text[:1] in ("=", "+", "@", "\t", "\r"):
-        text = "'" + text
-    return text
+        text = "; ".join(str(v) for v in value)
+    elif isinstance(value, (dict, list)):
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    else:
+        text = str(value)
+    return spreadsheet_safe(text)  # = + - @ tab CR first: an apostrophe, whatever the value
 
 
 def to_csv(records: list[dict[str, Any]]) -> bytes:

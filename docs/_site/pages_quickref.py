@@ -80,7 +80,15 @@ def _rows(cb: Codebook, src: str, modalities: tuple[str, ...], start: str, end: 
                 mods = " ".join(code_span(m) for m in r.get("modifiers") or []) or "none"
                 rows.append([render.modality(mod), render.payer_name(cb, payer), codes, mods,
                              render.pos_words(cb, r, short=True), "; ".join(quals)])
-    return rows
+    # payers with the same claim line share one row ("Commercial health plans, Medicaid")
+    merged: dict[tuple[str, ...], list[str]] = {}
+    for row in rows:
+        key = (row[0], *row[2:])
+        if key in merged:
+            merged[key][1] += f", {row[1]}"
+        else:
+            merged[key] = list(row)
+    return list(merged.values())
 
 
 def _caveats(cb: Codebook, src: str, year: int, start: str, end: str) -> list[str]:

@@ -155,10 +155,18 @@ def time_text(cb: Codebook, version: Record) -> str:
     if version.get("mdm"):
         parts.append(f"MDM {esc(version['mdm'])}")
     add_on = version.get("add_on") or {}
-    if add_on.get("primary"):
+    if add_on.get("first_at"):  # from a time per primary, then each further block
+        starts = ", ".join(f"{esc(t)} {esc(unit)} with {esc(c)}"
+                           for c, t in add_on["first_at"].items())
+        each = add_on.get("each_minutes")
+        parts.append(f"from {starts}" + (f"; one more per further {esc(each)} {esc(unit)}"
+                                         if each else ""))
+    elif add_on.get("primary"):
         each = add_on.get("each_minutes")
         parts.append(f"each extra {esc(each)} {esc(unit)} after {esc(add_on['primary'])}"
                      if each else f"add-on to {esc(add_on['primary'])}")
+    elif add_on.get("primaries") and low is None:
+        parts.append("add-on, no time")
     elif low is not None and high is not None:
         parts.append(f"{esc(low)}–{esc(high)} {esc(unit)}")
     elif low is not None:
@@ -184,7 +192,7 @@ def code_badges(cb: Codebook, src: str, code: str, year: int | None = None) -> s
         out.append(badge(src, "needs-review", title=f"last verified {v.get('last_verified')}"))
     if v.get("selectable") is False:
         out.append(badge(src, "not-selected"))
-    if (v.get("add_on") or {}).get("primary"):
+    if v.get("add_on"):
         out.append(badge(src, "add-on"))
     return " ".join(out)
 
@@ -472,10 +480,10 @@ def code_page(cb: Codebook, code: str) -> str:
                 related.append(f"- Replaced by {code_link(cb, src, other)}")
             if code in (v.get("replaced_by") or []):
                 related.append(f"- Replaces {code_link(cb, src, other)}")
-            if (v.get("add_on") or {}).get("primary") == code:
+            if code in views.add_on_primaries(v):
                 related.append(f"- Add-on code {code_link(cb, src, other)}")
-    if (latest.get("add_on") or {}).get("primary"):
-        related.append(f"- Add-on to {code_link(cb, src, latest['add_on']['primary'])}")
+    for primary in views.add_on_primaries(latest):
+        related.append(f"- Add-on to {code_link(cb, src, primary)}")
     siblings = sorted({v["code"] for v in cb.codes_of_family(latest.get("family"))} - {code})
     related = list(dict.fromkeys(related))
     out += ["## Related codes", ""]

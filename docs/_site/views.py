@@ -378,12 +378,23 @@ def _time_fields(family: Record, version: Record, amount: int) -> list[dict[str,
         return [{"evisit_minutes_by_day": {"0": amount}}]
     if basis == "discussion_or_minutes":
         return [{"minutes": amount, "discussion_minutes": amount}]
+    if basis == "psychotherapy_minutes":
+        if family.get("selection") == "add_on":  # with an E/M visit to add it to
+            return [{"mdm": "moderate", "psychotherapy_minutes": amount}]
+        return [{"psychotherapy_minutes": amount}]
+    if not basis and family.get("when") is not None and family.get("selection") == "fixed":
+        return [{}]  # an untimed service (a psychiatric evaluation, group psychotherapy)
+    if family.get("selection") == "add_on" and not basis:  # an untimed add-on: its primary's
+        return [{"mdm": "moderate"}, {"mdm": "moderate", "psychotherapy_minutes": 45}, {}]
     return [{"minutes": amount}, {"minutes": amount, "discussion_minutes": amount}]
 
 
 def _amounts(cb: Codebook, version: Record) -> list[int]:
     low = version.get("min_minutes")
     add_on = version.get("add_on") or {}
+    if add_on.get("first_at"):  # the first unit's time with each primary
+        starts = sorted(set(add_on["first_at"].values()))
+        return [t for start in starts for t in (start, start + 1)]
     if add_on.get("primary"):
         primary = cb.code_on(add_on["primary"], version["from"]) or {}
         base = primary.get("min_minutes") or 0
@@ -426,7 +437,7 @@ def _candidates(cb: Codebook, code: str):
                 for patient_status in statuses:
                     for amount in _amounts(cb, version):
                         for time in _time_fields(family, version, amount):
-                            for extra in _variants(route, version):
+                            for extra in _variants(route, version, cb):
                                 enc: dict[str, Any] = {
                                     "date_of_service": day,
                                     "payer": route["payer"],
@@ -443,10 +454,49 @@ def _candidates(cb: Codebook, code: str):
                                 yield enc
 
 
-def _variants(route: Record, version: Record) -> list[dict[str, Any]]:
+def add_on_primaries(version: Record) -> list[str]:
+    """The codes an add-on code version goes with (either form of `add_on`)."""
+    add_on = version.get("add_on") or {}
+    if add_on.get("primaries"):
+        return list(add_on["primaries"])
+    return [add_on["primary"]] if add_on.get("primary") else []
+
+
+def _satisfying(cond: Any) -> list[dict[str, Any]]:
+    """Encounter values that make a simple condition (`is`, `in`, or an `all` of them) hold:
+    one dict per choice; [{}] for anything else."""
+    if not isinstance(cond, dict):
+        return [{}]
+    if isinstance(cond.get("all"), list):
+        out: list[dict[str, Any]] = [{}]
+        for part in cond["all"]:
+            out = [{**o, **more} for o in out for more in _satisfying(part)]
+        return out
+    field = cond.get("field")
+    if not isinstance(field, str) or field in DERIVED_ONLY:
+        return [{}]
+    if "is" in cond:
+        return [{field: cond["is"]}]
+    if isinstance(cond.get("in"), list) and cond["in"]:
+        return [{field: v} for v in cond["in"]]
+    return [{}]
+
+
+# fields a condition may name that an encounter cannot set
+DERIVED_ONLY = frozenset(("discussion_share", "flexibility_state", "selected_codes",
+                          "time_minutes"))
+
+
+def _variants(route: Record, version: Record, cb: Codebook | None = None
+              ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{}]
+    # the service and the flags the route, the family and the code ask for (issue 14)
+    family = (cb.family(version.get("family")) or {}) if cb is not None else {}
+    for cond in (route.get("when"), family.get("when"), version.get("when")):
+        if cond is not None and route.get("modality") in ("audio_video", "audio_only"):
+            out = [{**o, **more} for o in out for more in _satisfying(cond)]
     if route.get("modality") == "audio_only":
-        out = [{"patient_video_unavailable": True}, {}]
+        out = [{**o, **v} for o in out for v in ({"patient_video_unavailable": True}, {})]
     if route.get("modality") == "interprofessional":
         out = [{"role": "consultant", "report": "verbal_and_written"},
                {"role": "consultant", "report": "written_only"},

@@ -70,6 +70,8 @@ def _test(cb: Codebook, cond: Record, missing: list[str] | None) -> str:
     if "is" in cond or "not" in cond:
         key = "is" if "is" in cond else "not"
         clause = (words.get(key) or {}).get(_key(cond[key]))
+        if not clause and key == "is" and words.get("is_any"):
+            clause = str(words["is_any"]).replace("{value}", _key(cond[key]))
         if clause:
             return str(clause)
         need(f"{key} {_key(cond[key])}")

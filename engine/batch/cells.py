@@ -15,13 +15,14 @@ from operator import itemgetter
 
 from engine.core.contract import FIELDS
 from engine.core.lines import parse_billed
+from engine.core.spreadsheet import FORMULA_START, spreadsheet_safe
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
     from typing import Any
 
-__all__ = ["BrokenRow", "csv_field", "date_representatives", "decode_cell", "parse_billed_cells",
-           "row_getter", "text_value"]
+__all__ = ["BrokenRow", "FORMULA_CELL", "csv_field", "date_representatives", "decode_cell",
+           "parse_billed_cells", "row_getter", "safe_joined", "text_value"]
 
 # Input-format problems (not domain facts): how a cell must be written.
 _BAD_JSON = "is not valid JSON ({detail}); write an object such as {{\"0\": 5, \"2\": 3}}"
@@ -30,18 +31,29 @@ _BAD_BILLED_CODE = (
 )
 _BAD_MODIFIER = "{value!r} is not a modifier; write two characters, several separated by ';'"
 _BAD_POS = "{value!r} is not a place of service; write two digits such as 02 or 10"
+_TOO_LARGE = "is a number of {digits} digits; an encounter's minutes and days are far smaller"
+_MAX_DIGITS = 18
 _BOTH_FORMS = "give modifiers and POS either inside billed_code or in their own columns, not both"
 
-_INT_RE = re.compile(r"^[+-]?[0-9]+$")
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_CODE_RE = re.compile(r"^[0-9A-Z]{5}$")
-_MOD_RE = re.compile(r"^[0-9A-Z]{2}$")
+_INT_RE = re.compile(r"^[+-]?[0-9]+\Z")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_CODE_RE = re.compile(r"^[0-9A-Z]{5}\Z")
+_MOD_RE = re.compile(r"^[0-9A-Z]{2}\Z")
 _MOD_SPLIT = re.compile(r"[;,\s]+")
-_COMPACT = re.compile(r"[-@;]|X[0-9]+$")
+_COMPACT = re.compile(r"[-@;]|X[0-9]+\Z")
 _TRUE = frozenset({"true", "yes", "1", "y", "t"})
 _FALSE = frozenset({"false", "no", "0", "n", "f"})
 _KIND = {name: f.kind for name, f in FIELDS.items()}
 NEEDS_QUOTES = re.compile(r'[",\r\n]')
+# a cell of a comma-joined line that a spreadsheet would run as a formula
+FORMULA_CELL = re.compile(r'(?:^|,)[=+\-@\t\r]')
+
+
+def safe_joined(text: str) -> str:
+    """Comma-joined plain cells (none holds a comma or quote), each made spreadsheet-safe."""
+    if FORMULA_CELL.search(text) is None:
+        return text
+    return ",".join(map(spreadsheet_safe, text.split(",")))
 
 
 # ---- dates: one representative day per stretch of days the codebook treats alike ------------
@@ -123,6 +135,11 @@ def text_value(value: Any, canonical: bool = True) -> str:
         return json.dumps(value, sort_keys=canonical, ensure_ascii=canonical)
     return str(value)
 
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
 class BrokenRow:
     """A row that could not be read (a JSONL line that is not JSON, a CSV record the csv
     module rejects). It has no cells: `len()` is 0."""
@@ -137,8 +154,11 @@ class BrokenRow:
 
 
 def csv_field(value: Any) -> str:
-    """One CSV field exactly as csv.writer writes it (QUOTE_MINIMAL)."""
+    """One CSV field as csv.writer writes it (QUOTE_MINIMAL), made safe for a spreadsheet
+    first (engine/core/spreadsheet.py: a leading = + - @ tab or CR gets an apostrophe)."""
     text = value if isinstance(value, str) else str(value)
+    if text[:1] in FORMULA_START:
+        text = "'" + text
     if NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
@@ -162,7 +182,12 @@ def decode_cell(name: str, text: str, errors: list[dict[str, str]]) -> Any:
         return None
     kind = _KIND[name]
     if kind == "int":
-        return int(text) if _INT_RE.match(text) else text
+        if not _INT_RE.match(text):
+            return text
+        if len(text.lstrip("+-0")) > _MAX_DIGITS:  # a number no encounter holds
+            errors.append({"field": name, "message": _TOO_LARGE.format(digits=len(text))})
+            return None
+        return int(text)
     if kind == "bool":
         low = text.lower()
         if low in _TRUE:
@@ -174,7 +199,10 @@ def decode_cell(name: str, text: str, errors: list[dict[str, str]]) -> Any:
         try:
             return json.loads(text)
         except ValueError as exc:
-            errors.append({"field": name, "message": _BAD_JSON.format(detail=exc)})
+            errors.append({"field": name, "message": _BAD_JSON.format(detail=_short(exc))})
+            return None
+        except RecursionError:
+            errors.append({"field": name, "message": _BAD_JSON.format(detail="nested too deeply")})
             return None
     return text
 

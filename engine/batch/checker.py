@@ -74,6 +74,7 @@ from engine.core.codebook import NOT_VALID_ON_DATE, PAYABLE_STATUSES, Codebook
 from engine.core.contract import FIELDS
 from engine.core.errors import EncounterError
 from engine.core.lines import format_lines
+from engine.core.selection import addon_spec
 from engine.core.templates import render
 
 TYPE_CHECKING = False
@@ -120,10 +121,21 @@ MESSAGES: dict[str, str] = {
     "batch-wrong-modifiers": "modifiers {billed_modifiers} on {code}; expected {expected}",
     "batch-wrong-pos": "POS {billed_pos} on {code}; expected {expected}",
     "batch-wrong-units": "{units} units of {code}; expected {expected}",
+    "batch-add-on-without-primary": "{code} is an add-on billed without {primaries}; "
+                                    "expected {expected}",
+    "batch-add-on-not-billable": "{code} is not billable with this encounter: {why}; "
+                                 "expected {expected}",
+    "batch-add-on-below-threshold": "{code} needs {threshold_minutes} minutes with "
+                                    "{primary_code}; expected {expected}",
 }
 _MODALITIES = frozenset(FIELDS["modality"].choices or ())
 _CLINICIANS = frozenset(FIELDS["clinician"].choices or ())
 _DEFAULT_CLINICIAN = FIELDS["clinician"].default
+
+
+def _either(codes: Sequence[str]) -> str:
+    """`99205 or 99215`; `90791, 90792 or 90853`."""
+    return codes[0] if len(codes) == 1 else ", ".join(codes[:-1]) + " or " + codes[-1]
 
 
 # ---- outcomes -----------------------------------------------------------------------------
@@ -599,13 +611,26 @@ class BatchChecker:
         if not answer.billable:
             return "not-billable", {"why": answer.why}
         pool = list(answer.lines)
+        billed_codes = {b["code"] for b in billed_lines}
+        for b in billed_lines:  # an add-on needs one of its primaries on the same claim
+            primaries = self._primaries(b["code"], day)
+            if primaries and billed_codes.isdisjoint(primaries):
+                return "add-on-without-primary", {"code": b["code"],
+                                                  "primaries": _either(primaries)}
         for b in billed_lines:
             code = b["code"]
             same = [e for e in pool if e.get("code") == code]
             ctx = {"code": code, "billed_modifiers": ";".join(b["modifiers"]) or "none",
                    "billed_pos": b["pos"] or "none", "units": b["units"]}
             if not same:
-                return self._code_reason(code, values.get("payer"), day), ctx
+                reason = self._code_reason(code, values.get("payer"), day)
+                if reason == "wrong-code" and self._primaries(code, day):
+                    threshold = self._threshold(code, day, answer)
+                    if threshold is not None:
+                        return "add-on-below-threshold", dict(
+                            ctx, primary_code=threshold[0], threshold_minutes=threshold[1])
+                    return "add-on-not-billable", dict(ctx, why=self._add_on_why(code, answer, day))
+                return reason, ctx
             for e in same:
                 if ((not cmp_mods or sorted(e.get("modifiers") or ()) == sorted(b["modifiers"]))
                         and (not cmp_pos or (e.get("pos") or None) == b["pos"])
@@ -620,6 +645,43 @@ class BatchChecker:
                     return "wrong-pos", ctx
                 return "wrong-units", ctx
         return "", {}
+
+    def _primaries(self, code: str, day: str) -> tuple[str, ...]:
+        """The primary codes of an add-on code on `day` (empty for other codes)."""
+        cb = self.codebook
+        version = cb.code_on(code, day) if cb is not None else None
+        if not version or not version.get("add_on"):
+            return ()
+        return tuple(addon_spec(version)[0])
+
+    def _threshold(self, code: str, day: str, answer: Answer) -> tuple[str, int] | None:
+        """(primary, minutes) when add-on `code` has a time threshold with one of the engine's
+        lines (G2212 with 99215: 69), else None."""
+        cb = self.codebook
+        version = cb.code_on(code, day) if cb is not None else None
+        first_at = ((version or {}).get("add_on") or {}).get("first_at") or {}
+        for line in answer.lines:
+            if line.get("code") in first_at:
+                return str(line["code"]), int(first_at[line["code"]])
+        return None
+
+    def _add_on_why(self, code: str, answer: Answer, day: str) -> str:
+        """Why the engine gave no line of add-on `code`: the title of the rule that dropped it
+        or the family's own warning, else a generic phrase (codebook words)."""
+        cb = self.codebook
+        version = cb.code_on(code, day) if cb is not None else None
+        family = (version or {}).get("family")
+        for wid in answer.warnings:
+            rule = cb.rule(wid) if cb is not None else None
+            if rule is not None and family in ((rule.get("scope") or {}).get("families") or ()):
+                return str(rule.get("title") or wid)
+            if family and wid.startswith(family + "-"):
+                fam = cb.family(family) if cb is not None else None
+                text = ((fam or {}).get("messages") or {}).get(wid[len(family) + 1:]
+                                                               .replace("-", "_"))
+                if text:
+                    return str(fam.get("title") or family) + ": not added"
+        return "its time threshold or condition is not met"
 
     def _code_reason(self, code: str, payer: Any, day: str) -> str:
         cb = self.codebook

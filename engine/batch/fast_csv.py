@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from engine.batch.cells import FORMULA_CELL, safe_joined
 from engine.batch.checker import (
     BILLED_COLUMNS,
     ID_COLUMN,
@@ -37,6 +38,7 @@ from engine.batch.checker import (
     row_getter,
 )
 from engine.core.contract import FIELDS
+from engine.core.spreadsheet import FORMULA_START, spreadsheet_safe
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
@@ -108,6 +110,7 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
     cut = _sliced_layout(names, extra_idx)
     commas = width - 1
     n_extra = len(extra_idx)
+    cell_limit = csv.field_size_limit()  # one limit for both readers (131,072 by default)
     for line in it:
         # 1. read the record: `row` (None while a plain line of the common layout is not
         #    split), its key in the memo of plain lines (None for a quoted record), and its
@@ -140,6 +143,17 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
             rid = row[ii] if ii is not None else ""
             rid_text = csv_field(rid) if rid else ""
             extra_text = "," + join(map(csv_field, extras(row))) if n_extra else ""
+        elif len(line) > cell_limit and _has_long_cell(line, cell_limit):
+            # a cell longer than the csv module's limit: unreadable, as csv.reader says of it
+            failures += 1
+            if failures > MAX_UNREADABLE_IN_A_ROW:
+                raise csv.Error(f"field larger than field limit ({cell_limit})")
+            number += 1
+            broken = BrokenRow(f"line {first_line + number - 1 + extra_lines}: not a readable "
+                               f"record (field larger than field limit ({cell_limit}))")
+            _odd_row(checker, broken, number, lid, get, width, di, ii, has_billed, billed,
+                     extra_idx, False, summary, append)
+            continue
         elif cut and line.count(",") == commas:
             row = None
             parts = line.split(",", cut)
@@ -151,6 +165,10 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
                 key = rest.rstrip("\r\n")
                 extra_text = ""
             rid = rid_text = parts[ii] if ii is not None else ""
+            if rid_text[:1] in FORMULA_START:
+                rid_text = spreadsheet_safe(rid_text)
+            if n_extra and FORMULA_CELL.search(extra_text) is not None:
+                extra_text = safe_joined(extra_text)
         else:
             row = line.rstrip("\r\n").split(",")
             if len(row) != width:
@@ -163,7 +181,9 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
                 continue
             key = join(get(row))
             rid = rid_text = row[ii] if ii is not None else ""
-            extra_text = "," + join(extras(row)) if n_extra else ""
+            if rid_text[:1] in FORMULA_START:
+                rid_text = spreadsheet_safe(rid_text)
+            extra_text = "," + join(map(spreadsheet_safe, extras(row))) if n_extra else ""
         number += 1
         # 2. its outcome: from the memo of plain lines (one string to hash), else the checker
         day = (parts if row is None else row)[di] if di is not None else ""
@@ -229,6 +249,14 @@ def _sliced_layout(names: Sequence[str], extra_idx: Sequence[int]) -> int:
     return cut
 
 
+def _has_long_cell(line: str, limit: int) -> bool:
+    return any(len(cell) > limit for cell in line.rstrip("\r\n").split(","))
+
+
+def _plain_field(value: Any) -> str:
+    return spreadsheet_safe(value if isinstance(value, str) else str(value))
+
+
 def _odd_row(checker: BatchChecker, row: Any, number: int, lid: int,
               get: Callable[[Any], tuple[Any, ...]], width: int,
               di: int | None, ii: int | None, has_billed: bool, billed: bool,
@@ -236,7 +264,7 @@ def _odd_row(checker: BatchChecker, row: Any, number: int, lid: int,
               append: Callable[[str], Any]) -> None:
     """A record that is not of the header's width (or not readable), checked and written
     like BatchChecker.table does."""
-    field = csv_field if quoted else str
+    field = csv_field if quoted else _plain_field
     if isinstance(row, BrokenRow):
         o = checker._not_an_object(row)
         rid: Any = number

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import namedtuple
 from functools import partial
 
-from engine.batch.cells import NEEDS_QUOTES, csv_field
+from engine.batch.cells import FORMULA_CELL, NEEDS_QUOTES, csv_field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
@@ -71,7 +71,9 @@ class Outcome:
     def csv_tail(self, billed: bool) -> str:
         """`cells` (or `short_cells` when not `billed`) as CSV text, each after a comma."""
         cells = self.cells if billed else self.short_cells
-        if NEEDS_QUOTES.search("\0".join(cells)) is None:  # no cell needs quotes
+        joined = "\0".join(cells)
+        if NEEDS_QUOTES.search(joined) is None and FORMULA_CELL.search(
+                joined.replace("\0", ",")) is None:  # no cell needs quotes or an apostrophe
             text = "," + ",".join(cells)
         else:
             text = "," + ",".join(map(csv_field, cells))

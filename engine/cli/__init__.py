@@ -40,8 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     if name not in COMMANDS:
         print(f"telecode: unknown command {name!r}\n\n{usage()}", file=sys.stderr)
         return 2
-    module = importlib.import_module(COMMANDS[name][0])
-    return int(module.run(rest) or 0)
+    from engine.cli._common import run_command
+
+    def body() -> int:
+        module = importlib.import_module(COMMANDS[name][0])
+        return int(module.run(rest) or 0)
+
+    return run_command(name, body)
 
 
 if __name__ == "__main__":  # pragma: no cover

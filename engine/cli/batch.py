@@ -20,9 +20,9 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from engine.batch.cells import text_value
+from engine.batch.cells import csv_field, text_value
 from engine.batch.checker import (
     BILLED_COLUMNS,
     ID_COLUMN,
@@ -141,6 +141,9 @@ def _jsonl_rows(fh: IO[str]) -> Iterator[Any]:
             where = f" at column {col}" if col else ""
             yield BrokenRow(f"line {number}: not valid JSON ({msg}{where}); each line must be "
                             "one JSON object")
+        except RecursionError:
+            yield BrokenRow(f"line {number}: not valid JSON (nested too deeply); each line must "
+                            "be one flat JSON object")
 
 
 @contextlib.contextmanager
@@ -154,7 +157,9 @@ def _ticker(enabled: bool) -> Iterator[Callable[[int], Any] | None]:
     except ImportError:
         yield None
         return
-    bar = tqdm(unit=" rows", file=sys.stderr, mininterval=0.5, unit_scale=True, leave=False)
+    from engine.cli._common import raw_stderr
+
+    bar = tqdm(unit=" rows", file=raw_stderr(), mininterval=0.5, unit_scale=True, leave=False)
     try:
         yield bar.update
     finally:
@@ -168,7 +173,9 @@ def _progress(results: Iterator[Any], enabled: bool) -> Iterator[Any]:
         from tqdm import tqdm  # only here: the engine core never imports it
     except ImportError:
         return results
-    return iter(tqdm(results, unit=" rows", file=sys.stderr, mininterval=0.5, unit_scale=True,
+    from engine.cli._common import raw_stderr
+
+    return iter(tqdm(results, unit=" rows", file=raw_stderr(), mininterval=0.5, unit_scale=True,
                      leave=False))
 
 
@@ -182,7 +189,9 @@ def run(argv: list[str]) -> int:
     except InputError as exc:
         return _err(str(exc))
     except KeyboardInterrupt:
-        return _err("interrupted")
+        kept = "" if args.output == "-" else f"; {args.output} was not changed"
+        print(f"telecode batch: interrupted{kept}", file=sys.stderr)
+        return INTERRUPTED
     except BrokenPipeError:
         try:  # the reader went away (e.g. `| head`): stop quietly
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
@@ -191,14 +200,44 @@ def run(argv: list[str]) -> int:
         return 0
 
 
+INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+
+def _same(a: str | int, b: str | int) -> bool:
+    """`a` and `b` (paths, or 0/1 for stdin/stdout) name one file (existing or not)."""
+    from engine.tooling.atomic import same_file
+
+    if isinstance(a, str) and isinstance(b, str) and os.path.realpath(a) == os.path.realpath(b):
+        return True
+    return same_file(a, b)
+
+
+def _refuse_same_files(args: argparse.Namespace) -> None:
+    """Input, output and summary must be three different files: writing one over another
+    would destroy it (`batch - -o x.csv < x.csv` would empty x.csv)."""
+    named: list[tuple[str, str | int, str]] = [
+        ("input", args.input if args.input != "-" else 0, args.input),
+        ("output", args.output if args.output != "-" else 1, args.output),
+    ]
+    if args.summary:
+        named.append(("summary", args.summary, args.summary))
+    for i, (what_a, a, shown_a) in enumerate(named):
+        for what_b, b, shown_b in named[i + 1:]:
+            if _same(a, b):
+                a_name = "standard input" if shown_a == "-" else shown_a
+                b_name = "standard output" if shown_b == "-" else shown_b
+                if what_a == "input":
+                    raise InputError(f"{b_name}: the {what_b} would overwrite the input "
+                                     f"({a_name}); write it to another file")
+                raise InputError(f"{b_name}: the {what_b} and the {what_a} ({a_name}) are the "
+                                 f"same file; give them different names")
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.input != "-":
         _open_input(args.input).close()  # a missing file is reported before its extension
     in_fmt = _format_of(args.input, args.input_format, "input")
-    if (args.input != "-" and args.output != "-" and os.path.exists(args.output)
-            and os.path.samefile(args.input, args.output)):
-        raise InputError(f"{args.output}: the output would overwrite the input; "
-                         "write it to another file")
+    _refuse_same_files(args)
     if args.format:
         out_fmt = args.format
     elif args.output != "-" and os.path.splitext(args.output)[1].lower() in FORMATS:
@@ -207,6 +246,7 @@ def _run(args: argparse.Namespace) -> int:
         out_fmt = in_fmt
 
     from engine.core.codebook import CodebookError, load_codebook
+    from engine.tooling.atomic import atomic_output
 
     try:
         cb = load_codebook(args.codebook)
@@ -215,44 +255,48 @@ def _run(args: argparse.Namespace) -> int:
     checker = BatchChecker(cb)
     summary = BatchSummary()
     name = "stdin" if args.input == "-" else args.input
+    to_file = args.output != "-"
+    # a file output appears whole at the end or not at all (engine/tooling/atomic.py)
+    stops = f"nothing was written to {args.output}" if to_file else "the output stops there"
 
     fh = _open_input(args.input)
-    out: IO[str]
     try:
-        if args.output == "-":
-            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="",
-                                   write_through=False)
-        else:
-            try:
-                out = open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
-            except OSError as exc:
-                raise InputError(f"{args.output}: cannot write it "
-                                 f"({exc.strerror or exc})") from None
-        try:
-            if in_fmt == "csv":
-                _csv_in(fh, name, out, out_fmt, checker, summary, not args.no_progress)
+        with contextlib.ExitStack() as stack:
+            out: IO[str]
+            if to_file:
+                try:
+                    out = stack.enter_context(atomic_output(args.output, newline="",
+                                                            errors="backslashreplace"))
+                except OSError as exc:
+                    raise InputError(f"{args.output}: cannot write it "
+                                     f"({exc.strerror or exc})") from None
             else:
-                _jsonl_in(fh, out, out_fmt, checker, summary, not args.no_progress)
-        except csv.Error as exc:
-            raise InputError(
-                f"{name}: more than {MAX_UNREADABLE_IN_A_ROW} records in a row are not readable "
-                f"CSV ({exc}) after row {summary.rows}; the output stops there. Is it a CSV file?"
-            ) from None
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{name}: not UTF-8 text (byte {exc.object[exc.start:exc.start + 1]!r} cannot "
-                f"be decoded) after row {summary.rows}; the output stops there. Save the "
-                "file as UTF-8 (in Excel: CSV UTF-8) and run again."
-            ) from None
-        finally:
+                out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="",
+                                       errors="backslashreplace", write_through=False)
+                stack.callback(out.detach)
+                stack.callback(out.flush)
             try:
-                out.flush()
-            except BrokenPipeError:
-                raise
-            if out is not sys.stdout and args.output != "-":
-                out.close()
-            elif args.output == "-":
-                out.detach()
+                if in_fmt == "csv":
+                    _csv_in(fh, name, out, out_fmt, checker, summary, not args.no_progress)
+                else:
+                    _jsonl_in(fh, out, out_fmt, checker, summary, not args.no_progress)
+            except csv.Error as exc:
+                raise InputError(
+                    f"{name}: more than {MAX_UNREADABLE_IN_A_ROW} records in a row are not "
+                    f"readable CSV ({exc}) after row {summary.rows}; {stops}. Is it a CSV file?"
+                ) from None
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{name}: not UTF-8 text (byte {exc.object[exc.start:exc.start + 1]!r} "
+                    f"cannot be decoded) after row {summary.rows}; {stops}. Save the "
+                    "file as UTF-8 (in Excel: CSV UTF-8) and run again."
+                ) from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a full disk, a device that refuses writes (-o /dev/full)
+        where = args.output if to_file else "standard output"
+        raise InputError(f"{where}: cannot write it ({exc.strerror or exc}); "
+                         f"{stops if to_file else 'the output is incomplete'}") from None
     finally:
         if args.input != "-":
             fh.close()
@@ -263,7 +307,7 @@ def _run(args: argparse.Namespace) -> int:
         print(summary.text(), file=sys.stderr)
     if args.summary:
         try:
-            with open(args.summary, "w", encoding="utf-8") as sf:
+            with atomic_output(args.summary, errors="backslashreplace") as sf:
                 json.dump(data, sf, indent=2, ensure_ascii=False)
                 sf.write("\n")
         except OSError as exc:
@@ -307,7 +351,7 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
     extras = [names[i] for i in extra_idx]
     out_names = _out_names(names, extras, billed)
     if out_fmt == "csv":
-        csv.writer(out, lineterminator="\n").writerow(out_names)
+        _CsvLines(out).writerow(out_names)
         with _ticker(progress) as tick:
             check_csv(checker, header, fh, out.write, summary, extra_idx=extra_idx,
                       billed=billed, first_line=reader.line_num + 1, tick=tick)
@@ -327,6 +371,19 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
                 rec[k] = row[i]
         write(dumps(rec, ensure_ascii=False))
         write("\n")
+
+
+class _CsvLines:
+    """Rows written as the fast path writes them (engine/batch/cells.csv_field): quoted when a
+    cell holds a comma, quote, CR or LF (csv.writer with "\\n" line ends leaves a CR bare),
+    and spreadsheet-safe (a leading = + - @ tab or CR gets an apostrophe)."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.write = out.write
+
+    def writerow(self, values: Iterable[Any]) -> None:
+        self.write(",".join(csv_field(v if isinstance(v, str) else text_value(v, False))
+                            for v in values) + "\n")
 
 
 def _json_record(rid: Any, o: Outcome, billed: bool) -> dict[str, Any]:
@@ -365,7 +422,7 @@ def _jsonl_in(fh: IO[str], out: IO[str], out_fmt: str, checker: BatchChecker,
         return
     # JSONL -> CSV: the columns are fixed by the first object (its extras are kept; extras
     # first seen later are dropped, and the summary says so)
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _CsvLines(out)
     extras: list[str] | None = None
     dropped: set[str] = set()
     for number, rid, o, raw in results:
@@ -379,7 +436,7 @@ def _jsonl_in(fh: IO[str], out: IO[str], out_fmt: str, checker: BatchChecker,
         for k in row:
             if k not in _NOT_EXTRA and k not in extras and len(dropped) < 100:
                 dropped.add(k)
-        writer.writerow((rid, *o.cells, *(text_value(row.get(k), canonical=False) for k in extras)))
+        writer.writerow((rid, *o.cells, *(row.get(k) for k in extras)))
     if extras is None:
         writer.writerow(OUTPUT_COLUMNS)
     if dropped:

@@ -39,6 +39,7 @@ documentation checklist and the cited reasons.
 Encounter keys: """
 
 _TRUE = ("true", "yes", "1", "y")
+MAX_ENCOUNTER_CHARS = 1 << 20  # an encounter is a few hundred characters: /dev/zero is refused
 _FALSE = ("false", "no", "0", "n")
 
 
@@ -125,16 +126,26 @@ def _read_encounter(file: str | None, stdin: TextIO) -> dict[str, Any] | Any:
         return {}
     name = "<stdin>" if file == "-" else file
     try:
-        text = stdin.read() if file == "-" else open(file, encoding="utf-8").read()
+        if file == "-":
+            text = stdin.read(MAX_ENCOUNTER_CHARS + 1)
+        else:
+            with open(file, encoding="utf-8") as fh:
+                text = fh.read(MAX_ENCOUNTER_CHARS + 1)
     except FileNotFoundError:
         raise _Problem([{"field": name, "message": "file not found"}]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise _Problem([{"field": name, "message": f"cannot read it ({exc})"}]) from None
+    if len(text) > MAX_ENCOUNTER_CHARS:
+        raise _Problem([{"field": name, "message": f"longer than {MAX_ENCOUNTER_CHARS:,} "
+                         "characters; an encounter is one small JSON object"}])
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise _Problem([{"field": name, "message": f"line {exc.lineno}, column {exc.colno}: "
                          f"not valid JSON ({exc.msg}); an encounter is one JSON object"}]) from None
+    except ValueError as exc:  # e.g. a number of more than 4300 digits
+        raise _Problem([{"field": name, "message": f"not valid JSON ({exc}); an encounter is "
+                         "one JSON object"}]) from None
     except RecursionError:
         raise _Problem([{"field": name, "message": "the JSON is nested too deeply; an "
                          "encounter is one flat JSON object"}]) from None
@@ -283,11 +294,16 @@ def format_text(result: dict[str, Any], cb: Any, encounter: dict[str, Any]) -> s
     # Why: the route, then how the codes were chosen, then the rules that spoke; checklist
     # rules are cited with their item under Document instead.
     trace = result["trace"]
+    # (by position, not `t in list`: an e-visit of many days has a long trace, and comparing
+    # dicts pairwise made this quadratic)
     checklist_trace = [t for t in trace if t["outcome"].startswith("checklist item added")]
     first = [t for t in trace if t["rule"] == _PROVISIONAL]
-    shown = [t for t in trace if t not in checklist_trace and t not in first]
-    selection = [t for t in shown[1:] if cb.family(t["rule"]) is not None]
-    ordered = first + shown[:1] + selection + [t for t in shown[1:] if t not in selection]
+    shown = [t for t in trace if not t["outcome"].startswith("checklist item added")
+             and t["rule"] != _PROVISIONAL]
+    chosen = [cb.family(t["rule"]) is not None for t in shown[1:]]
+    selection = [t for t, c in zip(shown[1:], chosen, strict=True) if c]
+    ordered = first + shown[:1] + selection + [t for t, c in zip(shown[1:], chosen, strict=True)
+                                               if not c]
     if ordered:
         out += ["", "Why:"]
         width = len(str(len(ordered)))

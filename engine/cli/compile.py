@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.cli._common import guarded
+from engine.cli._common import USAGE_ERROR, guarded
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,13 +54,16 @@ def _compile(args: argparse.Namespace) -> int:
         return 0
     out = Path(args.output) if args.output else DEFAULT_BUNDLE
     data = text.encode("utf-8")
-    if out.exists() and not out.is_file():  # a device or pipe (e.g. /dev/null): write through
-        with out.open("wb") as handle:
-            handle.write(data)
-        return 0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")  # write then rename: readers never see half a file
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    print(f"telecode compile: wrote {out} ({len(data)} bytes)", file=sys.stderr)
+    from engine.tooling.atomic import atomic_write_bytes
+
+    try:
+        if not out.parent.exists():
+            out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(out, data)  # readers never see half a file; a failure keeps the old
+    except OSError as exc:
+        print(f"telecode compile: {out}: cannot write it ({exc.strerror or exc}); nothing was "
+              "written", file=sys.stderr)
+        return USAGE_ERROR
+    if out.is_file():
+        print(f"telecode compile: wrote {out} ({len(data)} bytes)", file=sys.stderr)
     return 0

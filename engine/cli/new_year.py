@@ -28,6 +28,7 @@ def run(argv: list[str]) -> int:
     args.codebook = codebook_folder(args.codebook)
 
     from engine.tooling import new_year
+    from engine.tooling.atomic import atomic_write_text
     from engine.tooling.diff import LoadError, load_bundle
     from engine.tooling.write import WriteError, compile_with_locations
 
@@ -54,8 +55,9 @@ def run(argv: list[str]) -> int:
         md = out / f"new-year-{year}.md"
         cs = out / f"new-year-{year}.csv"
         name = str((bundle.get("meta") or {}).get("name") or "the codebook")
-        md.write_text(new_year.to_markdown(ws, name), encoding="utf-8")
-        cs.write_text(new_year.to_csv(ws), encoding="utf-8")
+        # each file appears whole or not at all (a failure keeps last run's files)
+        atomic_write_text(md, new_year.to_markdown(ws, name))
+        atomic_write_text(cs, new_year.to_csv(ws))
     except OSError as exc:
         return fail(f"{out}: cannot write the worksheet ({exc.strerror})")
     print(f"Wrote {md} and {cs}: {len(ws.rows)} open records, {len(ws.questions)} questions "

@@ -78,6 +78,17 @@ _EFFECT_SEVERITY = {"deny": "error", "not_covered": "warning", "drop": "warning"
                     "warn": "warning"}
 
 
+
+# a visit route's condition (issue 14): a claim line is a visit unless its codes say otherwise,
+# so such a route counts as unconditional here
+_VISIT_ONLY = {"field": "service", "is": "visit"}
+
+
+def _conditional(route: dict[str, Any]) -> bool:
+    """True when the route's `when` asks more of the encounter than being a visit."""
+    when = route.get("when")
+    return bool(when) and when != _VISIT_ONLY
+
 class ClaimLine:
     """One claim line: what a claim shows. `modifiers` is a tuple of 2-character codes."""
 
@@ -410,7 +421,7 @@ class ClaimChecker:
         if not modality or not mdm:
             return
         for route in cb.routes_of(line.payer, modality):
-            if not in_range(route, day) or route.get("when"):
+            if not in_range(route, day) or _conditional(route):
                 continue
             allowed = route.get("codes")
             fits = [c for fam in route.get("families") or ()
@@ -465,6 +476,9 @@ class ClaimChecker:
         routes = [r for r in cb.routes_of(line.payer) if in_range(r, day)
                   and family in (r.get("families") or ())
                   and (r.get("codes") is None or line.code in r["codes"])]
+        # the visit routes when there are some (a psychotherapy route also reports the office
+        # codes, with the same modifiers and POS); else the service's own (issue 14)
+        routes = [r for r in routes if not _conditional(r)] or routes
         if not routes:
             return
         mods = line.modifiers
@@ -497,7 +511,7 @@ class ClaimChecker:
         if not chosen:
             modality = next(iter(wanted))
             expected = [c["code"] for r in cb.routes_of(line.payer, modality)
-                        if in_range(r, day) and r.get("pos") and not r.get("when")
+                        if in_range(r, day) and r.get("pos") and not _conditional(r)
                         for fam in r.get("families") or () for c in cb.codes_of_family(fam, day)
                         if c.get("selectable", True)]
             work.reasons.append(self._reason(

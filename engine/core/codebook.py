@@ -75,6 +75,7 @@ class Codebook:
         b = bundle
         if not isinstance(b, dict):
             raise CodebookError("the codebook bundle is not a JSON object; run `telecode compile`")
+        _refuse_bad_shape(b, path, complete=False)
         meta = b.get("meta") or {}
         self.meta: dict[str, Any] = meta
         self.version = f"{meta.get('version', '?')}+{str(meta.get('hash') or '')[:12]}"
@@ -316,4 +317,16 @@ def load_codebook(path: str | os.PathLike[str] | None = None) -> Codebook:
             f"{p}: cannot read the compiled codebook ({exc}). "
             "Run `telecode compile` to regenerate it."
         ) from None
+    _refuse_bad_shape(bundle, p, complete=True)
     return Codebook(bundle, path=p)
+
+
+def _refuse_bad_shape(bundle: Any, path: str | None, complete: bool) -> None:
+    from engine.core.bundle_shape import shape_problems
+
+    problems = shape_problems(bundle, complete)
+    if problems:
+        raise CodebookError(
+            f"{path or 'the bundle'}: not a compiled telecode codebook ({'; '.join(problems)}). "
+            "Run `telecode compile` to make one."
+        )

@@ -20,7 +20,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
     from typing import Any
 
-__all__ = ["FIELDS", "Field", "validate", "MODALITIES", "PAYERS"]
+__all__ = ["FIELDS", "Field", "validate", "MODALITIES", "PAYERS", "SERVICES"]
 
 PAYERS = ("medicare", "medicaid", "commercial")
 PATIENT_STATUSES = ("new", "established")
@@ -38,11 +38,34 @@ LOCATIONS = ("home", "facility")
 ROLES = ("consultant", "requester")
 REPORTS = ("verbal_and_written", "written_only")
 CLINICIANS = ("em_practitioner", "non_em_practitioner")
+# issue 14: what kind of service the encounter is (visit = the E/M visit of the modality)
+SERVICES = (
+    "visit",
+    "psychotherapy",
+    "psychotherapy_with_em",
+    "psychiatric_evaluation",
+    "psychiatric_evaluation_medical",
+    "crisis_psychotherapy",
+    "family_psychotherapy",
+    "group_psychotherapy",
+)
+# the services that are mental health services (behavioral_health is implied)
+BEHAVIORAL_SERVICES = frozenset(SERVICES[1:])
+# the services timed by psychotherapy_minutes
+TIMED_SERVICES = frozenset(
+    ("psychotherapy", "psychotherapy_with_em", "crisis_psychotherapy", "family_psychotherapy"))
+SAME_DAY_SERVICES = ("procedure", "preventive")
+# the modalities a psychotherapy service can be furnished by (real-time telehealth)
+REAL_TIME = ("audio_video", "audio_only")
 
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_CODE_RE = re.compile(r"^[0-9A-Z]{5}$")
-_STATE_RE = re.compile(r"^[A-Za-z]{2}$")
-_DAY_RE = re.compile(r"^[0-9]+$")
+# full matches (`$` alone would accept a final line feed: "99214\n")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CODE_RE = re.compile(r"[0-9A-Z]{5}")
+_STATE_RE = re.compile(r"[A-Za-z]{2}")
+_DAY_RE = re.compile(r"[0-9]+")
+# the largest whole number an encounter may hold (minutes, days): far above any real visit,
+# small enough that no arithmetic on it overflows a float (a 400-digit number did)
+MAX_WHOLE = 1_000_000
 
 
 class Field:
@@ -89,6 +112,17 @@ FIELDS: dict[str, Field] = {
         Field("management_minutes", "int", help="treatment management minutes in the month"),
         Field("interactive_communication", "bool", default=False),
         Field("clinician", "enum", default="em_practitioner", choices=CLINICIANS),
+        Field("service", "enum", default="visit", choices=SERVICES),
+        Field("psychotherapy_minutes", "int",
+              help="face-to-face psychotherapy minutes (crisis: the crisis time)"),
+        Field("family_with_patient", "bool", help="family psychotherapy: the patient took part"),
+        Field("interactive_complexity", "bool", default=False),
+        Field("longitudinal_care", "bool", default=False),
+        Field("modifier_25_same_day", "bool", default=False),
+        Field("same_day_service", "enum", choices=SAME_DAY_SERVICES,
+              help="what the modifier-25 service that day was"),
+        Field("in_person_visit_within_months", "int",
+              help="months since the last in-person visit with this practitioner"),
         Field("state", "state", help="two-letter state"),
         Field("requested_code", "code", help="the code you meant to bill"),
     )
@@ -139,7 +173,7 @@ def _check_date(value: Any) -> tuple[str | None, str | None]:
         return value.isoformat(), None
     if not isinstance(value, str):
         return None, f"must be a date written YYYY-MM-DD, got {_type_name(value)}"
-    if not _DATE_RE.match(value):
+    if not _DATE_RE.fullmatch(value):
         return None, f"must be a date written YYYY-MM-DD, got {_short(value)}"
     try:
         _dt.date.fromisoformat(value)
@@ -159,7 +193,7 @@ def _check_minutes_by_day(value: Any, name: str) -> tuple[dict[str, int] | None,
     for key, minutes in value.items():
         if _is_int(key):
             day = key if 0 <= key <= 999999 else None
-        elif isinstance(key, str) and _DAY_RE.match(key) and len(key) <= 6:
+        elif isinstance(key, str) and _DAY_RE.fullmatch(key) and len(key) <= 6:
             day = int(key)
         else:
             day = None
@@ -178,7 +212,11 @@ def _check_minutes_by_day(value: Any, name: str) -> tuple[dict[str, int] | None,
             )
             continue
         if minutes < 0:
-            problems.append(f"minutes on day {day} must be 0 or more, got {minutes}")
+            problems.append(f"minutes on day {day} must be 0 or more, got {_short(minutes)}")
+            continue
+        if minutes > MAX_WHOLE:
+            problems.append(f"minutes on day {day} must be at most {MAX_WHOLE:,}, "
+                            f"got {_short(minutes)}")
             continue
         out[day] = minutes
     if problems:
@@ -224,7 +262,7 @@ def _fast(raw: dict[Any, Any]) -> dict[str, Any] | None:
             if value is not True and value is not False:
                 return None
         elif kind == "int":
-            if type(value) is not int or value < 0:
+            if type(value) is not int or value < 0 or value > MAX_WHOLE:
                 return None
         elif kind == "date":
             if type(value) is not str:
@@ -239,7 +277,7 @@ def _fast(raw: dict[Any, Any]) -> dict[str, Any] | None:
             if type(value) is not str or value not in kind:
                 return None
         elif kind == "code":
-            if type(value) is not str or not _CODE_RE.match(value):
+            if type(value) is not str or not _CODE_RE.fullmatch(value):
                 return None
         else:  # minutes_by_day, state: normalised by the full path
             return None
@@ -247,7 +285,38 @@ def _fast(raw: dict[Any, Any]) -> dict[str, Any] | None:
     for name in _REQUIRED:
         if out.get(name) is None:
             return None
+    if (out["service"] != "visit" or "psychotherapy_minutes" in out
+            or "family_with_patient" in out or "same_day_service" in out):
+        if raw.get("behavioral_health") is False or _relations(out):
+            return None
     return out
+
+
+def _relations(out: dict[str, Any]) -> list[tuple[str, str]]:
+    """Problems between keys (issue 14: the service and its own fields); applies what the
+    service implies (behavioral_health) to `out`."""
+    problems: list[tuple[str, str]] = []
+    service = out.get("service", "visit")
+    behavioral = service in BEHAVIORAL_SERVICES
+    modality = out.get("modality")
+    if behavioral and modality is not None and modality not in REAL_TIME:
+        problems.append(("service", f"{service} is a real-time service: use modality "
+                                    f"audio_video or audio_only, not {modality}"))
+    if "psychotherapy_minutes" in out and service not in TIMED_SERVICES:
+        problems.append(("psychotherapy_minutes",
+                         "only for service psychotherapy, psychotherapy_with_em, "
+                         f"crisis_psychotherapy or family_psychotherapy, not {service}"))
+    if service == "family_psychotherapy" and "family_with_patient" not in out:
+        problems.append(("family_with_patient",
+                         "required for family_psychotherapy: true when the patient took part"))
+    elif "family_with_patient" in out and service != "family_psychotherapy":
+        problems.append(("family_with_patient", f"only for family_psychotherapy, not {service}"))
+    if "same_day_service" in out and not out.get("modifier_25_same_day"):
+        problems.append(("same_day_service",
+                         "only with modifier_25_same_day: true (what that other service was)"))
+    if behavioral:
+        out["behavioral_health"] = True
+    return problems
 
 
 def _outside(day: str, codebook: Any) -> str:
@@ -311,7 +380,7 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
         if kind == "enum" and type(value) is str and value in f.choices:
             out[name] = value
             continue
-        if kind == "int" and type(value) is int and value >= 0:
+        if kind == "int" and type(value) is int and 0 <= value <= MAX_WHOLE:
             out[name] = value
             continue
         if f.kind == "date":
@@ -335,7 +404,9 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
                 err(name, f"must be a whole number of {'days' if 'days' in name else 'minutes'}, "
                           f"got {_type_name(value)} {_short(value)}")
             elif value < 0:
-                err(name, f"must be 0 or more, got {value}")
+                err(name, f"must be 0 or more, got {_short(value)}")
+            elif value > MAX_WHOLE:
+                err(name, f"must be at most {MAX_WHOLE:,}, got {_short(value)}")
             else:
                 out[name] = value
         elif f.kind == "bool":
@@ -350,19 +421,24 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
             if days is not None:
                 out[name] = days
         elif f.kind == "code":
-            if isinstance(value, str) and _CODE_RE.match(value):
+            if isinstance(value, str) and _CODE_RE.fullmatch(value):
                 out[name] = value
-            elif isinstance(value, str) and _CODE_RE.match(value.strip().upper()):
+            elif isinstance(value, str) and _CODE_RE.fullmatch(value.strip().upper()):
                 err(name, f"write the code in capitals without spaces: {value.strip().upper()!r}")
             else:
                 err(name, "must be a five-character code such as \"99213\" or \"G2012\", "
                           f"got {_type_name(value)} {_short(value)}")
         elif f.kind == "state":
-            if isinstance(value, str) and _STATE_RE.match(value):
+            if isinstance(value, str) and _STATE_RE.fullmatch(value):
                 out[name] = value.upper()
             else:
                 err(name, f"must be a two-letter state such as \"OH\", got {_short(value)}")
 
+    if raw.get("behavioral_health") is False and out.get("service") in BEHAVIORAL_SERVICES:
+        err("behavioral_health", f"{out['service']} is a mental health service: leave "
+                                 "behavioral_health out or true")
+    for name, problem in _relations(out):
+        err(name, problem)
     day = out.get("date_of_service")
     if day is not None and codebook is not None:
         start, end = codebook.covers_from, codebook.answers_to

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
 __all__ = ["format_line", "format_lines", "parse_billed", "line_matches", "lines_match"]
 
 _LINE_RE = re.compile(
-    r"^(?P<code>[0-9A-Z]{5})(?P<mods>(?:-[0-9A-Z]{2})*)(?:@(?P<pos>[0-9]{2}))?(?:x(?P<units>[0-9]+))?$"
+    r"^(?P<code>[0-9A-Z]{5})(?P<mods>(?:-[0-9A-Z]{2})*)(?:@(?P<pos>[0-9]{2}))?(?:x(?P<units>[0-9]+))?\Z"
 )
 
 

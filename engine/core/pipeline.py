@@ -71,6 +71,10 @@ ENGINE_MESSAGES: dict[str, tuple[str, ...]] = {
                                    "expected"),
     "requested-code-differs": ("requested_code", "expected"),
     "requested-code-matches": ("requested_code", "expected"),
+    # an add-on code asked about that the encounter did not earn (issue 14)
+    "requested-add-on-threshold": ("requested_code", "expected", "primary_code",
+                                   "threshold_minutes", "time_minutes"),
+    "requested-add-on-no-primary": ("requested_code", "expected", "primaries"),
     # optional: when absent, the engine falls back as documented in _fallback_message
     "status-not-payable": ("expected", "code", "status", "status_label", "instead"),
     "no-code-for-encounter": ("family", "family_id"),
@@ -118,7 +122,7 @@ class _Run:
     (no route, unpayable codes, requested code, missing time) are methods."""
 
     __slots__ = ("cb", "comp", "enc", "day", "ctx", "warnings", "trace", "checklist",
-                 "warned_families")
+                 "warned_families", "needs")
 
     def __init__(self, cb: Codebook, comp: Compiled, enc: dict[str, Any],
                  ctx: dict[str, Any]) -> None:
@@ -133,6 +137,8 @@ class _Run:
         self.checklist: list[str] = []
         # families that a fired rule scoped to them already warned about (None: none)
         self.warned_families: set[str] | None = None
+        # add-on code -> what it lacked (engine.core.selection.Selection.needs)
+        self.needs: dict[str, dict[str, Any]] = {}
 
     # ---- messages -----------------------------------------------------------------------
     def message(self, section: str, mid: str, extra: dict[str, Any] | None = None,
@@ -216,7 +222,10 @@ class _Run:
                 if is_strict():
                     raise CodebookError(f"route {rp.id}: unknown family {fam.fid!r}")
                 continue
-            selections.append(select(cb, fam.by_status[status], enc, ctx, rp.mods, pos))
+            cands = fam.by_status[status]
+            prior = ([ln for sel in selections for ln in sel.lines]
+                     if cands.method == "add_on" else None)
+            selections.append(select(cb, cands, enc, ctx, rp.mods, pos, prior))
         if rp.unpayable:
             self.check_payable(rp, selections)
         return selections
@@ -312,11 +321,35 @@ class _Run:
                                   self.comp.source_ids(version))
             self.add_trace("requested", "requested-code-matches",
                            f"{code} is what the codebook selects", self.comp.source_ids(version))
+        elif code in self.needs:
+            self.requested_add_on(code, extra, self.needs[code], version)
         else:
             self.required_message("requested", "requested-code-differs", extra,
                                   self.comp.source_ids(version))
             self.add_trace("requested", "requested-code-differs",
                            f"{code} differs from {expected}", self.comp.source_ids(version))
+
+
+    def requested_add_on(self, code: str, extra: dict[str, Any], need: dict[str, Any],
+                         version: dict[str, Any]) -> None:
+        """The add-on asked about lacked its time threshold or its primary code."""
+        srcs = self.comp.source_ids(version)
+        if "threshold" in need:
+            time = need.get("time")
+            extra = dict(extra, primary_code=need["primary"], threshold_minutes=need["threshold"],
+                         time_minutes=time if time is not None else 0)
+            self.required_message("requested", "requested-add-on-threshold", extra, srcs)
+            self.add_trace("requested", "requested-add-on-threshold",
+                           f"{code} needs {need['threshold']} minutes with {need['primary']}; "
+                           f"{time} given", srcs)
+            return
+        primaries = need.get("primaries") or []
+        words = primaries[0] if len(primaries) == 1 else (
+            ", ".join(primaries[:-1]) + " or " + primaries[-1] if primaries else "")
+        extra = dict(extra, primaries=words)
+        self.required_message("requested", "requested-add-on-no-primary", extra, srcs)
+        self.add_trace("requested", "requested-add-on-no-primary",
+                       f"{code}: no line of {words} to add it to", srcs)
 
 
 def _apply_rules(run: _Run, rules: RulePhases, selections: list[Selection],
@@ -424,7 +457,9 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
     billable = True
     if route is None:
         billable = False
-        run.no_route(plan.routes)
+        service = enc["service"]
+        run.no_route(tuple(rp for rp in plan.routes
+                           if rp.services is None or service in rp.services))
         selections: list[Selection] = []
         rules = plan.no_route_rules
         route_families: list[str] = []
@@ -465,6 +500,9 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
 
     # 5. the requested code
     if enc.get("requested_code"):
+        for sel in selections:
+            if sel.needs:
+                run.needs.update(sel.needs)
         run.requested(enc["requested_code"], lines)
 
     # 6. a provisional date: the answer stands, flagged, and says what is not yet reviewed

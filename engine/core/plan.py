@@ -191,7 +191,7 @@ class RoutePlan:
     """A route as tried for one plan: its condition, time basis, families and rules."""
 
     __slots__ = ("route", "id", "when", "first_family", "families", "family_ids", "mods",
-                 "pos", "outcome", "sources", "rules", "unpayable")
+                 "pos", "outcome", "sources", "rules", "unpayable", "services")
 
     def __init__(self, route: dict[str, Any], when: Callable[[dict[str, Any]], bool] | None,
                  first_family: dict[str, Any] | None, families: tuple[FamilyPlan, ...],
@@ -211,6 +211,9 @@ class RoutePlan:
         self.sources = sources
         self.rules = rules
         self.unpayable = any(f.unpayable for f in families)
+        # the services (issue 14) the route is for, when its condition names them; a route for
+        # another service is no answer for this encounter (engine.check's no-route message)
+        self.services = _route_services(route.get("when"))
 
     def pos_for(self, loc: str, pos_map: Any = None) -> None:
         pos_map = self.route.get("pos") if pos_map is None else pos_map
@@ -441,6 +444,20 @@ class Compiled:
         ctx["flexibility"] = flex
         return Plan(tuple(routes), self._rules(payer, modality, None, clinician, day),
                     state, flex, ctx)
+
+
+def _route_services(cond: Any) -> frozenset[str] | None:
+    """The `service` values a route's condition requires (its own, or in an `all`), else None."""
+    if not isinstance(cond, dict):
+        return None
+    parts = cond.get("all") if isinstance(cond.get("all"), list) else [cond]
+    for part in parts:
+        if isinstance(part, dict) and part.get("field") == "service":
+            if isinstance(part.get("is"), str):
+                return frozenset((part["is"],))
+            if isinstance(part.get("in"), list):
+                return frozenset(v for v in part["in"] if isinstance(v, str))
+    return None
 
 
 def _mentions_date(cond: Any) -> bool:

@@ -6,7 +6,15 @@
   (`add_on.primary`) add a line with units = (time - primary.min_minutes) // each_minutes;
   `evisit_periods` splits the days into periods of `period_days`, one line per period;
 - `fixed`: the single selectable code valid on the date;
+- `add_on`: add-on codes (`add_on.primaries`) for the lines the route's earlier families
+  selected: a code goes with the first of those lines whose code is one of its primaries,
+  inside its own time band when it has one (`min_minutes`/`max_minutes`), from its
+  `first_at[primary]` minutes when it has one (then one more unit per `each_minutes`), and
+  carries that line's modifiers and POS;
 - `none`: never selected.
+
+A family with `when` selects only when its condition holds (else it adds nothing); a code with
+`when` is a candidate only when its condition holds.
 
 Warnings for a family that finds no code use the family's messages (below_minimum,
 above_maximum, no_level) with warning id "<family id>-below-minimum" etc.; the engine message
@@ -22,6 +30,7 @@ codebook); `select` then only compares the encounter's MDM and time with it.
 from __future__ import annotations
 
 from engine.core.codebook import Codebook, CodebookError, in_range
+from engine.core.conditions import compile_condition
 from engine.core.templates import is_strict, render
 
 TYPE_CHECKING = False
@@ -35,7 +44,7 @@ __all__ = ["Candidates", "Selection", "select", "select_family", "time_value",
 class Selection:
     """What one family of a route selected: its lines, warnings and trace."""
 
-    __slots__ = ("family_id", "family", "lines", "warnings", "trace", "missing_time")
+    __slots__ = ("family_id", "family", "lines", "warnings", "trace", "missing_time", "needs")
 
     def __init__(self, family_id: str, family: dict[str, Any]) -> None:
         self.family_id = family_id
@@ -44,6 +53,26 @@ class Selection:
         self.warnings: list[dict[str, Any]] = []
         self.trace: list[dict[str, Any]] = []
         self.missing_time = False
+        # add-on code -> what it lacked: {"primaries": [...]} or
+        # {"primary": code, "threshold": minutes, "time": minutes or None}
+        self.needs: dict[str, dict[str, Any]] = {}
+
+
+def addon_spec(code: dict[str, Any]) -> tuple[list[str], dict[str, int], int]:
+    """(primaries, first_at, each_minutes) of an add-on code, either form of `add_on`."""
+    spec = code.get("add_on") or {}
+    if spec.get("primaries"):
+        return list(spec["primaries"]), dict(spec.get("first_at") or {}), \
+            spec.get("each_minutes") or 0
+    primary = spec.get("primary")
+    return ([primary] if primary else []), {}, spec.get("each_minutes") or 0
+
+
+def addon_units(first_at: int, each: int, t: int) -> int:
+    """Units of an add-on whose first unit needs `first_at` minutes, then one per `each`."""
+    if t < first_at:
+        return 0
+    return 1 + ((t - first_at) // each if each > 0 else 0)
 
 
 def _sources(record: dict[str, Any] | None) -> list[str]:
@@ -97,11 +126,15 @@ def time_value(family: dict[str, Any] | None, enc: dict[str, Any]) -> int | None
     """The encounter's time for a family's time basis (e-visits: the first period's total)."""
     basis = (family or {}).get("time_basis") or "minutes"
     if basis == "minutes":
-        return enc.get("minutes")
+        minutes = enc.get("minutes")
+        if minutes is not None and enc.get("service") == "psychotherapy_with_em":
+            # the E/M's time excludes the psychotherapy time (the contract, issue 14)
+            return max(0, minutes - (enc.get("psychotherapy_minutes") or 0))
+        return minutes
     if basis == "discussion_or_minutes":
         d = enc.get("discussion_minutes")
         return d if d is not None else enc.get("minutes")
-    if basis in ("device_days", "management_minutes"):
+    if basis in ("device_days", "management_minutes", "psychotherapy_minutes"):
         return enc.get(basis)
     if basis == "evisit_periods":
         days = _days(enc)
@@ -132,11 +165,15 @@ class Candidates:
 
     __slots__ = ("family", "fid", "method", "basis", "codes", "fsources", "code_sources",
                  "labels", "mdm_levels", "time_levels", "by_level", "primaries", "addons",
-                 "lowest", "highest", "minimum")
+                 "lowest", "highest", "minimum", "when", "code_when")
 
     def __init__(self, family: dict[str, Any], codes: list[dict[str, Any]]) -> None:
         self.family = family
         self.fid: str = family["id"]
+        when = family.get("when")
+        self.when = compile_condition(when) if when is not None else None
+        self.code_when = {id(c): compile_condition(c["when"])
+                          for c in codes if c.get("when") is not None}
         self.method = family.get("selection")
         self.basis: str = family.get("time_basis") or "minutes"
         self.codes = codes
@@ -173,8 +210,11 @@ class Candidates:
                 if c.get("min_minutes") is not None and not c.get("add_on")]
         self.minimum = min(mins) if mins else None
 
-    def pick_band(self, t: int) -> tuple[dict[str, Any] | None, str]:
+    def pick_band(self, t: int, ctx: dict[str, Any] | None = None
+                  ) -> tuple[dict[str, Any] | None, str]:
         for c in self.primaries:
+            if ctx is not None and not self.usable(c, ctx):
+                continue
             lo = c.get("min_minutes") or 0
             hi = c.get("max_minutes")
             if lo <= t and (hi is None or t <= hi):
@@ -185,15 +225,22 @@ class Candidates:
             return None, "above_maximum"
         return None, "below_minimum"  # a gap between bands: not reportable at this time
 
+    def usable(self, code: dict[str, Any], ctx: dict[str, Any]) -> bool:
+        """False when the code has a `when` that does not hold."""
+        when = self.code_when.get(id(code))
+        return when is None or when(ctx)
+
 
 class _Selector:
     """One family's selection for one encounter."""
 
-    __slots__ = ("cb", "cands", "fid", "enc", "ctx", "sel", "mods", "pos")
+    __slots__ = ("cb", "cands", "fid", "enc", "ctx", "sel", "mods", "pos", "prior")
 
     def __init__(self, cb: Codebook, cands: Candidates, enc: dict[str, Any],
-                 ctx: dict[str, Any], mods: list[str], pos: str | None) -> None:
+                 ctx: dict[str, Any], mods: list[str], pos: str | None,
+                 prior: list[dict[str, Any]] | None = None) -> None:
         self.cb = cb
+        self.prior = prior or []
         self.cands = cands
         self.fid = cands.fid
         self.enc = enc
@@ -208,9 +255,12 @@ class _Selector:
         srcs = cands.fsources if code is None else cands.code_sources[id(code)]
         self.sel.trace.append({"rule": self.fid, "outcome": outcome, "sources": list(srcs)})
 
-    def line(self, code: dict[str, Any], units: int = 1) -> None:
+    def line(self, code: dict[str, Any], units: int = 1,
+             primary: dict[str, Any] | None = None) -> None:
+        mods = primary["modifiers"] if primary is not None else self.mods
+        pos = primary["pos"] if primary is not None else self.pos
         self.sel.lines.append({
-            "code": code["code"], "modifiers": list(self.mods), "pos": self.pos,
+            "code": code["code"], "modifiers": list(mods), "pos": pos,
             "units": units, "label": self.cands.labels[id(code)],
         })
 
@@ -258,6 +308,9 @@ class _Selector:
         if method == "none":
             self.trace("reference only, never selected")
             return self.sel
+        if cands.when is not None and not cands.when(self.ctx):
+            self.trace("does not apply to this encounter")
+            return self.sel
         if not cands.codes:
             enc = self.enc
             self.trace(f"no selectable code fits a {enc['patient_status']} "
@@ -269,10 +322,17 @@ class _Selector:
         elif method == "time_band":
             self.time_band()
         elif method == "fixed":
-            code = cands.codes[0]
+            usable = [c for c in cands.codes if cands.usable(c, self.ctx)]
+            if not usable:
+                self.trace("no code of the family fits this encounter")
+                self.no_code()
+                return self.sel
+            code = usable[0]
             self.line(code)
             self.trace(f"{code['code']} (fixed code valid on {self.enc['date_of_service']})",
                        code)
+        elif method == "add_on":
+            self.add_on()
         elif is_strict():
             raise CodebookError(f"family {self.fid}: unknown selection {method!r}")
         return self.sel
@@ -322,7 +382,7 @@ class _Selector:
             self.sel.missing_time = True
             self.trace(f"no {basis} given: no line")
             return
-        code, why = cands.pick_band(t)
+        code, why = cands.pick_band(t, self.ctx if cands.code_when else None)
         if code is None:
             self.trace(f"{t} ({basis}) fits no band: {why.replace('_', ' ')}")
             extra = {"time_minutes": t}
@@ -334,17 +394,80 @@ class _Selector:
         self.trace(f"{code['code']} ({t} {basis.replace('_', ' ')} in "
                    f"{code.get('min_minutes')}-{code.get('max_minutes') or 'open'})", code)
         for add in cands.addons:
-            spec = add.get("add_on") or {}
-            if spec.get("primary") != code["code"]:
+            primaries, first_at, each = addon_spec(add)
+            if code["code"] not in primaries:
                 continue
-            each = spec.get("each_minutes") or 0
-            if each <= 0:
-                continue
-            units = (t - (code.get("min_minutes") or 0)) // each
+            start = first_at.get(code["code"])
+            if start is None:  # the first unit after one more block beyond the primary's
+                if each <= 0:
+                    continue
+                start = (code.get("min_minutes") or 0) + each
+            units = addon_units(start, each, t)
             if units >= 1:
                 self.line(add, units)
-                self.trace(f"{add['code']} x{units} (add-on: each {each} beyond "
-                           f"{code.get('min_minutes')} for {code['code']})", add)
+                self.trace(f"{add['code']} x{units} (add-on: {t} reaches {start} with "
+                           f"{code['code']}" + (f", one more unit each {each}" if each else "")
+                           + ")", add)
+            else:
+                self.sel.needs[add["code"]] = {"primary": code["code"], "threshold": start,
+                                               "time": t}
+
+    def add_on(self) -> None:
+        """Add-on codes for the lines selected before this family (see the module doc)."""
+        cands, ctx = self.cands, self.ctx
+        t = time_value(cands.family, self.enc) if cands.family.get("time_basis") else None
+        added = False
+        lacking: list[str] = []
+        below: int | None = None
+        for add in cands.codes:
+            if not cands.usable(add, ctx):
+                continue
+            primaries, first_at, each = addon_spec(add)
+            primary = next((ln for ln in self.prior if ln["code"] in primaries), None)
+            if primary is None:
+                self.sel.needs[add["code"]] = {"primaries": primaries}
+                lacking.append(add["code"])
+                continue
+            lo, hi = add.get("min_minutes"), add.get("max_minutes")
+            if lo is not None:
+                if t is None:
+                    self.sel.missing_time = True
+                    self.trace(f"{add['code']}: no {cands.basis.replace('_', ' ')} given", add)
+                    continue
+                if t < lo or (hi is not None and t > hi):
+                    self.sel.needs[add["code"]] = {"primary": primary["code"], "threshold": lo,
+                                                   "time": t}
+                    below = t
+                    continue
+            start = first_at.get(primary["code"])
+            if start is not None:
+                if t is None or t < start:
+                    self.sel.needs[add["code"]] = {"primary": primary["code"],
+                                                   "threshold": start, "time": t}
+                    self.trace(f"{add['code']} not added: it needs {start} minutes with "
+                               f"{primary['code']}, {t if t is not None else 'no time'} given",
+                               add)
+                    continue
+                units = addon_units(start, each, t)
+                self.line(add, units, primary)
+                self.trace(f"{add['code']} x{units} (add-on to {primary['code']}: {t} minutes "
+                           f"reaches {start}" + (f"; one more unit each further {each}"
+                                                 if each else "") + ")", add)
+            else:
+                self.line(add, 1, primary)
+                band = (f"; {t} minutes in {lo}-{hi if hi is not None else 'open'}"
+                        if lo is not None else "")
+                self.trace(f"{add['code']} (add-on to {primary['code']}{band})", add)
+            added = True
+        if added:
+            return
+        if below is not None and cands.family.get("messages", {}).get("below_minimum"):
+            self.trace(f"{below} minutes fits no band of the add-on")
+            self.family_message("below_minimum", {"time_minutes": below})
+        elif lacking and not self.sel.missing_time:
+            self.trace(f"{', '.join(lacking)} not added: no primary line it goes with")
+            if (cands.family.get("messages") or {}).get("no_primary"):
+                self.family_message("no_primary", {"codes": _words(lacking)})
 
     def evisit(self) -> None:
         cands = self.cands
@@ -376,10 +499,16 @@ class _Selector:
                        f"totals {total} minutes: {code['code']}", code)
 
 
+def _words(codes: list[str]) -> str:
+    return codes[0] if len(codes) == 1 else ", ".join(codes[:-1]) + " and " + codes[-1]
+
+
 def select(cb: Codebook, cands: Candidates, enc: dict[str, Any], ctx: dict[str, Any],
-           mods: list[str] | tuple[str, ...] = (), pos: str | None = None) -> Selection:
-    """Select the line(s) of one family; lines carry `mods` (copied) and `pos`."""
-    return _Selector(cb, cands, enc, ctx, list(mods), pos).run()
+           mods: list[str] | tuple[str, ...] = (), pos: str | None = None,
+           prior: list[dict[str, Any]] | None = None) -> Selection:
+    """Select the line(s) of one family; lines carry `mods` (copied) and `pos` (add-ons: those
+    of their primary among `prior`, the lines the route's earlier families selected)."""
+    return _Selector(cb, cands, enc, ctx, list(mods), pos, prior).run()
 
 
 def select_family(cb: Codebook, family: dict[str, Any], route: dict[str, Any],

@@ -253,8 +253,18 @@ def _status_state(bundle: dict[str, Any], codes_on: dict[str, Any], day: str) ->
     return out
 
 
-def _route_key(r: dict[str, Any]) -> str:
+# the condition of the visit routes (issue 14): a visit is the default service, so a route for
+# it reads (and is keyed) as a route without a condition
+_VISIT_ONLY = {"field": "service", "is": "visit"}
+
+
+def _route_when(r: dict[str, Any]) -> Any:
     when = r.get("when")
+    return None if when == _VISIT_ONLY else when
+
+
+def _route_key(r: dict[str, Any]) -> str:
+    when = _route_when(r)
     key = f"{r.get('payer')} {r.get('modality')} {r.get('clinician') or 'em_practitioner'}"
     if when:
         key += " when " + json.dumps(when, sort_keys=True, separators=(",", ":"))
@@ -408,7 +418,7 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str,
         who = f"{idx2.payer_name(rec.get('payer'))}, {_words(rec.get('modality'))}"
         if (rec.get("clinician") or "em_practitioner") != "em_practitioner":
             who += f" ({_words(rec.get('clinician'))})"
-        if rec.get("when"):
+        if _route_when(rec):
             who += " when " + json.dumps(rec["when"], sort_keys=True)
         va = {f: a[f] for f in ROUTE_FIELDS} if a else None
         vb = {f: b[f] for f in ROUTE_FIELDS} if b else None

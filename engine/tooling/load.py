@@ -116,12 +116,48 @@ class _Builder:
     """
 
     MAX_DEPTH = 64
+    # values one file may expand to, aliases counted every time they are used (the largest
+    # codebook file holds about 2,000): 600 bytes of nested aliases ("billion laughs") expand
+    # to billions and took 160 s and 6 GB before this bound
+    MAX_NODES = 200_000
 
     def __init__(self, yaml: YAML, rel: str) -> None:
         self.constructor = yaml.constructor
         self.rel = rel
         self.lines: dict[Path_, int] = {}
         self.problems: list[Problem] = []
+
+    def expanded_size(self, root: Node) -> int:
+        """How many values `root` builds to, each aliased node sized once (linear in the
+        file); stops counting past MAX_NODES. A node inside itself raises _TooDeep."""
+        sizes: dict[int, int] = {}
+        open_: set[int] = set()
+
+        def size(node: Node, depth: int) -> int:
+            key = id(node)
+            known = sizes.get(key)
+            if known is not None:
+                return known
+            if key in open_ or depth > self.MAX_DEPTH:
+                raise _TooDeep(node.start_mark.line + 1)
+            if isinstance(node, MappingNode):
+                children = [n for pair in node.value for n in pair]
+            elif isinstance(node, SequenceNode):
+                children = list(node.value)
+            else:
+                sizes[key] = 1
+                return 1
+            open_.add(key)
+            total = 1
+            for child in children:
+                total += size(child, depth + 1)
+                if total > self.MAX_NODES:
+                    break
+            open_.discard(key)
+            sizes[key] = total
+            return total
+
+        return size(root, 0)
 
     def build(self, node: Node, path: Path_ = (), depth: int = 0) -> Any:
         if depth > self.MAX_DEPTH:
@@ -236,6 +272,11 @@ def load_file(path: Path, rel: str, kind: str) -> tuple[Document | None, list[Pr
                               "keep one document per file", "load")]
     builder = _Builder(yaml, rel)
     try:
+        if builder.expanded_size(nodes[0]) > builder.MAX_NODES:
+            return None, [Problem(
+                rel, 1, "", f"the file expands to more than {builder.MAX_NODES:,} values "
+                "(aliases *name that repeat anchors &name)", "write the data out without "
+                "nested aliases", "load")]
         data = builder.build(nodes[0])
     except (_TooDeep, RecursionError) as exc:
         line = exc.args[0] if exc.args and isinstance(exc.args[0], int) else 1
@@ -290,10 +331,16 @@ def load_codebook_files(root: str | Path) -> LoadedCodebook:
             loaded.problems.append(Problem(
                 name + "/", 0, "", "folder holds no .yaml file",
                 f"add at least one {name}/<id>.yaml file (see codebook/README.md)", "load"))
+    real_root = root.resolve()
     for path in sorted(root.rglob("*")):
         if not path.is_file():
             continue
         rel = path.relative_to(root).as_posix()
+        if not path.resolve().is_relative_to(real_root):
+            loaded.problems.append(Problem(
+                rel, 0, "", "a link to a file outside the codebook folder; it is not read",
+                "copy the file into the codebook (every fact must live in codebook/)", "load"))
+            continue
         if any(fnmatch.fnmatchcase(rel, pat) for pat in IGNORED) or any(
             part.startswith(".") for part in path.relative_to(root).parts
         ):

@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from engine.core.spreadsheet import spreadsheet_safe
 from engine.tooling.diff import _Index, code_ranges, in_range
 
 KIND_TITLES = {
@@ -294,8 +295,8 @@ def to_csv(ws: Worksheet) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
-    for r in ws.rows:
-        w.writerow(r.cells())
+    for r in ws.rows:  # cells a spreadsheet would run as a formula get an apostrophe
+        w.writerow([spreadsheet_safe(str(c)) for c in r.cells()])
     return buf.getvalue()
 
 

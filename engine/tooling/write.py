@@ -23,6 +23,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from engine.tooling.atomic import atomic_write_text
+
 
 class WriteError(ValueError):
     """The codebook could not be read or written; the message says what to do."""
@@ -53,7 +55,11 @@ def load_rt(path: Path) -> Any:
 def dump_rt(data: Any, path: Path) -> None:
     buf = io.StringIO()
     rt_yaml().dump(data, buf)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    try:
+        atomic_write_text(path, buf.getvalue())  # the whole file or, on any failure, the old one
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot write it ({exc.strerror or exc}); the file was not "
+                         "changed") from None
 
 
 def _one_line(text: str) -> str:

@@ -18,9 +18,11 @@ from engine import core
 
 VISIT = {"payer": "medicare", "patient_status": "established", "modality": "audio_video",
          "mdm": "moderate"}
+# the visit route (issue 14: for service visit, with the prolonged and complexity add-ons)
 ROUTE_OLD = """    from: 2024-01-01
     to: null
-    families: [office-em]
+    when: {field: service, is: visit}
+    families: [office-em, prolonged-medicare, visit-complexity]
     modifiers: ["95"]
 """
 ROUTE_NEW = """  - id: medicare-audio-video-2027
@@ -29,7 +31,8 @@ ROUTE_NEW = """  - id: medicare-audio-video-2027
     clinician: em_practitioner
     from: 2027-01-01
     to: null
-    families: [office-em]
+    when: {field: service, is: visit}
+    families: [office-em, prolonged-medicare, visit-complexity]
     modifiers: []
     pos: {home: "10", facility: "02"}
     summary: >-

@@ -37,12 +37,13 @@ def test_2024_to_2025(real_bundle):
     assert len(audio) == 1
     a = audio[0]
     assert a.before["codes"] == ["99441", "99442", "99443"]
+    # issue 14: the route also reports the add-ons G2211 and G2212 with the office codes
     assert a.after["codes"] == ["99202", "99203", "99204", "99205", "99211", "99212", "99213",
-                                "99214", "99215"]
+                                "99214", "99215", "G2211", "G2212"]
     assert a.after["modifiers"] == ["93"] and a.after["pos"]["home"] == "10"
     assert a.effective == "2025-01-01"
     assert a.text.startswith("Medicare, audio-only: 99441–99443")
-    assert "→ 99202–99205, 99211–99215 + 93" in a.text
+    assert "→ 99202–99205, 99211–99215, G2211, G2212 + 93" in a.text
     medicare_status = {c.code: c.after for c in changes if c.kind == "status"
                        and c.payer == "medicare" and c.field == "status"}
     assert medicare_status["98016"] == "payable"
@@ -114,7 +115,7 @@ def test_cms_list_write_round_trip_on_real_codebook(cli, real_codebook, tmp_path
     copy = tmp_path / "codebook"
     shutil.copytree(real_codebook, copy)
     codes = ["99202", "99203", "99204", "99205", "99211", "99212", "99213", "99214", "99215",
-             "98016", "90785"]
+             "98016", "90845"]  # 90845 (psychoanalysis) is not in the codebook
     buf = io.StringIO()
     csv.writer(buf).writerows([["Title row: CY2025 telehealth list"], [],
                                ["HCPCS", "Short Descriptor", "Status"],
@@ -124,7 +125,7 @@ def test_cms_list_write_round_trip_on_real_codebook(cli, real_codebook, tmp_path
     code, out, err = cli("import-cms-list", f, "--year", "2025", "--codebook", copy,
                          "--format", "json")
     doc = json.loads(out)
-    assert doc["basis"] == "routes" and doc["not_in_codebook"] == ["90785"]
+    assert doc["basis"] == "routes" and doc["not_in_codebook"] == ["90845"]
     assert {"code": "98016", "codebook": "not_telehealth", "list": "permanent"} in (
         doc["differences"])
     code, out, err = cli("import-cms-list", f, "--year", "2025", "--codebook", copy, "--write")

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from engine.batch.checker import BatchChecker, BatchSummary
 from engine.batch.fast_csv import check_csv
+from engine.core.spreadsheet import spreadsheet_safe
 
 BASE = ["id", "date_of_service", "payer", "patient_status", "modality", "mdm"]
 
@@ -53,14 +54,19 @@ def reference(text: str, header_extra: list[str], billed: bool) -> tuple[str, di
         if o.errors:
             summary.example(number, rid, o)
         cells = o.cells if billed else o.short_cells
+        # every cell spreadsheet-safe (a leading = + - @ tab CR gets an apostrophe)
         if len(row) < len(names):  # unreadable: no extra cells
-            w.writerow([rid, *cells, *([""] * len(extra_idx))])
+            w.writerow(map(_safe, [rid, *cells, *([""] * len(extra_idx))]))
         else:
-            w.writerow([rid, *cells, *(row[i] for i in extra_idx)])
+            w.writerow(map(_safe, [rid, *cells, *(row[i] for i in extra_idx)]))
         lines.append(out.getvalue()[:-2] + "\n")
         out.seek(0)
         out.truncate()
     return "".join(lines), summary.as_json()
+
+
+def _safe(value) -> str:
+    return spreadsheet_safe(value if isinstance(value, str) else str(value))
 
 
 def fast(text: str, header_extra: list[str], billed: bool) -> tuple[str, dict]:
@@ -221,3 +227,17 @@ def test_a_file_without_a_date_column_gives_the_plain_paths_answer():
     text = "id,payer,patient_status,modality,mdm\na,medicare,established,audio_video,low\n"
     # the stand-in engine answers without a date; the real one says the date is required
     assert both(text, [], False) == "a,true,99213-95@10,w-3,,false\n"
+
+
+def test_a_cell_over_the_csv_limit_is_unreadable_on_both_paths():
+    """The fast path and csv.reader agree on cells over csv.field_size_limit() (131,072
+    characters): the record is unreadable, the next one is read."""
+    long = "x" * (csv.field_size_limit() + 1)
+    header = ",".join([*BASE, "note"])
+    row = ",".join(["a1", "2025-03-10", "medicare", "established", "audio_video", "moderate"])
+    for cell in (long, f'"{long}"'):
+        text = f"{header}\n{row},{cell}\n{row},ok\n"
+        out = both(text, ["note"], False)
+        first, second = out.splitlines()
+        assert "field larger than field limit (131072)" in first
+        assert second.endswith(",ok")

@@ -101,6 +101,7 @@ def test_defaults_are_filled_from_the_schema(tmp_path: Path) -> None:
     assert consent["conflict"] is None
     family = {f["id"]: f for f in bundle["families"]}["office-em"]
     assert family["messages"] == {"below_minimum": None, "above_maximum": None,
+                                  "no_primary": None,
                                   "no_level": "Give the MDM level or the total minutes."}
     assert family["period_days"] is None
     source = {s["id"]: s for s in bundle["sources"]}["src-secondary"]

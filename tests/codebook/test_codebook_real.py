@@ -16,6 +16,10 @@ FAMILIES = [
     "telephone-assessment-nonem", "interprofessional-verbal", "interprofessional-written",
     "interprofessional-requester", "rpm-setup", "rpm-device-supply", "rpm-management",
     "rtm-setup", "rtm-device-supply", "rtm-management", "facility-fees",
+    # issue 14: behavioral health services and add-on codes
+    "psychiatric-evaluation", "psychotherapy", "psychotherapy-with-em", "crisis-psychotherapy",
+    "family-psychotherapy", "group-psychotherapy", "interactive-complexity",
+    "prolonged-medicare", "prolonged-cpt", "visit-complexity",
 ]
 
 

@@ -43,6 +43,10 @@ def test_every_contract_key_is_known():
         "consultant_saw_patient_prior_14_days", "consult_leads_to_visit_within_14_days",
         "device_days", "management_minutes", "interactive_communication", "clinician", "state",
         "requested_code",
+        # issue 14
+        "service", "psychotherapy_minutes", "family_with_patient", "interactive_complexity",
+        "longitudinal_care", "modifier_25_same_day", "same_day_service",
+        "in_person_visit_within_months",
     }
 
 

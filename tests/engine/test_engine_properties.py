@@ -138,6 +138,29 @@ def valid_encounters(draw, last: str = "2026-12-31"):
     enc["date_of_service"] = draw(st.dates(min_value=date(2024, 1, 1),
                                            max_value=date.fromisoformat(last))
                                   .map(lambda d: d.isoformat()))
+    return _consistent(enc)
+
+
+def _consistent(enc: dict[str, Any]) -> dict[str, Any]:
+    """Drop the keys that contradict the service (issue 14: keys of one service only), so that
+    the encounter is valid as a whole, as a form would send it."""
+    from engine.core.contract import BEHAVIORAL_SERVICES, TIMED_SERVICES
+
+    service = enc.get("service") or "visit"
+    if service in BEHAVIORAL_SERVICES and enc.get("modality") not in ("audio_video", "audio_only"):
+        enc["modality"] = "audio_video"
+    if service in BEHAVIORAL_SERVICES and enc.get("behavioral_health") is False:
+        del enc["behavioral_health"]
+    if service not in TIMED_SERVICES:
+        enc.pop("psychotherapy_minutes", None)
+    if service == "family_psychotherapy":
+        enc.setdefault("family_with_patient", True)
+        if enc["family_with_patient"] is None:
+            enc["family_with_patient"] = False
+    else:
+        enc.pop("family_with_patient", None)
+    if not enc.get("modifier_25_same_day"):
+        enc.pop("same_day_service", None)
     return enc
 
 

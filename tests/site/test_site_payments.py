@@ -1,7 +1,8 @@
 """Medicare payment amounts (issue 17, item 5): `telecode import-rvu --write-payments` writes
 the RVUs of the codebook's codes into codebook/payments/, and the code pages show the national
-non-facility and facility amounts, recomputed here from the CMS rows (tests/data/PPRRVU*-
-codebook.csv: the rows of the CMS files for the codebook's codes, DESCRIPTION emptied)."""
+non-facility and facility amounts, recomputed here from the CMS rows (tests/data/
+PPRRVU2025_Oct-payments.csv and PPRRVU2026_Jan-codebook.csv: the rows of the CMS files for the
+codebook's codes, DESCRIPTION emptied)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = {2025: ROOT / "tests" / "data" / "PPRRVU2025_Oct-codebook.csv",
+FIXTURES = {2025: ROOT / "tests" / "data" / "PPRRVU2025_Oct-payments.csv",
             2026: ROOT / "tests" / "data" / "PPRRVU2026_Jan-codebook.csv"}
 FIRST_DAY = {2025: "2025-10-01", 2026: "2026-01-01"}  # October and January releases
 

@@ -49,18 +49,25 @@ def _rows(site, visible, year: int, anchor: str) -> list[list[str]]:
 
 def test_real_time_visits_are_claim_lines_by_payer(site, text_of):
     rows = _rows(site, text_of, 2025, "real-time")
-    medicare_video = next(r for r in rows if r[:2] == ["Audio-video", "Medicare"])
+    def payers(row):
+        return row[1].split(", ")
+
+    medicare_video = next(r for r in rows if r[0] == "Audio-video" and "Medicare" in payers(r)
+                          and r[3] == "95")
     assert medicare_video[2].startswith("99202–99205")
     assert medicare_video[3] == "95"
     assert "10 at home" in medicare_video[4] and "02 at a health care facility" in medicare_video[4]
-    medicare_audio = next(r for r in rows if r[:2] == ["Audio-only", "Medicare"]
+    medicare_audio = next(r for r in rows if r[0] == "Audio-only" and "Medicare" in payers(r)
                           and r[3] == "93")
     assert medicare_audio[2].startswith("99202–99205")
-    commercial_video = next(r for r in rows if r[:2] == ["Audio-video", "Commercial health plans"])
-    assert commercial_video[2] == "98000–98007"
+    commercial_video = next(r for r in rows if r[0] == "Audio-video"
+                            and "Commercial health plans" in payers(r)
+                            and r[2].startswith("980"))
+    assert commercial_video[2].split(";")[0] == "98000–98007"  # then its add-ons
     commercial_audio = next(r for r in rows if r[0] == "Audio-only"
-                            and r[1] == "Commercial health plans" and r[2].startswith("980"))
-    assert commercial_audio[2] == "98008–98015"
+                            and "Commercial health plans" in payers(r)
+                            and r[2].startswith("980"))
+    assert commercial_audio[2].split(";")[0] == "98008–98015"
 
 
 def test_other_services_and_date_caveats_are_listed(site, text_of):

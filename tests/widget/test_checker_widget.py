@@ -215,6 +215,52 @@ def test_fields_irrelevant_to_the_modality_are_hidden(page: Any, base_url: str) 
     assert "mdm" not in parse_qs(urlsplit(page.url).query)
 
 
+def test_mental_health_and_add_on_fields_show_only_when_they_apply(page: Any, base_url: str
+                                                                   ) -> None:
+    """Issue 14: the service and its own fields appear only where they apply, and a family
+    psychotherapy session typed into the form gets the engine's answer."""
+    page.goto(base_url + permalink(EXAMPLE))
+    page.wait_for_selector(ANSWERED)
+    assert page.is_visible("select[name=service]")
+    assert page.is_visible("input[name=longitudinal_care]")
+    assert page.is_visible("input[name=in_person_visit_within_months]")  # Medicare only
+    for hidden in ("input[name=psychotherapy_minutes]", "select[name=family_with_patient]",
+                   "input[name=interactive_complexity]", "select[name=same_day_service]"):
+        assert not page.is_visible(hidden), hidden
+    page.check("input[name=modifier_25_same_day]")
+    assert page.is_visible("select[name=same_day_service]")
+    page.uncheck("input[name=modifier_25_same_day]")
+    assert not page.is_visible("select[name=same_day_service]")
+
+    page.select_option("select[name=service]", "family_psychotherapy")
+    assert page.is_visible("input[name=psychotherapy_minutes]")
+    assert page.is_visible("select[name=family_with_patient]")
+    assert not page.is_visible("input[name=longitudinal_care]")
+    assert not page.is_visible("input[name=behavioral_health]")  # implied by the service
+    assert not page.is_visible("input[name=interactive_complexity]")  # not with 90846/90847
+    page.select_option("select[name=family_with_patient]", "true")
+    page.fill("input[name=psychotherapy_minutes]", "50")
+    page.press("input[name=psychotherapy_minutes]", "Enter")
+    want = {k: v for k, v in EXAMPLE.items() if k != "minutes"}
+    want.update(service="family_psychotherapy", family_with_patient=True,
+                psychotherapy_minutes=50)
+    codes = " ".join(ln["code"] for ln in cpython_lines({**want, "minutes": 25}))
+    assert codes == "90847"
+    page.wait_for_function(
+        "want => { const r = document.querySelector('[data-testid=result]');"
+        " return r.dataset.state === 'ready' && r.dataset.codes === want; }",
+        arg=codes,
+    )
+
+    page.select_option("select[name=payer]", "commercial")
+    assert not page.is_visible("input[name=in_person_visit_within_months]")
+    page.select_option("select[name=modality]", "remote_monitoring")
+    assert not page.is_visible("select[name=service]")
+    assert not page.is_visible("input[name=psychotherapy_minutes]")
+    page.wait_for_selector(ANSWERED)
+    assert "psychotherapy_minutes" not in parse_qs(urlsplit(page.url).query)
+
+
 def test_invalid_input_shows_a_plain_error_next_to_the_field(page: Any, base_url: str) -> None:
     bad = {**EXAMPLE, "minutes": "-5"}
     page.goto(base_url + permalink(bad))

@@ -158,6 +158,10 @@ function sourceLinks(ids) {
 // ---------------------------------------------------------------------------------------------
 // Form <-> encounter <-> query string.
 
+// the fields whose value shows or hides other fields (data-modalities, -roles, -services,
+// -payers, -requires)
+const VISIBILITY_FIELDS = new Set(["modality", "role", "service", "payer", "modifier_25_same_day"]);
+
 function fieldElements(form) {
   return Array.from(form.querySelectorAll("[name]"));
 }
@@ -191,7 +195,7 @@ function valueOf(el) {
   }
   const raw = el.value.trim();
   if (raw === "") return undefined;
-  if (el.name === "consent_documented") return raw === "true";
+  if (el.name === "consent_documented" || el.name === "family_with_patient") return raw === "true";
   if (el.inputMode === "numeric") return /^-?\d+$/.test(raw) ? Number(raw) : raw;
   if (el.name === "evisit_minutes_by_day") return parseMinutesByDay(raw);
   if (el.name === "requested_code" || el.name === "state") return raw.toUpperCase();
@@ -506,11 +510,26 @@ function initChecker(root) {
   function updateVisibility() {
     const modality = form.elements.modality.value;
     const role = form.elements.role.value;
+    const payer = form.elements.payer.value;
     root.querySelectorAll("[data-modalities]").forEach((el) => {
       el.hidden = !el.dataset.modalities.split(" ").includes(modality);
     });
     root.querySelectorAll("[data-roles]").forEach((el) => {
       if (!el.hidden) el.hidden = !el.dataset.roles.split(" ").includes(role);
+    });
+    // the service (mental health services) and the fields that only it, a payer or a checked
+    // box make relevant; a hidden service field means a visit
+    const serviceEl = form.elements.service;
+    const service = isShown(serviceEl) ? serviceEl.value : "visit";
+    root.querySelectorAll("[data-services]").forEach((el) => {
+      if (!el.hidden) el.hidden = !el.dataset.services.split(" ").includes(service);
+    });
+    root.querySelectorAll("[data-payers]").forEach((el) => {
+      if (!el.hidden) el.hidden = !el.dataset.payers.split(" ").includes(payer);
+    });
+    root.querySelectorAll("[data-requires]").forEach((el) => {
+      const box = form.elements[el.dataset.requires];
+      if (!el.hidden) el.hidden = !(box && box.checked && isShown(box));
     });
   }
 
@@ -668,7 +687,7 @@ function initChecker(root) {
 
   function onEdit(event) {
     extra = {}; // parameters from the link the form does not know are dropped at the first edit
-    if (event.target.name === "modality" || event.target.name === "role") updateVisibility();
+    if (VISIBILITY_FIELDS.has(event.target.name)) updateVisibility();
     clearTimeout(typingTimer);
     setState("loading");
     if (event.type === "input" && event.target.tagName === "INPUT" && event.target.type === "text") {

@@ -25,7 +25,7 @@ from typing import Any
 
 # ^[0-9A-Z]{5}$, shaped like a CPT (4 digits + digit/letter) or HCPCS (letter + 4 digits)
 # code, so that words such as NOTES in a title row are never taken for codes.
-CODE_RE = re.compile(r"^(?:[0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})$")
+CODE_RE = re.compile(r"^(?:[0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})\Z")
 CODE_HEADER_RE = re.compile(r"HCPCS|CPT|\bCODE\b", re.I)
 STATUS_HEADER_RE = re.compile(r"STATUS|PERMANENT|PROVISIONAL|TEMPORARY|CATEGORY", re.I)
 AUDIO_HEADER_RE = re.compile(r"AUDIO", re.I)
@@ -87,6 +87,11 @@ def _rows_from_xlsx(data: bytes, where: str) -> list[list[str]]:
     except ImportError:  # pragma: no cover
         raise ListError("reading XLSX needs openpyxl: pip install -e '.[tools]'") from None
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as inner:
+            _check_zip(inner, where)  # a workbook is a ZIP too: bound it before openpyxl reads
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        pass  # openpyxl says what is wrong with it below
+    try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ListError(f"{where}: not a readable XLSX workbook ({type(exc).__name__}: "
@@ -106,6 +111,50 @@ def _rows_from_xlsx(data: bytes, where: str) -> list[list[str]]:
         wb.close()
 
 
+# Bounds (a 509 KB ZIP holding a 200 MB CSV took 4.3 GB): the CMS list is a workbook or CSV of
+# some tens of KB, so these leave room for growth and stop a hostile file before it is read.
+MAX_FILE_BYTES = 32 << 20     # the file given
+MAX_MEMBER_BYTES = 16 << 20   # one file inside a ZIP or XLSX, uncompressed
+MAX_TOTAL_BYTES = 64 << 20    # all files inside a ZIP or XLSX, uncompressed
+MAX_RATIO = 200               # uncompressed / compressed size of one member
+MAX_MEMBERS = 10_000
+
+
+def _check_zip(zf: zipfile.ZipFile, where: str) -> None:
+    """Refuse a ZIP (or XLSX) whose members would unpack to more than the bounds, from the
+    sizes its directory declares (reading then stops at the bound too: see _read_member)."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise ListError(f"{where}: the ZIP holds {len(infos)} files — not a CMS list download")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_MEMBER_BYTES or ratio > MAX_RATIO:
+            raise ListError(
+                f"{where}: {info.filename} would unpack to {info.file_size:,} bytes "
+                f"({ratio:,.0f} times its packed size) — not a CMS list download; refused "
+                "without unpacking it")
+    if total > MAX_TOTAL_BYTES:
+        raise ListError(f"{where}: the ZIP would unpack to {total:,} bytes — not a CMS list "
+                        "download; refused without unpacking it")
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, where: str) -> bytes:
+    """A member's bytes, read in blocks and stopped at MAX_MEMBER_BYTES whatever the
+    directory claims."""
+    parts: list[bytes] = []
+    size = 0
+    with zf.open(name) as fh:
+        while block := fh.read(1 << 16):
+            size += len(block)
+            if size > MAX_MEMBER_BYTES:
+                raise ListError(f"{where}: {name} unpacks to more than {MAX_MEMBER_BYTES:,} "
+                                "bytes — not a CMS list download")
+            parts.append(block)
+    return b"".join(parts)
+
+
 def _is_xlsx_zip(zf: zipfile.ZipFile) -> bool:
     names = set(zf.namelist())
     return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
@@ -115,7 +164,8 @@ def read_rows(path: str | Path) -> tuple[str, list[list[str]]]:
     """(kind, rows of cell strings) of a CSV, an XLSX, or a ZIP holding one of them."""
     where = str(path)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ListError(f"{where}: no such file") from None
     except IsADirectoryError:
@@ -123,6 +173,9 @@ def read_rows(path: str | Path) -> tuple[str, list[list[str]]]:
             from None
     except OSError as exc:
         raise ListError(f"{where}: cannot read it ({exc.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ListError(f"{where}: larger than {MAX_FILE_BYTES >> 20} MB — the CMS list is far "
+                        "smaller; is this the right file?")
     if not data.strip():
         raise ListError(f"{where}: the file is empty — download the list again")
     if data[:4] == b"\xd0\xcf\x11\xe0":
@@ -132,7 +185,8 @@ def read_rows(path: str | Path) -> tuple[str, list[list[str]]]:
     if data[:2] == b"PK":
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))
-            zf.testzip()
+            _check_zip(zf, where)
+            zf.testzip()  # bounded now: every member's size was checked
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
             raise ListError(f"{where}: a damaged ZIP/XLSX file ({exc}) — download it again") \
                 from None
@@ -152,7 +206,7 @@ def read_rows(path: str | Path) -> tuple[str, list[list[str]]]:
                                 " — unzip it and give the one to import")
             name = pick[0]
             try:
-                inner = zf.read(name)
+                inner = _read_member(zf, name, where)
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
                 raise ListError(f"{where}: {name} in the ZIP is damaged ({exc})") from None
             sub = f"{where}!{name}"

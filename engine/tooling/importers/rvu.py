@@ -11,6 +11,7 @@ column holds AMA-copyright short descriptors: it is never read.
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -36,9 +37,10 @@ DELETED = "deleted"
 NOT_YET_VALID = "not_yet_valid"
 NO_RECORD = "no_record"
 PAYER = "medicare"
-CODE_RE = re.compile(r"^[0-9A-Z]{5}$")
+CODE_RE = re.compile(r"^[0-9A-Z]{5}\Z")
 RELEASED_RE = re.compile(r"RELEASED:?\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
 HEADER_SCAN_ROWS = 40
+MAX_FILE_BYTES = 64 << 20  # PPRRVU files are a few MB
 
 
 class RvuError(ValueError):
@@ -89,13 +91,16 @@ def read_pprrvu(path: str | Path) -> RvuFile:
     path = str(path)
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            data = fh.read(MAX_FILE_BYTES + 1)  # /dev/zero or a wrong file: never unbounded
     except FileNotFoundError:
         raise RvuError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise RvuError(f"{path}: is a folder — give the PPRRVU*.csv file") from None
     except OSError as exc:
         raise RvuError(f"{path}: cannot read it ({exc.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise RvuError(f"{path}: larger than {MAX_FILE_BYTES // (1 << 20)} MB — a PPRRVU file is "
+                       "a few MB; is this the right file?")
     text = decode(data, path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
@@ -123,7 +128,11 @@ def read_pprrvu(path: str | Path) -> RvuFile:
             m = RELEASED_RE.search(cell)
             if m:
                 month, day, year = (int(g) for g in m.groups())
-                release = f"{year:04d}-{month:02d}-{day:02d}"
+                try:
+                    release = _dt.date(year, month, day).isoformat()
+                except ValueError:
+                    raise RvuError(f"{path}: {m.group(0).strip()!r} is not a real date (month/"
+                                   "day/year) — check the file's RELEASED line") from None
             t = re.match(r"\s*(\d{4})\b.*Relative Value File", cell, re.I)
             if t and cy is None:
                 cy = int(t.group(1))

@@ -17,7 +17,7 @@ from engine.tooling.records import Record
 RULE = "code-format"
 DESCRIPTION = "a code does not fit its system, or a code record's id does not match its code"
 
-PATTERNS = {"CPT": re.compile(r"^[0-9]{4}[0-9FTU]$"), "HCPCS": re.compile(r"^[A-V][0-9]{4}$")}
+PATTERNS = {"CPT": re.compile(r"^[0-9]{4}[0-9FTU]\Z"), "HCPCS": re.compile(r"^[A-V][0-9]{4}\Z")}
 HINTS = {"CPT": "five digits (or four digits + F, T or U)", "HCPCS": "a letter A-V + four digits"}
 
 
