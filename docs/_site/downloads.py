@@ -3,6 +3,8 @@
 - `codebook.json`: the compiled bundle, byte for byte (what the engine loads).
 - one CSV per record kind: one row per record, one column per key (in first-seen order);
   lists of plain values are joined with "; ", nested objects are compact JSON.
+- `code-payer-year.csv`: the flat table a spreadsheet wants, one row per code, payer and year
+  (its columns: FLAT_COLUMNS, explained on /downloads/ by the `flat_columns` macro).
 
 Cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
 return; lists too) get a leading apostrophe (engine/core/spreadsheet.py). Output is
@@ -68,6 +70,55 @@ def to_csv(records: list[dict[str, Any]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+FLAT_COLUMNS = [
+    ("code", "the code number"),
+    ("year", "the calendar year of the dates of service"),
+    ("payer", "the payer (medicare, commercial, medicaid; the last two are common defaults)"),
+    ("status", "the payer's payment status in the codebook's vocabulary (see /conventions/); "
+               "several statuses in the year are joined with '; '"),
+    ("status words", "the same in words"),
+    ("status dates", "the dates of each status when the year has more than one, else empty"),
+    ("Medicare non-facility", "Medicare only: the national non-facility amount (POS 10) of the "
+                             "latest fee schedule in the year, in dollars, else empty"),
+    ("Medicare facility", "Medicare only: the national facility amount (POS 02), else empty"),
+    ("fee schedule from", "the first day of service of that fee schedule"),
+]
+
+
+def code_payer_year(cb: Codebook) -> bytes:
+    """The flat table: one row per code, payer and covered year it is valid in."""
+    from . import render, views
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c for c, _ in FLAT_COLUMNS])
+    schedules = [s for s in cb.bundle.get("payments", []) if s.get("payer") == "medicare"]
+    for code in views.all_codes(cb):
+        for year in views.years(cb):
+            start, end = views.year_span(cb, year)
+            if not views.versions_in(cb, code, start, end):
+                continue
+            for payer in views.payer_ids(cb):
+                segs = views.status_segments(cb, code, payer, start, end)
+                statuses = [s.status for s in segs]
+                dates = "; ".join(f"{s.start} to {s.end}" for s in segs) if len(segs) > 1 else ""
+                nf = fa = since = ""
+                if payer == "medicare":
+                    in_year = [s for s in schedules if str(s["from"])[:4] == str(year)]
+                    for s in in_year[-1:]:
+                        v = next((x for x in s["values"] if x["code"] == code), None)
+                        status = cb.status_name(code, "medicare", s["from"])
+                        if v and status in render.PAYING and v["total_nonfacility"]:
+                            factor = v.get("conversion_factor") or s["conversion_factor"]
+                            nf = f"{render.national_amount(v['total_nonfacility'], factor):.2f}"
+                            fa = f"{render.national_amount(v['total_facility'], factor):.2f}"
+                            since = str(s["from"])
+                writer.writerow([code, year, payer, "; ".join(statuses),
+                                 "; ".join(cb.label("status", st) for st in statuses),
+                                 dates, nf, fa, since])
+    return buf.getvalue().encode("utf-8")
+
+
 _cache: dict[int, dict[str, bytes]] = {}
 
 
@@ -90,6 +141,7 @@ def _files_for(cb: Codebook) -> dict[str, bytes]:
         ).encode("utf-8")
     for name, key in KINDS:
         out[f"downloads/{name}.csv"] = to_csv(list(cb.bundle.get(key, [])))
+    out["downloads/code-payer-year.csv"] = code_payer_year(cb)
     return out
 
 

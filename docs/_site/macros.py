@@ -8,6 +8,8 @@ variables and failing macros fail the build (on_undefined: strict, on_error_fail
 from __future__ import annotations
 
 import functools
+import html
+import json
 import logging
 import sys
 from pathlib import Path
@@ -27,6 +29,12 @@ from _site import (  # noqa: E402
 from _site.text import badge, esc, link  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.telecode")
+
+
+def text_of_source(s: dict) -> str:
+    """A source's short name: its title, cut at 70 characters."""
+    title = " ".join(str(s.get("title") or s.get("id")).split())
+    return title if len(title) <= 70 else title[:67].rstrip() + "…"
 
 
 def define_env(env) -> None:  # noqa: C901 - one registration per macro
@@ -125,8 +133,23 @@ def define_env(env) -> None:  # noqa: C901 - one registration per macro
     def counts() -> str:
         b = cb().bundle
         return (f"{len(b['codes'])} code versions of {len(cb().code_index)} codes, "
-                f"{len(b['routes'])} payer routes, {len(b['rules'])} rules, "
+                f"{len(b['routes'])} payer instructions on what to report, "
+                f"{len(b['rules'])} rules, "
                 f"{len(b['faqs'])} FAQs, {len(b['sources'])} sources")
+
+    @env.macro
+    def checker_source_names() -> str:
+        """The checker's names for sources (its answers cite source ids), as JSON in an
+        attribute (not a script element: instant navigation would run it as JavaScript)."""
+        names = {sid: text_of_source(s) for sid, s in sorted(cb().sources.items())}
+        data = html.escape(json.dumps(names, sort_keys=True, ensure_ascii=True), quote=True)
+        return f'<div id="tc-source-names" hidden data-names="{data}"></div>'
+
+    @env.macro
+    def flat_columns() -> str:
+        """The column guide of code-payer-year.csv."""
+        rows = [f"| `{name}` | {esc(what)} |" for name, what in downloads.FLAT_COLUMNS]
+        return "\n".join(["| Column | What it holds |", "|---|---|", *rows])
 
     @env.macro
     def downloads_list() -> str:

@@ -17,8 +17,10 @@ from typing import Any
 from engine.core.codebook import Codebook
 from engine.tooling import diff as _diff
 
-from .text import code_src, esc, link
+from .text import code_src, esc, link, query_string, rel
 
+# the groups of the narrative, in page order (their words: messages.yaml labels.change_group)
+GROUP_ORDER = ("codes", "payment", "medicare_policy", "flexibilities")
 # changes whose codes get links to code pages
 SOURCE_KINDS = ("code", "status", "route", "telehealth_list")
 
@@ -60,23 +62,26 @@ def year_page(codebook: Codebook, year: int) -> str:
     known = {c["code"] for c in bundle.get("codes", [])}
     days = _diff.changes_in_year(bundle, year)
     total = sum(len(ch) for _, ch in days)
-    lines = [
-        f"# What changed in {year}",
-        "",
-        f"Every value of the codebook that changed in {year}, by the day the change took "
-        "effect: codes added and ended, payment status per payer, what each payer wants "
-        "reported (codes, modifiers, place of service), rules and windows, modifier and "
-        "POS use, the Medicare telehealth flexibilities, source conflicts. "
-        f"{total} change{'s' if total != 1 else ''} in all.",
-        "",
-        f"The same list comes from the command line: `telecode diff {year - 1} {year}` for "
-        f"1 January, or `telecode diff DAY-BEFORE DAY` for a later date.",
-        "",
-    ]
+    lines = [f"# What changed in {year}", ""]
+    lines += narrative(codebook, year)
     codes = affected_codes(bundle, year)
     if codes:
-        lines += ["Codes affected: "
+        lines += ["Codes whose entries change this year: "
                   + ", ".join(link(src, code_src(c), esc(c)) for c in codes if c in known), ""]
+    # the value-level diff, for maintainers: folded (visible text of reader pages keeps to
+    # words; the diff names records by their ids)
+    lines += [
+        '<details class="tc-dev" markdown="1">',
+        f"<summary>For maintainers: every value of the codebook that changed in {year} "
+        f"({total} change{'s' if total != 1 else ''})</summary>",
+        "",
+        "By the day the change took effect: codes added and ended, payment status per payer, "
+        "what each payer wants reported (codes, modifiers, place of service), rules and "
+        "windows, modifier and POS use, the Medicare telehealth flexibilities, source "
+        f"conflicts. The same list comes from `telecode diff {year - 1} {year}` for 1 January, "
+        "or `telecode diff DAY-BEFORE DAY` for a later date.",
+        "",
+    ]
     for day, changes in days:
         lines += [f"## {day}", ""]
         if not changes:
@@ -86,7 +91,9 @@ def year_page(codebook: Codebook, year: int) -> str:
         for kind in _diff.SECTIONS:
             if kind not in grouped:
                 continue
-            lines += [f"### {_diff.SECTION_TITLES[kind]}", ""]
+            # the CLI's section titles, without its engine word "(routes)"
+            title = _diff.SECTION_TITLES[kind].replace(" (routes)", "")
+            lines += [f"### {title}", ""]
             for text, line_codes in grouped[kind]:
                 item = esc(text)
                 if kind in SOURCE_KINDS or kind == "citations":
@@ -95,6 +102,7 @@ def year_page(codebook: Codebook, year: int) -> str:
                         item += " — " + ", ".join(links)
                 lines.append(f"- {item}")
             lines.append("")
+    lines += ["</details>", ""]
     prev_next = []
     if year - 1 in years(bundle):
         prev_next.append(link(src, year_src(year - 1), f"← {year - 1}"))
@@ -103,6 +111,57 @@ def year_page(codebook: Codebook, year: int) -> str:
         prev_next.append(link(src, year_src(year + 1), f"{year + 1} →"))
     lines += [" · ".join(prev_next), ""]
     return "\n".join(lines)
+
+
+def entries(codebook: Codebook | dict[str, Any], year: int) -> list[dict[str, Any]]:
+    """The codebook's `changes:` entries whose first day falls in `year`."""
+    return [c for c in _bundle(codebook).get("changes", [])
+            if str(c.get("from", ""))[:4] == str(year)]
+
+
+def narrative(codebook: Codebook | dict[str, Any], year: int) -> list[str]:
+    """The changes that alter what a coder reports (codebook/changes/<year>.yaml), grouped,
+    each with its dates, codes, sources and a checker link with the checker's answer."""
+    items = entries(codebook, year)
+    if not items:
+        return [f"No change for {year} is described in words yet; the full list of changed "
+                "values is below.", ""]
+    if not isinstance(codebook, Codebook):
+        codebook = Codebook(codebook)
+    from . import render, views  # the engine's answers (not needed for the data diff)
+
+    src = year_src(year)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for c in items:
+        groups.setdefault(str(c.get("group")), []).append(c)
+    order = list(GROUP_ORDER)
+    out = [f"What a telehealth coder reports differently in {year}, in plain words. Each change "
+           "links its sources and, where an encounter shows it, the checker with that "
+           "encounter.", ""]
+    for group in sorted(groups, key=lambda g: (order.index(g) if g in order else len(order), g)):
+        out += [f"## {esc(codebook.label('change_group', group))} "
+                f"{{ #group-{group.replace('_', '-')} }}", ""]
+        for c in groups[group]:
+            out += [f"### {esc(c.get('title'))} {{ #{c['id']} }}", ""]
+            out += [esc(c.get("summary")), ""]
+            facts = [f"From {esc(c.get('from'))}" + (f" to {esc(c['to'])}" if c.get("to") else "")]
+            if c.get("codes"):
+                facts.append("codes: " + ", ".join(
+                    render.code_link(codebook, src, k) if k in codebook.code_index
+                    else render.link(src, "modifiers.md", esc(k), f"mod-{k.lower()}")
+                    if k in codebook.modifiers_by_code else esc(k) for k in c["codes"]))
+            out += [" · ".join(facts), ""]
+            if c.get("encounter"):
+                result = views.encounter_result(codebook, c["encounter"],
+                                                f"changes/{year}.yaml, change {c['id']!r}")
+                # the checker page is hand-written (docs/checker.md): always in the build
+                href = rel(src, "checker.md",
+                           query=query_string(views.encounter_params(c["encounter"])))
+                out += [f'<a class="tc-try" href="{href}">See it in the checker</a> — the '
+                        "checker's answer for this encounter: "
+                        f"<strong>{esc(views.short_answer(result))}</strong>", ""]
+            out += [f"<small>Sources: {render.provenance(codebook, src, c)}</small>", ""]
+    return out
 
 
 def index_page(codebook: Codebook) -> str:

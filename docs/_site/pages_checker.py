@@ -1,7 +1,8 @@
-"""The checker widget's place in the nav (extension point of docs/_site/hook.py).
+"""The checker widget's pages (extension point of docs/_site/hook.py).
 
-The pages themselves are hand-written (docs/checker.md, docs/maintainers-widget.md); this module
-only lists the checker in the navigation, after the reference pages.
+The pages themselves are hand-written (docs/checker.md, docs/maintainers-widget.md). The
+checker is a top-level item of mkdocs.yml's nav, next to Home (issue 17: a reader's tool, not
+a maintainer's), so this module adds nothing to the nav.
 """
 
 from __future__ import annotations
@@ -14,4 +15,4 @@ def pages(codebook: Any) -> dict[str, str]:
 
 
 def nav(codebook: Any) -> list[dict[str, str]]:
-    return [{"Checker": "checker.md"}]
+    return []

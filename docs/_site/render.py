@@ -8,12 +8,11 @@ labels only, explained on the conventions page.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from engine.core.codebook import Codebook
 
-from . import extensions, state, views
+from . import extensions, state, views, words
 from .text import (
     badge,
     code_span,
@@ -36,7 +35,7 @@ STATUS_WORDS = {
     "payable": "payable",
     "contractor_priced": "contractor-priced",
     "not_valid": "not valid for this payer",
-    "statutory_exclusion": "excluded by statute",
+    "statutory_exclusion": "paid outside the fee schedule",
     "bundled": "bundled",
     "non_covered": "not covered",
     "excluded": "excluded",
@@ -49,6 +48,7 @@ STATUS_WORDS = {
 }
 STATUS_CLASS = {
     "payable": "ok", "contractor_priced": "ok", "varies": "maybe", "no_record": "none",
+    "statutory_exclusion": "maybe",
     "not_valid_on_date": "none",
 }
 MODALITY_WORDS = {
@@ -212,9 +212,10 @@ def checker_link(src: str, encounter: Record, text: str = "Try it in the checker
     return f'<a class="tc-try" href="{href}">{esc(text)}</a>'
 
 
-def placeholders(text: str) -> str:
-    """Escaped message template with its {placeholders} shown as variables."""
-    return re.sub(r"&#123;([a-z_.]+)&#125;", r"<var>\1</var>", esc(text))
+def placeholders(cb: Codebook, text: str) -> str:
+    """Escaped message template with its {placeholders} in words, shown as variables."""
+    return "".join(f"<var>{esc(part)}</var>" if is_var else esc(part)
+                   for is_var, part in words.fill_placeholders(cb, text))
 
 
 _tab_sets = {"n": 0}
@@ -361,9 +362,9 @@ def families(cb: Codebook, src: str) -> str:
         out.append(esc_block(fam.get("summary")))
         out.append("")
         facts = [f"Codes: {', '.join(code_link(cb, src, c) for c in codes)}",
-                 f"Selection: {code_span(fam.get('selection'))}"]
-        if fam.get("time_basis"):
-            facts.append(f"time basis: {code_span(fam.get('time_basis'))}")
+                 f"Chosen by: {esc(cb.label('selection', fam.get('selection')))}"]
+        if fam.get("time_basis") and fam.get("selection") != "fixed":
+            facts.append(f"time counted: {esc(cb.label('time_basis', fam.get('time_basis')))}")
         if fam.get("period_days"):
             facts.append(f"period: {esc(fam['period_days'])} days")
         out.append(" · ".join(facts))
@@ -423,7 +424,9 @@ def code_page(cb: Codebook, code: str) -> str:
             for s in segs:
                 rec = s.record
                 if rec and rec.get("instead"):
-                    note = (f"<strong>Instead, for {payer_name(cb, payer)}</strong> "
+                    how = ("How it is paid, for" if rec.get("status") == "statutory_exclusion"
+                           else "Instead, for")
+                    note = (f"<strong>{how} {payer_name(cb, payer)}</strong> "
                             f"({esc(rec.get('from'))} → {esc(rec.get('to') or 'open')}): "
                             f"{esc(rec['instead'])}")
                     if note not in notes:
@@ -437,19 +440,20 @@ def code_page(cb: Codebook, code: str) -> str:
     if notes:
         out.append("")
     status_records = [s for p in views.payer_ids(cb) for s in cb.status_index.get((p, code), ())]
+    out += payment_section(cb, src, code)
 
     # what to report
     out += ["## Modifiers and place of service", ""]
     routes = views.routes_for_code(cb, code)
     if routes:
-        out.append("What each payer wants reported when this code's family is used, from the "
-                   "payer routes (the engine takes the first route that matches the encounter).")
+        out.append("What each payer wants reported with this code. Where a payer has several "
+                   "lines, the first one whose condition fits the encounter applies.")
         out.append("")
         rows = [route_row(cb, src, r, span=(first, last)) for r in routes]
         out.append(table(ROUTE_HEADER, rows))
     else:
-        out.append("No payer route reports this code: the engine never selects it for an "
-                   "encounter (it is listed for reference).")
+        out.append("No payer's instructions report this code: the checker never answers "
+                   "with it (it is listed for reference).")
     out.append("")
 
     # rules
@@ -522,12 +526,86 @@ def code_page(cb: Codebook, code: str) -> str:
                 link(src, "sources.md", esc(s.get("title") or ref.get("id")),
                      f"src-{slug(ref.get('id'))}"),
                 esc(ref.get("locator")),
-                f"{esc(kind)} {code_span(rec.get('id'))}",
+                f'<span title="{esc(rec.get("id"))}">{cited_for(cb, code, kind, rec)}</span>',
                 f'{esc(rec.get("last_verified"))} {evidence_badge(src, rec, with_date=False)}',
             ])
     out.append(table(["Source", "Where", "Cited for", "Last verified"], rows))
     out.append("")
     return "\n".join(out)
+
+
+PAYING = ("payable", "contractor_priced")
+POS_RATE_RULE = "medicare-pos-02-facility-rate"
+
+
+def money(value: float) -> str:
+    return f"${value:,.2f}"
+
+
+def national_amount(total: float, factor: float) -> float:
+    """Total RVUs x conversion factor, rounded to the cent (half up), as CMS computes it."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    cents = (Decimal(str(total)) * Decimal(str(factor))).quantize(Decimal("0.01"),
+                                                                   rounding=ROUND_HALF_UP)
+    return float(cents)
+
+
+def payment_section(cb: Codebook, src: str, code: str) -> list[str]:
+    """`## Medicare payment`: national amounts per fee schedule the codebook holds
+    (payments/*.yaml), non-facility and facility, with the rule on which applies."""
+    rows = []
+    schedules = [s for s in cb.bundle.get("payments", []) if s.get("payer") == "medicare"]
+    for s in schedules:
+        v = next((x for x in s.get("values") or [] if x.get("code") == code), None)
+        if v is None:
+            continue
+        status = cb.status_name(code, "medicare", s["from"])
+        factor = v.get("conversion_factor") or s["conversion_factor"]
+        dates = f"{esc(s['from'])} →<br>{esc(s.get('to') or 'open')}"
+        rvus = (f"{v['work_rvu']:.2f} / {v['pe_rvu_nonfacility']:.2f} / "
+                f"{v['pe_rvu_facility']:.2f} / {v['mp_rvu']:.2f}")
+        source = source_refs(cb, src, s)
+        if status in PAYING and (v["total_nonfacility"] or v["total_facility"]):
+            rows.append([dates,
+                         f'<strong data-amount="nonfacility">'
+                         f'{money(national_amount(v["total_nonfacility"], factor))}</strong>',
+                         f'<strong data-amount="facility">'
+                         f'{money(national_amount(v["total_facility"], factor))}</strong>',
+                         f"{rvus}<br>× {factor:.4f}", source])
+        else:
+            why = ("paid outside the physician fee schedule (how: above)"
+                   if status == "statutory_exclusion"
+                   else f"Medicare does not pay this code ({status_word(status)})")
+            rows.append([dates, why, "—", rvus, source])
+    if not rows:
+        return []
+    out = ["## Medicare payment {: #medicare-payment }", "",
+           "National Medicare amounts from the CMS relative value file (total RVUs × conversion "
+           "factor; a locality's amount differs by its cost indices)."]
+    rule = next((r for r in cb.rules if r.get("id") == POS_RATE_RULE), None)
+    if rule:
+        out[-1] += (" For a telehealth claim, **POS 10** (patient at home) is paid the "
+                    "non-facility amount and **POS 02** (patient elsewhere) the facility amount, "
+                    f"from {esc(rule.get('from'))}: "
+                    + link(src, "rules.md", esc(rule.get("title")), slug(rule["id"]))
+                    + f" <small>({source_refs(cb, src, rule)})</small>.")
+    out += ["", table(["Dates of service", "Non-facility (POS 10)", "Facility (POS 02)",
+                       "RVUs: work / PE non-facility / PE facility / MP", "Source"], rows,
+                      cls="tc-payment"), ""]
+    return out
+
+
+def cited_for(cb: Codebook, code: str, kind: str, rec: Record) -> str:
+    """What a record cited on a code page says, in words (HTML)."""
+    if kind == "code":
+        return (f"the code from {esc(rec.get('from'))}"
+                if len(cb.code_versions(code)) > 1 else "the code")
+    if kind == "family":
+        return f"the family {esc(rec.get('title'))}"
+    payer = payer_name(cb, rec.get("payer")) if rec.get("payer") else "the payer"
+    return (f"{payer} status ({status_word(str(rec.get('status')))}, "
+            f"{esc(rec.get('from'))} → {esc(rec.get('to') or 'open')})")
 
 
 ROUTE_HEADER = ["Payer", "Modality", "Dates", "When", "Modifiers", "POS"]
@@ -543,20 +621,43 @@ def route_row(cb: Codebook, src: str, r: Record, anchor: bool = False,
         start = max(start or span[0], span[0])
         if span[1] is not None:
             end = min(end, span[1]) if end is not None else span[1]
-    pos = r.get("pos") or {}
-    pos_text = ", ".join(f"{esc(k)}: {code_span(v)}" for k, v in pos.items() if v) or \
-        "the practitioner's usual POS (not a telehealth service)"
-    when = "; ".join(x for x in (views.clinician_text(r),
-                                  views.describe_condition(r.get("when"))) if x)
+    when = words.when(cb, r)
     return [
         (f'<span id="route-{slug(r["id"])}"></span>' if anchor else "")
         + payer_name(cb, r.get("payer")),
         modality(r.get("modality")),
         f"{esc(start)} →<br>{esc(end or 'open')}",
-        esc(when),
+        esc(when[:1].upper() + when[1:]) if when else "Always",
         " ".join(code_span(m) for m in r.get("modifiers") or []) or "none",
-        pos_text,
+        pos_words(cb, r),
     ]
+
+
+def pos_words(cb: Codebook, r: Record, short: bool = False) -> str:
+    """A route's place of service by patient location, in words (HTML)."""
+    pos = r.get("pos") or {}
+    parts = [f"{code_span(v)} {esc(words.value_words(cb, 'patient_location', k))}"
+             for k, v in pos.items() if v]
+    if parts:
+        return ", ".join(parts)
+    return ("the usual place of service (not a telehealth claim)" if short else
+            "the place where the practitioner usually works (not billed as telehealth)")
+
+
+def route_title(cb: Codebook, r: Record) -> str:
+    """A route in words: payer and service, and its condition ("Commercial plans,
+    interprofessional consultations, when the clinician is the requesting practitioner")."""
+    text = f"{cb.label('payer', r.get('payer'))}, {cb.label('modality', r.get('modality'))}"
+    text = text[:1].upper() + text[1:]
+    when = words.when(cb, r)
+    return f"{text}, when {when}" if when else text
+
+
+def route_link(cb: Codebook, src: str, route_id: str) -> str:
+    """A link to a route's row on the payers page, its text in words."""
+    r = next((x for x in cb.routes if x.get("id") == route_id), None)
+    text = esc(route_title(cb, r)) if r else esc(route_id.replace("-", " "))
+    return link(src, "payers.md", text, f"route-{slug(route_id)}")
 
 
 def rule_list(cb: Codebook, src: str, rules: list[Record]) -> str:
@@ -574,7 +675,7 @@ def rule_list(cb: Codebook, src: str, rules: list[Record]) -> str:
         if r.get("conflict"):
             title += " " + badge(src, "conflict")
         out.append(f"- <strong>{title}</strong>"
-                   f" ({effect}; {'; '.join(bits)}). {placeholders(r.get('message') or '')} "
+                   f" ({effect}; {'; '.join(bits)}). {placeholders(cb, r.get('message') or '')} "
                    f"<small>{source_refs(cb, src, r)}</small>")
     return "\n".join(out)
 
@@ -587,17 +688,26 @@ def rules_page(cb: Codebook, src: str) -> str:
         by_file.setdefault(str(r.get("file") or "rules"), []).append(r)
     for fname, rules in by_file.items():
         stem = fname.rsplit("/", 1)[-1].removesuffix(".yaml")
-        out += [f"## Rules in <code>{esc(fname)}</code> {{ #topic-{slug(stem)} }}", ""]
+        topic = stem.replace("-", " ")
+        topic = topic[:1].upper() + topic[1:]
+        out += [f"## {esc(topic)} {{ #topic-{slug(stem)} }}", ""]
         for r in rules:
             scope = r.get("scope") or {}
             out.append(f"### {esc(r.get('title') or r['id'])} {{ #{slug(r['id'])} }}")
             out.append("")
             facts = [f"Effect: **{word(EFFECT_WORDS, r.get('effect'))}**",
                      f"dates: {esc(r.get('from'))} → {esc(r.get('to') or 'open')}"]
-            for key, label in (("payers", "payers"), ("modalities", "modalities"),
-                               ("clinicians", "clinicians"), ("routes", "routes")):
-                if scope.get(key):
-                    facts.append(f"{label}: " + ", ".join(code_span(x) for x in scope[key]))
+            if scope.get("payers"):
+                facts.append("payers: " + ", ".join(payer_name(cb, p) for p in scope["payers"]))
+            if scope.get("modalities"):
+                facts.append("services: " + ", ".join(esc(cb.label("modality", m))
+                                                       for m in scope["modalities"]))
+            if scope.get("clinicians"):
+                facts.append("clinicians: " + ", ".join(esc(cb.label("clinician", c))
+                                                        for c in scope["clinicians"]))
+            if scope.get("routes"):
+                facts.append("when billed as: " + ", ".join(
+                    route_link(cb, src, rid) for rid in scope["routes"]))
             if scope.get("families"):
                 facts.append("families: " + ", ".join(family_link(cb, src, f)
                                                        for f in scope["families"]))
@@ -606,25 +716,28 @@ def rules_page(cb: Codebook, src: str) -> str:
             out.append(" · ".join(facts))
             out.append("")
             if r.get("when"):
-                out.append(f"When: {code_span(views.describe_condition(r['when']))}")
+                text = words.condition(cb, r["when"])
+                out.append(f"When: {esc(text[:1].upper() + text[1:])}")
                 out.append("")
-            out.append(f"Message: {placeholders(r.get('message') or '')}")
+            out.append(f"Message: {placeholders(cb, r.get('message') or '')}")
             out.append("")
             if r.get("conflict"):
                 topic = (cb.conflict(r["conflict"]) or {}).get("topic") or r["conflict"]
                 out.append(badge(src, "conflict") + " " + link(
                     src, "sources.md", esc(topic), f"conflict-{slug(r['conflict'])}"))
                 out.append("")
-            out.append(f"Rule id {code_span(r['id'])} · {provenance(cb, src, r)}")
+            out.append(f"Sources: {provenance(cb, src, r)}")
             out.append("")
     return "\n".join(out)
 
 
 # ---- /modifiers/ and /place-of-service/ -----------------------------------------------------
-def _scoped_items(cb: Codebook, src: str, items: list[Record], prefix: str) -> str:
+def _scoped_items(cb: Codebook, src: str, items: list[Record], prefix: str,
+                  noun: str) -> str:
     out = []
     for m in items:
-        out.append(f"## {esc(m.get('code'))} — {esc(m.get('label'))} "
+        # "Modifier 93 — …", "POS 10 — …": the words a search names them by, in the heading
+        out.append(f"## {noun} {esc(m.get('code'))} — {esc(m.get('label'))} "
                    f"{{ #{prefix}-{slug(m.get('code'))} }}")
         out.append("")
         out.append(f"{esc(m.get('system'))} · valid {esc(m.get('from'))} → "
@@ -643,7 +756,7 @@ def _scoped_items(cb: Codebook, src: str, items: list[Record], prefix: str) -> s
                                      if m.get("code") in (r.get("modifiers") or [])
                                      or m.get("code") in (r.get("pos") or {}).values()])
         if routes:
-            out.append("Reported by these payer routes:")
+            out.append("Payers that ask for it:")
             out.append("")
             out.append(table(ROUTE_HEADER, [route_row(cb, src, r) for r in routes]))
             out.append("")
@@ -653,11 +766,11 @@ def _scoped_items(cb: Codebook, src: str, items: list[Record], prefix: str) -> s
 
 
 def modifiers_page(cb: Codebook, src: str) -> str:
-    return _scoped_items(cb, src, cb.bundle.get("modifiers", []), "mod")
+    return _scoped_items(cb, src, cb.bundle.get("modifiers", []), "mod", "Modifier")
 
 
 def pos_page(cb: Codebook, src: str) -> str:
-    return _scoped_items(cb, src, cb.bundle.get("places_of_service", []), "pos")
+    return _scoped_items(cb, src, cb.bundle.get("places_of_service", []), "pos", "POS")
 
 
 # ---- /payers/ ----------------------------------------------------------------------------
@@ -673,20 +786,20 @@ def payer_matrix(cb: Codebook, src: str) -> str:
                 fams += " (" + ", ".join(code_link(cb, src, c) for c in r["codes"]) + ")"
             mods = " ".join(code_span(m) for m in r.get("modifiers") or []) or "no modifier"
             pos = r.get("pos") or {}
-            pos_text = " / ".join(f"{code_span(v)} {esc(k)}" for k, v in pos.items() if v) \
-                or "usual POS"
-            text = f"{fams}<br>{mods} · POS {pos_text}"
+            pos_text = ("POS " + pos_words(cb, r, short=True)) if pos else \
+                pos_words(cb, r, short=True)
+            text = f"{fams}<br>{mods} · {pos_text}"
             qual = []
             if (lo, hi) != (start, end):
                 qual.append(f"{esc(lo)} → {esc(hi)}")
-            when = "; ".join(x for x in (views.clinician_text(r),
-                                          views.describe_condition(r.get("when"))) if x)
+            when = words.when(cb, r)
             if when:
                 qual.append(f"if {esc(when)}")
             if qual:
                 text = f"<small>{'; '.join(qual)}:</small><br>{text}"
             parts.append(text)
-        return "<hr>".join(parts) if parts else '<span class="tc-none">no route: not covered</span>'
+        none = '<span class="tc-none">no answer in the codebook: check the payer</span>'
+        return "<hr>".join(parts) if parts else none
 
     def body(year: int) -> str:
         start, end = views.year_span(cb, year)
@@ -716,7 +829,7 @@ def payer_list(cb: Codebook, src: str) -> str:
             out.append("")
             for r in routes:
                 if r.get("summary"):
-                    out.append(f"- {code_span(r['id'])}: {esc(r['summary'])} "
+                    out.append(f"- <strong>{esc(route_title(cb, r))}</strong>: {esc(r['summary'])} "
                                f"<small>{source_refs(cb, src, r)}</small>")
             out.append("")
         out.append(f"Sources: {provenance(cb, src, p)}")
@@ -793,7 +906,7 @@ def result_lines(cb: Codebook, src: str, result: Record) -> str:
     if lines:
         rows = [[f"<strong>{code_link(cb, src, str(ln.get('code')))}</strong>",
                  " ".join(code_span(m) for m in ln.get("modifiers") or []) or "none",
-                 code_span(ln["pos"]) if ln.get("pos") else "usual POS",
+                 code_span(ln["pos"]) if ln.get("pos") else "usual place of service",
                  esc(ln.get("units")), esc(ln.get("label"))] for ln in lines]
         out.append(table(["Code", "Modifiers", "POS", "Units", "What it is"], rows,
                          cls="tc-answer"))
@@ -811,13 +924,15 @@ def result_lines(cb: Codebook, src: str, result: Record) -> str:
         out.append(f"    {esc(w.get('message'))}")
         if refs:
             out.append("")
-            out.append(f"    <small>{refs} · {code_span(w.get('id'))}</small>")
+            out.append(f'    <small title="{esc(w.get("id"))}">{refs}</small>')
         out.append("")
     return "\n".join(out)
 
 
-def encounter_text(enc: Record) -> str:
-    return " ".join(f"{code_span(k)} = {code_span(v)}" for k, v in views.encounter_params(enc))
+def encounter_text(cb: Codebook, enc: Record) -> str:
+    """An encounter in words: `payer: Medicare · service: audio-video visits · ...`."""
+    return " · ".join(f"{esc(name)}: <strong>{esc(value)}</strong>"
+                      for name, value in words.encounter(cb, enc))
 
 
 def faq_page(cb: Codebook, src: str) -> str:
@@ -840,7 +955,7 @@ def faq_page(cb: Codebook, src: str) -> str:
         if involved:
             out += ["Involves: " + ", ".join(involved), ""]
         out += [f'<p class="tc-encounter"><strong>Encounter:</strong> '
-                f'{encounter_text(faq["encounter"])}</p>', ""]
+                f'{encounter_text(cb, faq["encounter"])}</p>', ""]
         out += ["**Engine answer:**", "", result_lines(cb, src, result)]
         if result.get("checklist"):
             out.append('??? note "Document"')
@@ -899,9 +1014,9 @@ def documentation(cb: Codebook, src: str) -> str:
             if r.get("from") != cb.covers_from or r.get("to"):
                 quals.append(f"{esc(r.get('from'))} → {esc(r.get('to') or 'open')}")
             if r.get("when"):
-                quals.append("when " + esc(views.describe_condition(r["when"])))
+                quals.append("when " + esc(words.condition(cb, r["when"])))
             qual = f" <small>({'; '.join(quals)})</small>" if quals else ""
-            out.append(f"- {placeholders(r.get('message') or '')}{qual} "
+            out.append(f"- {placeholders(cb, r.get('message') or '')}{qual} "
                        f"<small>{link(src, 'rules.md', 'rule', slug(r['id']))} · "
                        f"{source_refs(cb, src, r)}</small>")
         out.append("")
@@ -929,19 +1044,32 @@ def _record_link(cb: Codebook, src: str, kind: str, rec: Record) -> str:
     if kind == "status":
         codes = rec.get("codes") or []
         target = codes[0] if codes else None
-        text = f"status {esc(rid)}"
+        what = codes[0] if len(codes) == 1 else (f"{codes[0]}–{codes[-1]}" if codes else "")
+        text = (f"{payer_name(cb, rec.get('payer'))} status of {esc(what)} "
+                f"({status_word(str(rec.get('status')))}, from {esc(rec.get('from'))})")
         return link(src, code_src(target), text) if target in cb.code_index else text
     if kind == "route":
-        return link(src, "payers.md", "route " + esc(rid), f"route-{slug(rid)}")
+        return route_link(cb, src, rid)
     if kind == "rule":
-        return link(src, "rules.md", "rule " + esc(rid), slug(rid))
+        return link(src, "rules.md", esc(rec.get("title") or rid), slug(rid))
     if kind == "flexibility period":
-        return link(src, "medicare-flexibilities.md", esc(rid), slug(rid))
+        return link(src, "medicare-flexibilities.md",
+                    f"{esc(rec.get('from'))} → {esc(rec.get('to') or 'open')}", slug(rid))
     if kind == "conflict":
-        return link(src, "sources.md", "conflict " + esc(rid), f"conflict-{slug(rid)}")
+        return link(src, "sources.md", esc(rec.get("topic") or rid), f"conflict-{slug(rid)}")
     if kind == "FAQ":
-        return link(src, "faq.md", "FAQ " + esc(rid), slug(rid))
-    return f"{esc(kind)} {code_span(rid)}"
+        return link(src, "faq.md", esc(rec.get("question") or rid), slug(rid))
+    if kind == "message":
+        return esc(rec.get("title") or "a checker message")
+    return esc(kind)
+
+
+# the kinds of record citing a source, as the sources page names them
+KIND_WORDS = {"route": "what a payer wants reported", "status": "payment status",
+              "flexibility period": "Medicare flexibilities", "conflict": "disagreement",
+              "message": "checker message", "family": "code family"}
+SOURCE_KIND_WORDS = {"primary": "primary source", "secondary": "secondary source",
+                     "source-document": "source document (a data file)"}
 
 
 def sources_page(cb: Codebook, src: str) -> str:
@@ -951,16 +1079,17 @@ def sources_page(cb: Codebook, src: str) -> str:
     for sid, s in sorted(cb.sources.items(), key=lambda kv: str(kv[1].get("title")).lower()):
         recs = citing.get(sid, [])
         facts = [esc(s.get("publisher")), f"published {esc(s.get('published'))}",
-                 f"accessed {esc(s.get('accessed'))}", f"{esc(s.get('kind'))} source",
-                 f"id {code_span(sid)}"]
-        block = [f'<div class="tc-source" id="src-{slug(sid)}">',
+                 f"accessed {esc(s.get('accessed'))}", esc(SOURCE_KIND_WORDS.get(
+                     str(s.get("kind")), str(s.get("kind")).replace("_", " ")))]
+        block = [f'<div class="tc-source" id="src-{slug(sid)}" title="{esc(sid)}">',
                  f"<p><strong>{external_link(s.get('title'), s.get('url'))}</strong><br>"
                  + " · ".join(f for f in facts if f) + "</p>"]
         if recs:
             kinds: dict[str, list[str]] = {}
             for kind, rec in recs:
                 kinds.setdefault(kind, []).append(_record_link(cb, src, kind, rec))
-            items = "".join(f"<li>{esc(kind)}: {', '.join(dict.fromkeys(links))}</li>"
+            items = "".join(f"<li>{esc(KIND_WORDS.get(kind, kind))}: "
+                            f"{', '.join(dict.fromkeys(links))}</li>"
                             for kind, links in kinds.items())
             block.append(f'<details class="quote"><summary>Cited by {len(recs)} '
                          f'record{"s" if len(recs) != 1 else ""}</summary><ul>{items}</ul>'
@@ -995,8 +1124,12 @@ def conflicts_page(cb: Codebook, src: str) -> str:
 
 # ---- /conventions/ -----------------------------------------------------------------------
 def status_vocabulary(cb: Codebook, src: str) -> str:
-    rows = [[code_span(k), status_chip(k)] for k in STATUS_WORDS]
-    return table(["Codebook value", "Shown as"], rows)
+    """The statuses as shown, with what each means; the codebook values for developers."""
+    rows = [[status_chip(k), esc(cb.label("status", k))] for k in STATUS_WORDS]
+    dev = [[code_span(k), status_chip(k)] for k in STATUS_WORDS]
+    return (table(["Shown as", "Meaning"], rows) + "\n\n"
+            '<details class="tc-dev"><summary>For developers: the codebook values</summary>\n'
+            + table(["Codebook value", "Shown as"], dev) + "\n</details>")
 
 
 # ---- /print/<YEAR>/ ------------------------------------------------------------------------

@@ -244,50 +244,6 @@ def rules_for_family(cb: Codebook, family_id: str) -> list[Record]:
     return [r for r in cb.rules if family_id in ((r.get("scope") or {}).get("families") or [])]
 
 
-CLINICIAN_WORDS = {"em_practitioner": "E/M practitioner",
-                   "non_em_practitioner": "non-E/M practitioner (e.g. therapist)"}
-
-
-def clinician_text(route_or_scope: Any) -> str:
-    """`clinician is ...` for a route whose clinician is not the default, else ""."""
-    value = route_or_scope.get("clinician") if isinstance(route_or_scope, dict) else None
-    if value in (None, "any", "em_practitioner"):
-        return ""
-    return "clinician is " + CLINICIAN_WORDS.get(value, str(value))
-
-
-def describe_condition(cond: Any) -> str:
-    """A `when` condition as plain text over the encounter's field names (not escaped)."""
-    if cond is None:
-        return ""
-    if not isinstance(cond, dict):
-        return str(cond)
-    for key, word in (("all", " and "), ("any", " or ")):
-        if key in cond:
-            parts = [describe_condition(c) for c in cond[key]]
-            return "(" + word.join(parts) + ")" if len(parts) > 1 else "".join(parts)
-    if "none" in cond:
-        return "not (" + " or ".join(describe_condition(c) for c in cond["none"]) + ")"
-    field = cond.get("field", "?")
-    for key, op in (("is", "is"), ("not", "is not"), ("min", "≥"), ("max", "≤"),
-                    ("above", ">"), ("below", "<")):
-        if key in cond:
-            return f"{field} {op} {_word(cond[key])}"
-    if "in" in cond:
-        return f"{field} is one of {', '.join(_word(v) for v in cond['in'])}"
-    if "present" in cond:
-        return f"{field} is {'given' if cond['present'] else 'not given'}"
-    return json.dumps(cond, sort_keys=True)
-
-
-def _word(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    # a value without a label reads with spaces for its underscores (codebook/README.md), and
-    # wraps in a narrow table cell
-    return str(value).replace("_", " ")
-
-
 def citing_records(cb: Codebook) -> dict[str, list[tuple[str, Record]]]:
     """source id -> [(record kind, record)] for every record that cites it, bundle order."""
     kinds = [
@@ -310,6 +266,27 @@ def citing_records(cb: Codebook) -> dict[str, list[tuple[str, Record]]]:
 
 # ---- engine answers ----------------------------------------------------------------------
 _results: dict[tuple[int, str], dict[str, Any]] = {}
+
+
+def encounter_result(cb: Codebook, encounter: Record, where: str) -> dict[str, Any]:
+    """The engine's result for an encounter written in the codebook (`where` names it in the
+    build error when the engine rejects it)."""
+    try:
+        return source.check(dict(encounter), cb)
+    except source.EncounterError as exc:
+        problems = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors)
+        raise source.SiteDataError(
+            f"{where}: the engine rejects its encounter ({problems})") from None
+
+
+def short_answer(result: dict[str, Any]) -> str:
+    """The answer as claim lines, as the checker writes it: `99214-95 · POS 10`."""
+    if not result.get("billable") or not result.get("lines"):
+        return "nothing to report separately"
+    lines = result["lines"]
+    codes = " + ".join("-".join([str(ln["code"]), *ln.get("modifiers", [])]) for ln in lines)
+    pos = next((ln["pos"] for ln in lines if ln.get("pos")), None)
+    return f"{codes} · POS {pos}" if pos else codes
 
 
 def faq_result(cb: Codebook, faq: Record) -> dict[str, Any]:

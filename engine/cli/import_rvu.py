@@ -32,6 +32,13 @@ the file
 (added to sources.yaml with its sha256). Code dates (deleted / not yet valid) are never
 changed automatically: those are listed for a person to check.
 
+--write-payments writes the Medicare payment values of the codebook's codes found in the file
+(work, practice expense and malpractice RVUs, the non-facility and facility totals, the
+conversion factor) into payments/medicare-<YEAR>.yaml, dated from the quarter of the release
+(a January release applies from January 1, an October release from October 1) to the end of the
+year, citing the file. The site shows national amounts (total x conversion factor) from them;
+it never reads CMS files. Only the rows of the codebook's codes are written.
+
 Exit status: 0 no differences (or all written), 1 differences found (or some left for a
 person), 2 unreadable file or codebook.
 """
@@ -50,8 +57,13 @@ def run(argv: list[str]) -> int:
     parser.add_argument("--as-of", metavar="YYYY-MM-DD",
                         help="compare (and --write) on this date instead of the release date, "
                              "e.g. 2027-01-01 for a January file released in December")
+    parser.add_argument("--write-payments", action="store_true",
+                        help="write the payment values of the codebook's codes into "
+                             "payments/medicare-<YEAR>.yaml (no status comparison)")
     args = parser.parse_args(argv)
     args.codebook = codebook_folder(args.codebook)
+    if args.write_payments:
+        return write_payments(args)
 
     from engine.tooling.diff import DiffError, LoadError, load_bundle, parse_when
     from engine.tooling.importers import rvu
@@ -147,3 +159,52 @@ def run(argv: list[str]) -> int:
     if args.write and not manual:
         return 0
     return 1
+
+
+def write_payments(args: argparse.Namespace) -> int:
+    """`--write-payments`: the file's payment values for the codebook's codes, as YAML."""
+    from pathlib import Path
+
+    from engine.tooling.diff import LoadError, load_bundle
+    from engine.tooling.importers import rvu, rvu_payments
+    from engine.tooling.write import WriteError, dump_rt, ensure_source, sha256_of, today
+
+    fail = make_fail("import-rvu")
+    try:
+        pf = rvu_payments.read_payment_file(args.file)
+    except rvu.RvuError as exc:
+        return fail(str(exc))
+    release = args.release or pf.release
+    if release is None:
+        return fail(f"{args.file}: no 'RELEASED mm/dd/yyyy' line above the header — give the "
+                    "release date with --release YYYY-MM-DD")
+    start = args.as_of or pf.applies_from()
+    if start is None:
+        return fail(f"{args.file}: the title names no year — give the first day the values "
+                    "apply to with --as-of YYYY-MM-DD")
+    try:
+        bundle = load_bundle(args.codebook)
+    except (LoadError, WriteError) as exc:
+        return fail(str(exc))
+    root = Path(args.codebook)
+    digest = sha256_of(args.file)
+    source_id = rvu.matching_source(bundle, release, digest)
+    try:
+        if source_id is None:
+            entry = rvu.source_entry(args.file, release, digest, today())
+            ensure_source(root, entry)
+            source_id = entry["id"]
+        doc = rvu_payments.schedule(
+            bundle, pf, source_id, "WORK RVU, PE RVU, MP RVU, TOTAL and CONV FACTOR columns",
+            today(), start, f"{start[:4]}-12-31")
+        out = root / "payments" / f"medicare-{start[:4]}.yaml"
+        out.parent.mkdir(exist_ok=True)
+        dump_rt(doc, out)
+    except (WriteError, OSError) as exc:
+        return fail(str(exc))
+    n = len(doc["schedule"]["values"])
+    print(f"{args.file}: released {release}; wrote the payment values of {n} codes of the "
+          f"codebook (dates of service {start} to {start[:4]}-12-31) to "
+          f"payments/{out.name}, conversion factor {doc['schedule']['conversion_factor']}.")
+    print("Next: telecode validate, then telecode compile.")
+    return 0

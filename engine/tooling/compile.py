@@ -99,11 +99,19 @@ def build_bundle(index: Index) -> dict[str, Any]:
     messages: list[dict[str, Any]] = []
     labels: dict[str, dict[str, str]] = {}
     phrases: dict[str, str] = {}
+    condition_words: dict[str, dict[str, Any]] = {}
+    placeholder_words: dict[str, str] = {}
     for _, data in of_kind("messages"):
         messages.extend(data.get("messages", []))
         for kind, words in sorted((data.get("labels") or {}).items()):
             labels.setdefault(kind, {}).update(words)
         phrases.update(data.get("phrases") or {})
+        condition_words.update(data.get("conditions") or {})
+        placeholder_words.update(data.get("placeholder_words") or {})
+    payments = [data["schedule"] for _, data in of_kind("payments") if data.get("schedule")]
+    changes: list[dict[str, Any]] = []
+    for _, data in of_kind("changes"):
+        changes.extend(data.get("changes", []))
     faqs: list[dict[str, Any]] = []
     for _, data in of_kind("faq"):
         faqs.extend(data.get("faqs", []))
@@ -131,6 +139,14 @@ def build_bundle(index: Index) -> dict[str, Any]:
         bundle["payer_profiles"] = profiles
     if labels:  # optional messages.yaml section: words for enum values
         bundle["labels"] = labels
+    if payments:  # optional files payments/<payer>-<year>.yaml (import-rvu --write-payments)
+        bundle["payments"] = sorted(payments, key=lambda p: (p["payer"], _from_key(p)))
+    if changes:  # optional files codebook/changes/<year>.yaml: the narrative what-changed
+        bundle["changes"] = sorted(changes, key=lambda c: (_from_key(c), c["id"]))
+    if condition_words:  # optional messages.yaml section: the site's words for conditions
+        bundle["condition_words"] = condition_words
+    if placeholder_words:
+        bundle["placeholder_words"] = placeholder_words
     if telehealth_list:  # optional file (written by import-cms-list --write)
         bundle["telehealth_list"] = sorted(telehealth_list, key=lambda e: (_from_key(e), e["id"]))
     bundle["meta"]["hash"] = bundle_hash(bundle)

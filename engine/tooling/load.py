@@ -43,6 +43,8 @@ FILE_KINDS: list[tuple[str, str]] = [
     ("policies/medicare-telehealth-list.yaml", "telehealth-list"),
     ("messages.yaml", "messages"),
     ("faq.yaml", "faq"),
+    ("changes/*.yaml", "changes"),  # optional: what changed for coders, per year
+    ("payments/*.yaml", "payments"),  # optional: written by import-rvu --write-payments
     ("lint-exceptions.yaml", "lint-exceptions"),  # optional: accepted lint problems
 ]
 

@@ -33,6 +33,8 @@ RECORD_LAYOUT: dict[str, list[tuple[str, bool, str]]] = {
     "telehealth-list": [("entries", True, "telehealth_list_entry")],
     "messages": [("messages", True, "message")],
     "faq": [("faqs", True, "faq")],
+    "changes": [("changes", True, "change")],
+    "payments": [("schedule", False, "payment_schedule")],
 }
 # record kind -> file kind it comes from
 RECORD_FILE_KIND: dict[str, str] = {}

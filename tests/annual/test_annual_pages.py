@@ -50,7 +50,7 @@ def test_year_page_lists_every_change_day(pc, cb):
     assert page.startswith("# What changed in 2025\n")
     days = [line[3:] for line in page.splitlines() if line.startswith("## ")]
     assert days == ["2025-01-01", "2025-10-01", "2025-11-13"]
-    assert "### Codes" in page and "### What payers want reported (routes)" in page
+    assert "### Codes" in page and "### What payers want reported\n" in page
     assert ("- Medicare, audio-only: 99441–99443, POS 02 (facility), 10 (home) → "
             "99202–99205, 99211–99215 + 93, POS 02 (facility), 10 (home) (from 2025-01-01)"
             in page)

@@ -24,7 +24,8 @@ PAGE_TYPES = [
     "/payers/", "/medicare-flexibilities/", "/rules/", "/faq/", "/documentation/", "/sources/",
     "/conventions/", "/about/", "/print/2025/", "/downloads/",
     # pages other parts of the project generate into the site
-    "/changes/2025/", "/maintainers/", "/performance/",
+    "/changes/2025/", "/changes/2026/", "/quick-reference/2025/", "/maintainers/",
+    "/performance/",
     # payer profiles
     "/payers/matrix/", "/payers/medicaid_tx/", "/payers/unitedhealthcare/",
 ]

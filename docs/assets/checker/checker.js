@@ -17,7 +17,10 @@ const PAYERS = [
   ["commercial", "Commercial (default)"],
   ["medicaid", "Medicaid (default)"],
 ];
-const TYPING_DELAY_MS = 200;
+// Typing in a number or text field answers this long after the last keystroke.
+const TYPING_DELAY_MS = 60;
+// Minutes beyond this in one field are implausible (a day has 1440).
+const MAX_PLAUSIBLE_MINUTES = 24 * 60;
 const URL_DELAY_MS = 150;
 // The search index (held back on this page while Python starts, see docs/_overrides/checker.html)
 // loads once the reader has paused this long after an answer.
@@ -128,12 +131,26 @@ function codeLink(code) {
   return h("a", { href: new URL(`codes/${encodeURIComponent(code)}/`, SITE_ROOT).href }, code);
 }
 
+let sourceNames = null;
+function sourceName(id) {
+  if (sourceNames === null) {
+    const el = document.getElementById("tc-source-names");
+    try {
+      sourceNames = el ? JSON.parse(el.dataset.names) : {};
+    } catch {
+      sourceNames = {};
+    }
+  }
+  return sourceNames[id] || "source";
+}
+
 function sourceLinks(ids) {
   if (!ids || !ids.length) return null;
   const links = [];
   ids.forEach((id, i) => {
     if (i) links.push(", ");
-    links.push(h("a", { href: new URL(`sources/#src-${encodeURIComponent(id)}`, SITE_ROOT).href }, id));
+    // The link names the source (the page lists their names: #tc-source-names); its id is a tooltip.
+    links.push(h("a", { href: new URL(`sources/#src-${encodeURIComponent(id)}`, SITE_ROOT).href, title: id }, sourceName(id)));
   });
   return h("span", { class: "tc-sources" }, " Sources: ", links);
 }
@@ -212,6 +229,63 @@ function queryFrom(encounter) {
   return params.toString();
 }
 
+function todayFor(el) {
+  // Today (the reader's local date), clamped to the dates the codebook covers (min/max).
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  let day = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  if (el.min && day < el.min) day = el.min;
+  if (el.max && day > el.max) day = el.max;
+  return day;
+}
+
+function plausibility(form) {
+  // Entries that are valid for the engine but unlikely as typed: [{field, message}].
+  const out = [];
+  const value = (name) => {
+    const el = form.elements[name];
+    if (!el || !isShown(el)) return undefined;
+    const v = valueOf(el);
+    return typeof v === "number" ? v : v && typeof v === "object" ? v : undefined;
+  };
+  for (const name of ["minutes", "discussion_minutes", "management_minutes"]) {
+    const v = value(name);
+    if (typeof v === "number" && v > MAX_PLAUSIBLE_MINUTES) {
+      out.push({ field: name, message: `${v} minutes is more than 24 hours: check the number.` });
+    }
+  }
+  const minutes = value("minutes");
+  const discussion = value("discussion_minutes");
+  if (typeof minutes === "number" && typeof discussion === "number" && discussion > minutes) {
+    out.push({ field: "discussion_minutes", message: `The discussion (${discussion} minutes) is longer than the total time (${minutes} minutes): check both.` });
+  }
+  const byDay = value("evisit_minutes_by_day");
+  if (byDay && typeof byDay === "object") {
+    const entries = Object.values(byDay).filter((m) => typeof m === "number");
+    const sum = entries.reduce((a, b) => a + b, 0);
+    if (entries.some((m) => m > MAX_PLAUSIBLE_MINUTES)) {
+      out.push({ field: "evisit_minutes_by_day", message: "One day has more than 24 hours of minutes: check the entries." });
+    }
+    if (typeof minutes === "number" && sum !== minutes) {
+      out.push({ field: "evisit_minutes_by_day", message: `The minutes by day add up to ${sum}, not the ${minutes} total minutes given. The code is chosen from the minutes by day: correct whichever is wrong.` });
+    }
+  }
+  const days = value("device_days");
+  if (typeof days === "number" && days > 30) {
+    out.push({ field: "device_days", message: `${days} days is more than the 30-day period: check the number.` });
+  }
+  return out;
+}
+
+function renderPlausibility(items) {
+  if (!items.length) return null;
+  return h(
+    "ul",
+    { class: "tc-warnings tc-plausibility", "data-testid": "plausibility" },
+    items.map((w) => h("li", { class: "tc-sev-warning", "data-field": w.field }, h("span", { class: "tc-sev" }, "Check"), " ", w.message)),
+  );
+}
+
 function setField(el, text) {
   if (el.type === "checkbox") {
     const word = (text ?? "").toLowerCase();
@@ -230,6 +304,10 @@ function setField(el, text) {
       el.append(h("option", { value: text, "data-from-link": true }, `${text} (not a valid choice)`));
     }
     el.value = text;
+    return;
+  }
+  if (el.type === "date" && text === null) {
+    el.value = todayFor(el); // a link without a date asks about today
     return;
   }
   el.value = text ?? "";
@@ -337,7 +415,7 @@ function renderResult(result) {
         "ol",
         {},
         result.trace.map((step) =>
-          h("li", {}, h("code", {}, step.rule), " ", step.outcome, sourceLinks(step.sources)),
+          h("li", { title: step.rule }, step.outcome, sourceLinks(step.sources)),
         ),
       ),
     ),
@@ -351,6 +429,38 @@ function labelFor(form, field) {
   return label ? label.textContent.trim() : field;
 }
 
+function choiceWords(form, field) {
+  // value -> the words the form shows for it (select options and radio labels)
+  const words = new Map();
+  form.querySelectorAll(`[name="${CSS.escape(field)}"]`).forEach((el) => {
+    if (el.tagName === "SELECT") {
+      for (const o of el.options) if (o.value && !o.dataset.fromLink) words.set(o.value, o.textContent.trim());
+    } else if (el.type === "radio" && el.value) {
+      const label = form.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+      if (label) words.set(el.value, label.textContent.trim());
+    }
+  });
+  return words;
+}
+
+function messageInWords(form, field, message) {
+  // The engine's contract messages name raw values ("must be one of audio_video, ..."); the
+  // reader sees the form's words for them, and no field name.
+  const words = choiceWords(form, field);
+  if (words.size && /one of/.test(message)) {
+    const got = message.match(/got '([^']*)'/);
+    return `choose one of: ${[...words.values()].join("; ")}` + (got ? ` (the link gave "${got[1]}")` : "");
+  }
+  if (/^unknown key/.test(message)) {
+    const close = message.match(/did you mean '([a-z_]+)'/);
+    const hint = close ? ` (did you mean "${labelFor(form, close[1]).replaceAll("_", " ")}"?)` : "";
+    return `the link has a detail the checker does not ask about${hint}`;
+  }
+  let text = message;
+  for (const [value, label] of words) text = text.replaceAll(`'${value}'`, `"${label}"`).replaceAll(value, `"${label}"`);
+  return text.replace(/\b([a-z]+)_([a-z_]+)\b/g, (m) => m.replaceAll("_", " "));
+}
+
 function renderErrors(form, errors) {
   return [
     h("p", { class: "tc-verdict tc-not-billable" }, h("strong", {}, "The encounter is not complete or has a mistake.")),
@@ -360,8 +470,9 @@ function renderErrors(form, errors) {
       errors.map((e) => {
         const el = form.querySelector(`[name="${CSS.escape(e.field)}"]`);
         const name = labelFor(form, e.field);
-        const target = el && isShown(el) ? h("a", { href: `#${el.id}` }, name) : h("code", {}, e.field);
-        return h("li", { "data-field": e.field }, target, ": ", e.message);
+        const words = name === e.field ? e.field.replaceAll("_", " ") : name;
+        const target = el && isShown(el) ? h("a", { href: `#${el.id}` }, words) : h("span", { title: e.field }, words);
+        return h("li", { "data-field": e.field }, target, ": ", messageInWords(form, e.field, e.message));
       }),
     ),
   ];
@@ -442,12 +553,30 @@ function initChecker(root) {
       const p = root.querySelector(`#tc-err-${CSS.escape(e.field)}`);
       const el = form.querySelector(`[name="${CSS.escape(e.field)}"]`);
       if (p && el && isShown(el)) {
-        p.textContent = e.message;
+        p.textContent = messageInWords(form, e.field, e.message);
         p.hidden = false;
         el.setAttribute("aria-invalid", "true");
       }
     }
   }
+
+  function showFieldWarnings(items) {
+    root.querySelectorAll(".tc-field-warning").forEach((p) => p.remove());
+    for (const w of items) {
+      const field = root.querySelector(`.tc-field[data-field="${CSS.escape(w.field)}"]`);
+      if (field) field.append(h("p", { class: "tc-field-warning", role: "status" }, w.message));
+    }
+  }
+
+  const sticky = root.querySelector(".tc-output-sticky");
+  function fitAnswer() {
+    // The answer panel follows the form only while all of it fits below the header.
+    if (!sticky) return;
+    const header = document.querySelector(".md-header");
+    const room = window.innerHeight - (header ? header.getBoundingClientRect().height : 0) - 16;
+    sticky.dataset.fits = sticky.scrollHeight <= room ? "true" : "false";
+  }
+  window.addEventListener("resize", fitAnswer, { passive: true });
 
   function setState(state, codes = "") {
     resultBox.dataset.state = state;
@@ -519,8 +648,10 @@ function initChecker(root) {
       return;
     }
     clearFieldErrors();
+    const doubts = plausibility(form);
+    showFieldWarnings(doubts);
     if (msg.result) {
-      resultBody.replaceChildren(...renderResult(msg.result).flat(2).filter(Boolean));
+      resultBody.replaceChildren(...[renderPlausibility(doubts), ...renderResult(msg.result)].flat(2).filter(Boolean));
       setState("ready", msg.result.lines.map((l) => l.code).join(" "));
       peek.textContent = `Answer: ${shortAnswer(msg.result)}`;
     } else if (msg.errors) {
@@ -533,6 +664,7 @@ function initChecker(root) {
       setState("error");
       peek.textContent = "Answer: the checker stopped";
     }
+    fitAnswer();
     performance.mark("telecode-answer", { detail: { engineMs: msg.engineMs ?? null } });
     if (window.telecodeReleaseSearch) {
       clearTimeout(searchTimer);
@@ -566,6 +698,7 @@ function initChecker(root) {
     clearTimeout(typingTimer);
     setState("loading");
     if (event.type === "input" && event.target.tagName === "INPUT" && event.target.type === "text") {
+      // Typing: answer shortly after the last keystroke (not on leaving the field).
       typingTimer = setTimeout(runNow, TYPING_DELAY_MS);
     } else {
       runNow();
@@ -591,7 +724,11 @@ function initChecker(root) {
     const on = compareToggle.getAttribute("aria-pressed") !== "true";
     compareToggle.setAttribute("aria-pressed", String(on));
     compareBox.hidden = !on;
-    if (on) runCompare(encounterFrom(form, extra));
+    if (on) {
+      runCompare(encounterFrom(form, extra)).then(() => {
+        if (!compareBox.hidden) compareBox.scrollIntoView({ block: "start" });
+      });
+    }
   });
 
   copyButton.addEventListener("click", async () => {
@@ -615,6 +752,7 @@ function initChecker(root) {
   }
 
   if (location.search) extra = applyQuery(form, location.search, knownNames);
+  else form.elements.date_of_service.value = todayFor(form.elements.date_of_service);
   updateVisibility();
   current = { root, loadFromUrl };
 
