@@ -15,7 +15,7 @@ from typing import Any
 
 from engine.core.codebook import Codebook
 
-from . import source, views
+from . import source, views, words
 from .render import family_link, modality, payer_name, source_refs
 from .text import code_span, esc, esc_block, evidence_badge, link, slug
 
@@ -91,8 +91,7 @@ def cell(cb: Codebook, src: str, pid: str, mod: str, start: str, end: str) -> st
         qual = []
         if (lo, hi) != (start, end):
             qual.append(f"{esc(lo)} → {esc(hi)}")
-        when = "; ".join(x for x in (views.clinician_text(r),
-                                      views.describe_condition(r.get("when"))) if x)
+        when = words.when(cb, r)
         if when:
             qual.append(f"if {esc(when)}")
         if qual:
