@@ -27,6 +27,19 @@ def generators() -> list[ModuleType]:
     return mods
 
 
+def code_page_sections(codebook, code: str, src: str) -> list[str]:
+    """Markdown sections (each starting with its `## ` heading) that generator modules add to a
+    code page, from their optional `code_page_section(codebook, code, src)` (None: nothing)."""
+    out: list[str] = []
+    for mod in generators():
+        fn = getattr(mod, "code_page_section", None)
+        if callable(fn):
+            text = fn(codebook, code, src)
+            if text:
+                out.append(str(text))
+    return out
+
+
 def code_page_links(codebook, code: str) -> list[tuple[str, str]]:
     """(page source path, plain-text title) pairs that generator modules want listed under
     "See also" on a code page, from their optional `code_page_links(codebook, code)`."""

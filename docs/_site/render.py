@@ -493,6 +493,10 @@ def code_page(cb: Codebook, code: str) -> str:
         out.append("Same family: " + ", ".join(code_link(cb, src, c) for c in siblings))
         out.append("")
 
+    # sections other generator modules add (e.g. the status of the code with each payer)
+    for section in extensions.code_page_sections(cb, code, src):
+        out += [section, ""]
+
     # links other generator modules add (e.g. the yearly "what changed" pages)
     see_also = extensions.code_page_links(cb, code)
     if see_also:

@@ -7,6 +7,7 @@ build a fixture bundle this way).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from functools import lru_cache
@@ -35,12 +36,55 @@ def bundle_path() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _load(path: str, mtime_ns: int, size: int) -> Codebook:
-    return engine.load_codebook(path)
+def _load(path: str, mtime_ns: int, size: int) -> tuple[Codebook, Codebook]:
+    """(the codebook without payer profiles, the codebook with them). The pages written before
+    payer profiles (codes, rules, routes, the payer matrix of the three defaults) read the
+    first; the payer profile pages read the second."""
+    full = engine.load_codebook(path)
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not raw.get("payer_profiles"):
+        return full, full
+    raw.pop("payer_profiles")
+    return Codebook(raw, path=path), full
 
 
 def codebook() -> Codebook:
-    """The codebook for this build (re-read when the file changes, e.g. under mkdocs serve)."""
+    """The codebook for this build (re-read when the file changes, e.g. under mkdocs serve),
+    without its payer profiles (see `with_profiles`)."""
+    return _both()[0]
+
+
+PROFILES_VAR = "TELECODE_PAYER_PROFILES"  # a practice's own payer profiles (scripts/build)
+_local_cache: dict[tuple, Codebook] = {}
+
+
+def with_profiles() -> Codebook:
+    """The codebook with its payer profiles resolved (the payer pages), plus a practice's own
+    profiles when TELECODE_PAYER_PROFILES names a folder (scripts/build --payer-profiles)."""
+    full = _both()[1]
+    folder = os.environ.get(PROFILES_VAR)
+    if not folder:
+        return full
+    try:
+        stamp = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size)
+                      for f in sorted(Path(folder).iterdir()))
+    except OSError:
+        stamp = ()
+    key = (id(full), folder, stamp)
+    found = _local_cache.get(key)
+    if found is None:
+        from engine.tooling.payer_profiles import load_profile_folder
+        from engine.tooling.payer_profiles import with_profiles as add
+
+        local = load_profile_folder(folder, full)
+        if not local.ok:
+            raise SiteDataError(f"the payer profiles in {folder} do not pass:\n  "
+                                + "\n  ".join(str(p) for p in local.problems))
+        found = _local_cache[key] = add(full, local)
+    return found
+
+
+def _both() -> tuple[Codebook, Codebook]:
     path = bundle_path()
     try:
         st = path.stat()

@@ -493,6 +493,10 @@ class BatchChecker:
                 or not isinstance(payer, str) or self.codebook is None
                 or self.codebook.payer(payer) is None):
             return rep
+        if payer == "medicaid" and values.get("state"):  # the state's profile, if any
+            state = values["state"]
+            payer = self.codebook.effective_payer(
+                payer, state.upper() if isinstance(state, str) else None)
         key = (payer, modality, clinician)
         table = self._shared.get(key)
         if table is None:

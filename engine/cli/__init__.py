@@ -14,6 +14,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("engine.cli.check", "what to report for one encounter"),
     "batch": ("engine.cli.batch", "check a CSV/JSONL file of encounters and billed lines"),
     "claims": ("engine.cli.claims", "check claim files (837P, FHIR, CSV) before submission"),
+    "payers": ("engine.cli.payers", "list the payers and payer profiles a build knows"),
+    "payer-profile": ("engine.cli.payer_profile", "write (init) or check (validate) your own "
+                      "payer profiles"),
     "validate": ("engine.cli.validate", "validate the codebook (schema + lint rules)"),
     "compile": ("engine.cli.compile", "write the codebook as one JSON bundle"),
     "diff": ("engine.cli.diff", "value-level changes between two years or dates"),

@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="exit 1 when any row is invalid, mismatched or not billable")
     p.add_argument("--codebook", metavar="FILE",
                    help="a compiled codebook bundle (default: engine/data/codebook.json)")
+    p.add_argument("--payer-profiles", metavar="DIR", default=None,
+                   help="a folder of your own payer profiles (YAML or JSON; default: "
+                        "$TELECODE_PAYER_PROFILES)")
     p.add_argument("--no-progress", action="store_true",
                    help="no progress bar (it is only shown when stderr is a terminal)")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
@@ -252,6 +255,12 @@ def _run(args: argparse.Namespace) -> int:
         cb = load_codebook(args.codebook)
     except CodebookError as exc:
         return _err(str(exc))
+    from engine.cli._profiles import ProfileProblems, with_local_profiles
+
+    try:
+        cb = with_local_profiles(cb, args.payer_profiles)
+    except ProfileProblems as exc:
+        return _err(f"payer profiles in {exc.folder} do not pass:\n  " + "\n  ".join(exc.lines))
     checker = BatchChecker(cb)
     summary = BatchSummary()
     name = "stdin" if args.input == "-" else args.input

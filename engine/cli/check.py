@@ -1,6 +1,7 @@
 """`telecode check`: what to report for one encounter.
 
-    telecode check [FILE|-] [--format text|json] [--codebook BUNDLE] [--KEY VALUE ...]
+    telecode check [FILE|-] [--format text|json] [--codebook BUNDLE] [--payer-profiles DIR]
+                   [--KEY VALUE ...]
 
 FILE is a JSON encounter (`-` reads standard input). Every key of the encounter contract is
 also a flag with the same name (`--payer medicare --minutes 25 --patient_video_unavailable
@@ -32,12 +33,15 @@ documentation checklist and the cited reasons.
   FILE              a JSON encounter; '-' reads standard input; omit it to use flags only
   --format FORMAT   text (default, for people) or json (exactly the engine result)
   --codebook PATH   a compiled bundle (default: engine/data/codebook.json)
+  --payer-profiles DIR  your own payer profiles (default: $TELECODE_PAYER_PROFILES);
+                    a broken profile is listed as file:line: entry: what — fix (exit 2)
   --KEY VALUE       any encounter key, e.g. --payer medicare --modality audio_video
                     --minutes 25 --mdm moderate --patient_video_unavailable true
                     --evisit_minutes_by_day '{"0": 5, "2": 3}'   (flags override FILE)
 
 Encounter keys: """
 
+_PROFILES = "--payer-profiles"  # kept in flags until the codebook is loaded
 _TRUE = ("true", "yes", "1", "y")
 MAX_ENCOUNTER_CHARS = 1 << 20  # an encounter is a few hundred characters: /dev/zero is refused
 _FALSE = ("false", "no", "0", "n")
@@ -105,10 +109,13 @@ def _parse_args(argv: list[str]) -> tuple[dict[str, Any], str | None, str, str |
                     fmt = value
             elif key == "codebook":
                 bundle = value
+            elif key == "payer_profiles":
+                flags[_PROFILES] = value
             elif key in FIELDS:
                 flags[key] = _flag_value(FIELDS[key].kind, value)
             else:
-                close = difflib.get_close_matches(key, [*FIELDS, "format", "codebook"], n=1)
+                close = difflib.get_close_matches(
+                    key, [*FIELDS, "format", "codebook", "payer_profiles"], n=1)
                 hint = f"; did you mean --{close[0]}?" if close else ""
                 errors.append({"field": f"--{name}", "message": f"unknown option{hint}"})
         elif file is None:
@@ -365,6 +372,7 @@ def run(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = No
 
             print(USAGE + ", ".join(FIELDS), file=stdout)
             return 0
+        profiles = flags.pop(_PROFILES, None)
         raw = _read_encounter(file, stdin)
         if isinstance(raw, dict):
             raw = {**raw, **flags}
@@ -372,6 +380,13 @@ def run(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = No
             raise _Problem([{"field": "encounter",
                              "message": "the FILE must hold a JSON object to combine with flags"}])
         cb = _load(bundle, stderr)
+        from engine.cli._profiles import ProfileProblems, with_local_profiles
+
+        try:
+            cb = with_local_profiles(cb, profiles)
+        except ProfileProblems as exc:
+            raise _Problem([{"field": "payer-profiles", "message": line}
+                            for line in exc.lines]) from None
         from engine.core import CodebookError, EncounterError, check
 
         try:

@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--site-url", default=DEFAULT_SITE,
                    help="the site the HTML report links to (default: %(default)s)")
     p.add_argument("--codebook", metavar="FILE", help="compiled codebook bundle (JSON)")
+    p.add_argument("--payer-profiles", metavar="DIR", default=None,
+                   help="a folder of your own payer profiles (YAML or JSON; default: "
+                        "$TELECODE_PAYER_PROFILES)")
     p.add_argument("--strict", action="store_true", help="exit 1 when a line has an error")
     p.add_argument("--quiet", action="store_true", help="no summary on standard error")
     return p
@@ -110,6 +113,12 @@ def _run(args: argparse.Namespace) -> int:
         cb = load_codebook(args.codebook)
     except CodebookError as exc:
         return _fail(str(exc))
+    from engine.cli._profiles import ProfileProblems, with_local_profiles
+
+    try:
+        cb = with_local_profiles(cb, args.payer_profiles)
+    except ProfileProblems as exc:
+        return _fail(f"payer profiles in {exc.folder} do not pass:\n  " + "\n  ".join(exc.lines))
     try:
         payer_map = _payer_map(args.payer_map) if args.payer_map else None
         fmt = args.input_format

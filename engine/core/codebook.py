@@ -70,6 +70,16 @@ class Codebook:
     """A loaded bundle plus lookup indexes. Build it with `load_codebook` or `Codebook(bundle)`."""
 
     def __init__(self, bundle: dict[str, Any], path: str | None = None) -> None:
+        if not isinstance(bundle, dict):
+            raise CodebookError("the codebook bundle is not a JSON object; run `telecode compile`")
+        self.source_bundle = bundle  # as given (payer profiles not yet resolved)
+        if bundle.get("payer_profiles"):
+            from engine.core.profiles import ProfileError, resolve
+
+            try:
+                bundle = resolve(bundle)
+            except ProfileError as exc:
+                raise CodebookError(str(exc)) from None
         self.bundle = bundle
         self.path = path
         b = bundle
@@ -95,6 +105,19 @@ class Codebook:
         self.sources = _by_id(b.get("sources", []))
         self.families = _by_id(b.get("families", []))
         self.payers = _by_id(b.get("payers", []))
+        # payer -> (payer, its base, ..., the root payer): rules and statuses of the chain apply
+        self.payer_chain: dict[str, tuple[str, ...]] = {
+            pid: tuple(p.get("chain") or (pid,)) for pid, p in self.payers.items()}
+        self.payer_ids: tuple[str, ...] = tuple(self.payers)
+        # base rules a profile (or one of its bases) ignores
+        self._ignored: dict[str, frozenset[str]] = {
+            pid: frozenset(r for q in chain for r in (self.payers.get(q) or {}).get("ignores")
+                           or ()) for pid, chain in self.payer_chain.items()}
+        # Medicaid state (two capitals) -> the profile of the state's program (base medicaid;
+        # a profile built on it, e.g. a managed care plan, is asked for by its own id)
+        self.medicaid_states: dict[str, str] = {
+            p["state"]: pid for pid, p in self.payers.items()
+            if p.get("type") == "medicaid" and p.get("base") == "medicaid" and p.get("state")}
         self.conflicts = _by_id(b.get("conflicts", []))
         self.messages = _by_id(b.get("messages", []))
         self.routes = list(b.get("routes", []))
@@ -185,6 +208,13 @@ class Codebook:
     def payer(self, payer_id: str) -> dict[str, Any] | None:
         return self.payers.get(payer_id)
 
+    def effective_payer(self, payer: str, state: str | None) -> str:
+        """The payer the engine answers for: `medicaid` with a state that has a profile is that
+        profile; any other payer is itself."""
+        if payer == "medicaid" and state:
+            return self.medicaid_states.get(state, payer)
+        return payer
+
     def status_of(self, code: str, payer: str, day: str) -> dict[str, Any] | str:
         """The payer's status record for `code` on `day`.
 
@@ -194,9 +224,10 @@ class Codebook:
         """
         if self.code_on(code, day) is None:
             return NOT_VALID_ON_DATE
-        for s in self.status_index.get((payer, code), ()):
-            if in_range(s, day):
-                return s
+        for p in self.payer_chain.get(payer) or (payer,):
+            for s in self.status_index.get((p, code), ()):
+                if in_range(s, day):
+                    return s
         return NO_RECORD
 
     def status_name(self, code: str, payer: str, day: str) -> str:
@@ -232,11 +263,16 @@ class Codebook:
         cached = self._rule_cache.get(key)
         if cached is None:
             cached = []
+            chain = self.payer_chain.get(payer) or (payer,)
+            ignored = self._ignored.get(payer) or frozenset()
             for r in self.rules:
                 scope = r.get("scope") or {}
                 payers = scope.get("payers")
                 modalities = scope.get("modalities")
-                if payers and payer not in payers:
+                if payers and not any(p in payers for p in (
+                        (payer,) if r.get("exact_payer") else chain)):
+                    continue
+                if ignored and r.get("id") in ignored:
                     continue
                 if modalities and modality not in modalities:
                     continue

@@ -87,7 +87,8 @@ FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
         Field("date_of_service", "date", required=True, help="date of service, YYYY-MM-DD"),
-        Field("payer", "enum", required=True, choices=PAYERS),
+        Field("payer", "enum", required=True, choices=PAYERS,
+              help="a payer or payer profile id (telecode payers)"),
         Field("patient_status", "enum", required=True, choices=PATIENT_STATUSES),
         Field("modality", "enum", required=True, choices=MODALITIES),
         Field("minutes", "int", help="total practitioner time in minutes"),
@@ -245,6 +246,8 @@ def _suggest(key: str) -> str:
 _FAST_KIND: dict[str, Any] = {
     n: frozenset(f.choices) if f.kind == "enum" else f.kind for n, f in FIELDS.items()
 }
+# the payer's choices are the codebook's payers and payer profiles (checked in validate)
+_FAST_KIND["payer"] = "payer"
 _DATES_SEEN: dict[str, None] = {}  # date strings that passed _check_date (bounded)
 
 
@@ -278,6 +281,9 @@ def _fast(raw: dict[Any, Any]) -> dict[str, Any] | None:
                 return None
         elif kind == "code":
             if type(value) is not str or not _CODE_RE.fullmatch(value):
+                return None
+        elif kind == "payer":
+            if type(value) is not str:
                 return None
         else:  # minutes_by_day, state: normalised by the full path
             return None
@@ -319,6 +325,27 @@ def _relations(out: dict[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
+def _payer_ok(out: dict[str, Any], codebook: Any) -> bool:
+    """True when the payer is one the codebook knows (its payers and payer profiles; without a
+    codebook, the three defaults)."""
+    payer = out.get("payer")
+    if codebook is None:
+        return payer in PAYERS
+    return payer in codebook.payers
+
+
+def _payer_problem(value: Any, codebook: Any) -> str:
+    import difflib  # only when a value is wrong: not at start-up
+
+    ids = tuple(codebook.payer_ids) if codebook is not None else PAYERS
+    if not isinstance(value, str):
+        return f"must be a payer id such as {', '.join(ids[:3])}, got {_type_name(value)}"
+    close = difflib.get_close_matches(value.lower(), ids, n=3, cutoff=0.5)
+    hint = (f"; did you mean {close[0]!r}? closest ids: {', '.join(close)}" if close
+            else f"; known ids: {', '.join(ids)}")
+    return f"unknown payer {_short(value)}{hint} (`telecode payers` lists them)"
+
+
 def _outside(day: str, codebook: Any) -> str:
     """The error for a date the codebook does not answer for."""
     start, end = codebook.covers_from, codebook.covers_to
@@ -335,10 +362,14 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
     """Check `raw` against the contract; return the normalised encounter.
 
     `codebook` (an engine.Codebook) adds the covered-date guard: a date outside
-    meta.covers and no provisional period is an error (the engine never extrapolates).
+    meta.covers and no provisional period is an error (the engine never extrapolates),
+    and the payer may be any payer or payer profile id it holds (without it: medicare,
+    commercial, medicaid).
     """
     if type(raw) is dict:
         out = _fast(raw)
+        if out is not None and not _payer_ok(out, codebook):
+            out = None
         if out is not None:
             day = out["date_of_service"]
             if codebook is None:
@@ -376,6 +407,12 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
         # fast paths for the common, valid cases
         if kind == "bool" and (value is True or value is False):
             out[name] = value
+            continue
+        if name == "payer":
+            if isinstance(value, str) and _payer_ok({"payer": value}, codebook):
+                out[name] = value
+            else:
+                err(name, _payer_problem(value, codebook))
             continue
         if kind == "enum" and type(value) is str and value in f.choices:
             out[name] = value

@@ -79,6 +79,11 @@ ENGINE_MESSAGES: dict[str, tuple[str, ...]] = {
     "status-not-payable": ("expected", "code", "status", "status_label", "instead"),
     "no-code-for-encounter": ("family", "family_id"),
     "time-not-given": ("family", "family_id", "time_basis", "time_basis_label"),
+    # optional: payer profiles (engine.core.profiles)
+    "payer-rule-not-accepted": ("rule_summary", "rule_payer_name"),
+    "payer-rule-unknown": ("rule_summary", "rule_payer_name"),
+    "payer-rule-inherited": ("base_label",),
+    "medicaid-state-unknown": ("state",),
     # a date in a provisional period (codebook.yaml provisional:): what is not yet reviewed
     "provisional-year": ("provisional_from", "provisional_to", "reviewed_to", "basis",
                          "unreviewed", "review_due"),
@@ -213,6 +218,12 @@ class _Run:
         if loc not in rp.pos:
             rp.pos_for(loc)
         pos = rp.pos[loc]
+        # a payer profile's route says where it came from in its outcome (plan.RoutePlan)
+        origin = rp.route.get("origin")
+        if origin is not None and origin.get("rule") is None:
+            self.message("route", "payer-rule-inherited",
+                         {"base_label": cb.label("payer", origin.get("payer"))},
+                         list(rp.sources))
         self.trace["route"].append({"rule": rp.id, "outcome": rp.outcome[loc],
                                     "sources": list(rp.sources)})
         status = enc["patient_status"]
@@ -428,7 +439,11 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
     if comp.unknown_conflicts:
         comp.check_strict()
     day = enc["date_of_service"]
-    plan = comp.plan(enc["payer"], enc["modality"], enc["clinician"], day)
+    payer = enc["payer"]
+    state = enc.get("state")
+    if payer == "medicaid" and state:
+        payer = cb.effective_payer(payer, state)
+    plan = comp.plan(payer, enc["modality"], enc["clinician"], day)
 
     # the evaluation context: every contract key and derived fact (None = not given)
     ctx = plan.ctx.copy()
@@ -441,6 +456,8 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
         if discussion is not None:
             ctx["discussion_share"] = discussion / minutes
     run = _Run(cb, comp, enc, ctx)
+    if payer == "medicaid" and state and cb.medicaid_states:
+        run.message("route", "medicaid-state-unknown", {"state": state})
 
     # 1. the first route whose condition holds (clinician and dates are already checked)
     route = None

@@ -138,6 +138,8 @@ class RuleEntry:
         self.sources = sources
         self.conflict = conflict
         self.extra = {"conflict": conflict} if conflict else None
+        if rule.get("message_extra"):  # payer profiles' not-covered rules (engine.core.profiles)
+            self.extra = {**(self.extra or {}), **rule["message_extra"]}
         self.title = rule.get("title")
         self.message = rule.get("message")
         # the message text when it has no placeholder (most do not); else None: render it
@@ -219,9 +221,15 @@ class RoutePlan:
         pos_map = self.route.get("pos") if pos_map is None else pos_map
         pos = pos_map.get(loc) if isinstance(pos_map, dict) else None
         self.pos[loc] = pos
+        origin = self.route.get("origin")
+        said = ""
+        if origin is not None:
+            said = (f"; from {origin.get('payer')} rule {origin['rule']}" if origin.get("rule")
+                    else f"; from the {origin.get('payer')} default")
         self.outcome[loc] = (
             f"route found: families {', '.join(self.family_ids)}; "
-            f"modifiers {', '.join(self.mods) or 'none'}; POS {pos or 'none (not telehealth)'}")
+            f"modifiers {', '.join(self.mods) or 'none'}; POS {pos or 'none (not telehealth)'}"
+            + said)
 
 
 class Plan:
@@ -379,7 +387,7 @@ class Compiled:
             if fams and not families.intersection(fams):
                 continue
             routes = scope.get("routes")
-            if routes and (route is None or route["id"] not in routes):
+            if routes and (route is None or route.get("base_route", route["id"]) not in routes):
                 continue
             clinicians = scope.get("clinicians")
             if clinicians and clinician not in clinicians:

@@ -46,6 +46,9 @@ def build_bundle(index: Index) -> dict[str, Any]:
     sources: list[dict[str, Any]] = []
     for _, data in of_kind("sources"):
         sources.extend(data.get("sources", []))
+    profiles = profiles_of(of_kind("payer-profile"))
+    for _, data in of_kind("payer-profile"):
+        sources.extend(data.get("sources", []))
 
     families: list[dict[str, Any]] = []
     codes: list[dict[str, Any]] = []
@@ -132,6 +135,8 @@ def build_bundle(index: Index) -> dict[str, Any]:
         "phrases": phrases,
         "faqs": faqs,
     }
+    if profiles:  # payers/profiles/*.yaml (engine.core.profiles resolves them on load)
+        bundle["payer_profiles"] = profiles
     if labels:  # optional messages.yaml section: words for enum values
         bundle["labels"] = labels
     if payments:  # optional files payments/<payer>-<year>.yaml (import-rvu --write-payments)
@@ -146,6 +151,18 @@ def build_bundle(index: Index) -> dict[str, Any]:
         bundle["telehealth_list"] = sorted(telehealth_list, key=lambda e: (_from_key(e), e["id"]))
     bundle["meta"]["hash"] = bundle_hash(bundle)
     return bundle
+
+
+def profiles_of(docs: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Bundle records of payer-profile files: the profile with its `rules` and `file`,
+    sorted by id (filled data, as validated)."""
+    out = []
+    for file, data in docs:
+        profile = dict(data["profile"])
+        profile["rules"] = list(data.get("rules", []))
+        profile["file"] = file
+        out.append(profile)
+    return sorted(out, key=lambda p: p["id"])
 
 
 def canonical_json(value: Any) -> bytes:

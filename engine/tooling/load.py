@@ -35,6 +35,7 @@ FILE_KINDS: list[tuple[str, str]] = [
     ("modifiers.yaml", "modifiers"),
     ("places-of-service.yaml", "places-of-service"),
     ("payers/*.yaml", "payer"),
+    ("payers/profiles/*.yaml", "payer-profile"),
     ("routes/*.yaml", "routes"),
     ("rules/*.yaml", "rules"),
     ("policies/medicare-telehealth-flexibilities.yaml", "flexibilities"),

@@ -24,6 +24,8 @@ RECORD_LAYOUT: dict[str, list[tuple[str, bool, str]]] = {
     "modifiers": [("modifiers", True, "modifier")],
     "places-of-service": [("places_of_service", True, "pos")],
     "payer": [("payer", False, "payer"), ("statuses", True, "status")],
+    "payer-profile": [("profile", False, "profile"), ("rules", True, "profile_rule"),
+                      ("sources", True, "source")],
     "routes": [("routes", True, "route")],
     "rules": [("rules", True, "rule")],
     "flexibilities": [("periods", True, "period")],
@@ -35,7 +37,10 @@ RECORD_LAYOUT: dict[str, list[tuple[str, bool, str]]] = {
     "payments": [("schedule", False, "payment_schedule")],
 }
 # record kind -> file kind it comes from
-RECORD_FILE_KIND = {rk: fk for fk, parts in RECORD_LAYOUT.items() for _, _, rk in parts}
+RECORD_FILE_KIND: dict[str, str] = {}
+for _fk, _parts in RECORD_LAYOUT.items():  # the first file kind of a record kind (sources.yaml)
+    for _, _, _rk in _parts:
+        RECORD_FILE_KIND.setdefault(_rk, _fk)
 # record kinds that carry a provenance block
 PROVENANCE_KINDS = set(RECORD_FILE_KIND) - {"source"}
 
@@ -47,7 +52,7 @@ class Record:
     data: dict[str, Any]
     doc: Document
     path: tuple[str | int, ...]
-    parent: str = ""  # family id for codes, payer id for statuses
+    parent: str = ""  # family id for codes, payer id for statuses, profile id for its rules
 
     @property
     def file(self) -> str:
@@ -160,7 +165,8 @@ def build_index(loaded: LoadedCodebook) -> Index:
                 index.records.append(Record(kind, rid, item, doc, path))
         # parents: codes -> family id, statuses -> payer id
         for key, parent_kind, child_kind in (("family", "family", "code"),
-                                              ("payer", "payer", "status")):
+                                              ("payer", "payer", "status"),
+                                              ("profile", "profile", "profile_rule")):
             head = data.get(key) if isinstance(data, dict) else None
             pid = head.get("id") if isinstance(head, dict) else None
             head_kind = RECORD_LAYOUT.get(doc.kind, [("", False, "")])[0][2]

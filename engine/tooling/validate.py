@@ -23,14 +23,16 @@ COUNT_WORDS = [
     ("route", "routes"), ("rule", "rules"), ("period", "flexibility periods"),
     ("conflict", "conflicts"), ("message", "messages"), ("faq", "FAQs"),
     ("telehealth_list_entry", "telehealth list entries"),
+    ("profile", "payer profiles"), ("profile_rule", "payer profile rules"),
 ]
 # Kinds of optional files: counted in the summary only when present.
-OPTIONAL_COUNTS = {"telehealth_list_entry"}
+OPTIONAL_COUNTS = {"telehealth_list_entry", "profile", "profile_rule"}
 SINGULAR = {"codes": "code", "families": "family", "sources": "source", "modifiers": "modifier",
             "places of service": "place of service", "payers": "payer", "statuses": "status",
             "routes": "route", "rules": "rule", "flexibility periods": "flexibility period",
             "conflicts": "conflict", "messages": "message", "FAQs": "FAQ",
-            "telehealth list entries": "telehealth list entry"}
+            "telehealth list entries": "telehealth list entry",
+            "payer profiles": "payer profile", "payer profile rules": "payer profile rule"}
 
 
 @dataclass

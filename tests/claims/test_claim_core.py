@@ -241,11 +241,27 @@ def test_lapse_does_not_touch_commercial(checker, line):
 
 # ---- payers -----------------------------------------------------------------------------------
 def test_medicare_advantage_is_never_traditional_medicare(checker, line):
+    # the codebook's generic Medicare Advantage profile (payers/profiles/, issue 15) follows
+    # Medicare as a default: its answers are warnings, never traditional Medicare's errors
     r = checker.check_line(line("2025-03-10", MEDICARE_ADVANTAGE, "98005", "", "10"))
-    assert (r.verdict, r.reason_ids) == ("warning", ["claim-payer-medicare-advantage"])
+    assert (r.verdict, r.reason_ids, r.suggested) == (
+        "warning", ["claim-code-not-payable", "claim-check-level-in-note"], "99213-95@10")
+    assert "does not pay 98005" in r.message
+    traditional = checker.check_line(line("2025-03-10", "medicare", "98005", "", "10"))
+    assert traditional.verdict == "error"
     # payer-independent checks still run
     r = checker.check_line(line("2024-03-10", MEDICARE_ADVANTAGE, "98005", "", "10"))
-    assert r.reason_ids == ["claim-code-not-valid-on-date", "claim-payer-medicare-advantage"]
+    assert r.reason_ids == ["claim-code-not-valid-on-date"]
+
+
+def test_medicare_advantage_without_its_profile(checker, line, real_cb):
+    # a bundle without payer profiles knows no Medicare Advantage payer: the plan's own rules
+    from engine.core.claim import ClaimChecker
+    from engine.core.codebook import Codebook
+
+    bare = Codebook({k: v for k, v in real_cb.source_bundle.items() if k != "payer_profiles"})
+    r = ClaimChecker(bare).check_line(line("2025-03-10", MEDICARE_ADVANTAGE, "98005", "", "10"))
+    assert (r.verdict, r.reason_ids) == ("warning", ["claim-payer-medicare-advantage"])
 
 
 def test_unknown_payer(checker, line):

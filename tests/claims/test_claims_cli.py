@@ -37,7 +37,9 @@ def test_csv_rows_in_input_order(tmp_path, capsys):
         ("B2", "1", "99213", "error", "claim-pos-wrong", ""),
         ("B2", "2", "99213", "error", "claim-modifier-missing", "99213-95@10"),
         ("C3", "1", "99213", "error", "claim-line-unreadable", ""),
-        ("C3", "2", "98005", "warning", "claim-payer-medicare-advantage", ""),
+        # Medicare Advantage: the generic profile follows Medicare as a default (issue 15)
+        ("C3", "2", "98005", "warning",
+         "claim-code-not-payable;claim-check-level-in-note", "99213-95@10"),
         ("D4", "1", "99457", "ok", "", ""),
         ("D4", "2", "99458", "ok", "", ""),
         ("E5", "1", "98005", "ok", "", ""),

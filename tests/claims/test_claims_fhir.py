@@ -48,7 +48,9 @@ def test_eob_without_payer_type_needs_the_payer_map(tmp_path):
 
 def test_bundle_of_claim_and_eob(tmp_path):
     assert run(tmp_path, FHIR / "bundle.json") == [
-        ("claim-a", "1", "98005", "warning", "claim-payer-medicare-advantage", ""),
+        # Medicare Advantage: the generic profile follows Medicare as a default (issue 15)
+        ("claim-a", "1", "98005", "warning",
+         "claim-code-not-payable;claim-check-level-in-note", "99213-95@10"),
         ("eob-b", "1", "98013", "ok", "", ""),
         ("eob-b", "2", "", "error", "claim-line-unreadable", "")]
 

@@ -66,7 +66,8 @@ def test_loops_and_payers_with_crlf(tmp_path):
         ("MCD1", "medicaid"), ("COMM1", "commercial"),
         ("OTHER2320", "medicare")]         # the 2320 SBR*S (CI) is another payer
     rows = run(tmp_path, X12 / "loops-crlf.837")
-    assert rows[1][3:5] == ("warning", "claim-payer-medicare-advantage")
+    # Medicare Advantage: the generic profile follows Medicare as a default (issue 15)
+    assert rows[1][3:5] == ("warning", "claim-code-not-payable;claim-check-level-in-note")
     assert rows[3][3:5] == ("warning", "claim-not-telehealth-service")  # commercial: warning
 
 

@@ -26,6 +26,8 @@ PAGE_TYPES = [
     # pages other parts of the project generate into the site
     "/changes/2025/", "/changes/2026/", "/quick-reference/2025/", "/maintainers/",
     "/performance/",
+    # payer profiles
+    "/payers/matrix/", "/payers/medicaid_tx/", "/payers/unitedhealthcare/",
 ]
 
 

@@ -14,10 +14,11 @@ DESCRIPTION = "a family, payer or route does not match the name of its file"
 
 
 def check(ctx: LintContext) -> Iterator[Problem]:
-    for record in ctx.index.of("family") + ctx.index.of("payer"):
+    for record in ctx.index.of("family") + ctx.index.of("payer") + ctx.index.of("profile"):
         stem = PurePosixPath(record.file).stem
         if record.id and record.id != stem:
-            folder = "codes" if record.kind == "family" else "payers"
+            folder = {"family": "codes", "payer": "payers"}.get(
+                record.kind, str(PurePosixPath(record.file).parent))
             yield record.problem(
                 RULE, f"{record.kind} id '{record.id}' does not match the file name",
                 f"rename the file to {folder}/{record.id}.yaml or set id: {stem}", "id")

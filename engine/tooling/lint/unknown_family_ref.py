@@ -13,7 +13,7 @@ DESCRIPTION = "a route or rule names a code family that does not exist"
 
 
 def refs(ctx: LintContext) -> Iterator[Ref]:
-    for r in ctx.index.of("route"):
+    for r in ctx.index.of("route") + ctx.index.of("profile_rule"):
         yield from list_refs(r, "families")
     for r in ctx.index.of("rule"):
         yield from list_refs(r, "scope", "families")

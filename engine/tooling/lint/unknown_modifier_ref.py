@@ -13,7 +13,7 @@ DESCRIPTION = "a route or FAQ names a modifier that modifiers.yaml does not defi
 
 
 def refs(ctx: LintContext) -> Iterator[Ref]:
-    for r in ctx.index.of("route"):
+    for r in ctx.index.of("route") + ctx.index.of("profile_rule"):
         yield from list_refs(r, "modifiers")
     for r in ctx.index.of("faq"):
         yield from (ref for ref in list_refs(r, "codes") if len(ref[2]) == 2)

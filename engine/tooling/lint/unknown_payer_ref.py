@@ -27,5 +27,6 @@ def refs(ctx: LintContext) -> Iterator[Ref]:
 
 def check(ctx: LintContext) -> Iterator[Problem]:
     if ctx.index.knows("payer"):
-        yield from unknown(RULE, "payer", refs(ctx), ctx.index.ids("payer"),
+        yield from unknown(RULE, "payer", refs(ctx),
+                           ctx.index.ids("payer") | ctx.index.ids("profile"),
                            "payers/<payer>.yaml")

@@ -13,7 +13,7 @@ DESCRIPTION = "a route names a place of service that places-of-service.yaml does
 
 
 def refs(ctx: LintContext) -> Iterator[Ref]:
-    for r in ctx.index.of("route"):
+    for r in ctx.index.of("route") + ctx.index.of("profile_rule"):
         pos = r.get("pos")
         if isinstance(pos, dict):
             for key in sorted(pos):
