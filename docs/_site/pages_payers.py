@@ -64,9 +64,9 @@ def _route_text(cb: Codebook, src: str, r: dict[str, Any]) -> str:
     mods = " ".join(code_span(m) for m in r.get("modifiers") or []) or "no modifier"
     pos = r.get("pos") or {}
     where = {"home": "at home", "facility": "elsewhere"}
-    pos_text = " / ".join(f"{code_span(v)} {where.get(k, esc(k))}" for k, v in pos.items() if v) \
-        or "usual POS"
-    return f"{fams}<br>{mods} · POS {pos_text}"
+    pos_text = " / ".join(f"{code_span(v)} {where.get(k, esc(k))}" for k, v in pos.items() if v)
+    pos_text = f"POS {pos_text}" if pos_text else "the usual place of service"
+    return f"{fams}<br>{mods} · {pos_text}"
 
 
 def _refusal(rule: dict[str, Any]) -> str:
@@ -91,7 +91,7 @@ def cell(cb: Codebook, src: str, pid: str, mod: str, start: str, end: str) -> st
         qual = []
         if (lo, hi) != (start, end):
             qual.append(f"{esc(lo)} → {esc(hi)}")
-        when = words.when(cb, r)
+        when = words.when(cb, r)  # the condition in a coder's words (messages.yaml)
         if when:
             qual.append(f"if {esc(when)}")
         if qual:
@@ -256,7 +256,7 @@ def payer_page(cb: Codebook, pid: str) -> str:
                 f"</tr></thead>\n<tbody>{rows}</tbody>\n</table></div>", ""]
     out += ["## Sources", "", source_refs(cb, src, p) or "—", ""]
     if pid in ("medicare", "commercial", "medicaid"):
-        out += ["The routes behind this column: "
+        out += ["What this payer wants reported, line by line: "
                 f"{link(src, 'payers.md', 'Payers side by side', f'payer-{slug(pid)}')}.", ""]
     return "\n".join(out)
 
@@ -329,7 +329,8 @@ def code_page_section(codebook: Codebook, code: str, src: str) -> str | None:
         rows.append(f'<tr><td data-label="Payer">{name}</td>{cells}</tr>')
     return "\n".join([
         "## By payer", "",
-        "Whether each payer has this code reported, by year (routes and payment status; the "
+        "Whether each payer has this code reported, by year (what it asks for and its "
+        "payment status; the "
         "conditions on each are on the payer's page and in the "
         f"{link(src, MATRIX, 'payer matrix')}).",
         "", f'<div class="tc-table"><table>\n<thead><tr><th>Payer</th>{head}</tr></thead>\n'

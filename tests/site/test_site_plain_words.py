@@ -23,7 +23,8 @@ if str(DOCS) not in sys.path:
 # source ids that are also ordinary words of our text ("a sentinel event")
 ORDINARY_WORDS = {"sentinel"}
 # pages for maintainers and developers, where ids and engine words are the subject
-DEV_PAGES = ("maintainers/", "maintainers-widget/", "performance/", "developers/")
+DEV_PAGES = ("maintainers/", "maintainers-widget/", "performance/", "developers/",
+             "payer-profiles/")  # the last: writing payer profiles with the command line
 VOID = {"br", "img", "input", "hr", "meta", "link", "wbr", "source", "col", "area"}
 
 PATTERNS = {
