@@ -24,7 +24,8 @@ if str(DOCS) not in sys.path:
 ORDINARY_WORDS = {"sentinel"}
 # pages for maintainers and developers, where ids and engine words are the subject
 DEV_PAGES = ("maintainers/", "maintainers-widget/", "performance/", "developers/",
-             "payer-profiles/")  # the last: writing payer profiles with the command line
+             "payer-profiles/",  # writing payer profiles with the command line
+             "claims/")  # running `telecode claims`: its columns and reason ids are the subject
 VOID = {"br", "img", "input", "hr", "meta", "link", "wbr", "source", "col", "area"}
 
 PATTERNS = {
