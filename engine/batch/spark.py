@@ -38,9 +38,10 @@ __all__ = ["check_claims", "OUTPUT_COLUMNS", "check_batches"]
 
 INPUT_COLUMNS = ("claim_id", "line", "date_of_service", "payer", "code", "modifiers", "pos",
                  "units")
-OUTPUT_COLUMNS = ("claim_id", "line", "code", "verdict", "reasons", "message", "suggested")
+OUTPUT_COLUMNS = ("claim_id", "line", "code", "verdict", "reasons", "message", "suggested",
+                  "provisional")
 _SCHEMA = ("claim_id string, line string, code string, verdict string, reasons array<string>, "
-           "message string, suggested string")
+           "message string, suggested string, provisional boolean")
 _CLAIM_CODES = "__telecode_claim_codes"
 _CODEBOOKS: dict[str | None, Any] = {}  # per Python worker: path -> Codebook
 
@@ -67,8 +68,8 @@ def check_batches(batches: Iterator[pa.RecordBatch], codebook: str | None = None
     checker = ClaimChecker(_codebook(codebook))
     add_ons = checker.add_on_codes
     check = checker.check_line
-    out_schema = pa.schema([(c, pa.list_(pa.string()) if c == "reasons" else pa.string())
-                            for c in OUTPUT_COLUMNS])
+    kinds = {"reasons": pa.list_(pa.string()), "provisional": pa.bool_()}
+    out_schema = pa.schema([(c, kinds.get(c, pa.string())) for c in OUTPUT_COLUMNS])
     for batch in batches:
         cols = batch.to_pydict()
         n = batch.num_rows
@@ -98,6 +99,7 @@ def check_batches(batches: Iterator[pa.RecordBatch], codebook: str | None = None
             out["reasons"].append(r.reason_ids)
             out["message"].append(r.message)
             out["suggested"].append(r.suggested or "")
+            out["provisional"].append(r.provisional)
         yield pa.RecordBatch.from_pydict(out, schema=out_schema)
 
 

@@ -135,6 +135,10 @@ class Reason:
                 "sources": list(self.sources), "records": list(self.records)}
 
 
+# the reason of a line dated in a provisional period (its `provisional` column is true)
+PROVISIONAL_REASON = "claim-provisional-year"
+
+
 class ClaimResult:
     """The verdict for one line: `ok`, `warning` or `error`, its reasons (worst first, then in
     check order), one message and the suggested line text (or None)."""
@@ -152,9 +156,15 @@ class ClaimResult:
     def reason_ids(self) -> list[str]:
         return [r.id for r in self.reasons]
 
+    @property
+    def provisional(self) -> bool:
+        """The date of service is in a provisional (not yet reviewed) period of the codebook."""
+        return any(r.id == PROVISIONAL_REASON for r in self.reasons)
+
     def as_dict(self) -> dict[str, Any]:
         return {"verdict": self.verdict, "reasons": [r.as_dict() for r in self.reasons],
-                "message": self.message, "suggested": self.suggested}
+                "message": self.message, "suggested": self.suggested,
+                "provisional": self.provisional}
 
 
 def _words(items: Iterable[str]) -> str:

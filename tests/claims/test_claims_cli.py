@@ -27,7 +27,7 @@ def test_csv_rows_in_input_order(tmp_path, capsys):
     assert main(["claims", str(DATA / "lines.csv"), "-o", str(out), "--summary", str(summ)]) == 0
     rows = rows_of(out)
     assert list(rows[0]) == ["claim_id", "line", "code", "verdict", "reasons", "message",
-                             "suggested"]
+                             "suggested", "provisional"]
     got = [(r["claim_id"], r["line"], r["code"], r["verdict"], r["reasons"], r["suggested"])
            for r in rows]
     assert got == [
@@ -69,7 +69,7 @@ def test_jsonl_in_and_out(tmp_path):
     assert main(["claims", str(src), "-o", str(out), "--quiet"]) == 0
     recs = [json.loads(x) for x in out.read_text().splitlines()]
     assert [list(r) for r in recs][0] == ["claim_id", "line", "code", "verdict", "reasons",
-                                          "message", "suggested"]
+                                          "message", "suggested", "provisional"]
     assert [(r["claim_id"], r["line"], r["verdict"], r["reasons"], r["suggested"])
             for r in recs] == [
         ("X", "1", "error", ["claim-code-not-payable", "claim-check-level-in-note"],
@@ -174,3 +174,27 @@ def test_csv_output_is_spreadsheet_safe(tmp_path):
     assert [(r["claim_id"], r["line"], r["code"]) for r in rows] == [
         ("'=HYPERLINK(1)", "'@2", "99213"), ("'+C", "'-3", "'=1+1")]
     assert rows[1]["verdict"] == "error"
+
+
+def test_provisional_column_and_summary_count(tmp_path, capsys):
+    src = tmp_path / "lines.csv"
+    src.write_text(
+        "claim_id,line,date_of_service,payer,code,modifiers,pos,units\n"
+        "P1,1,2026-12-31,medicare,99213,95,10,1\n"
+        "P2,1,2027-01-01,medicare,99213,95,10,1\n"
+        "P3,1,2027-12-31,commercial,98006,,10,1\n"
+        "P4,1,2028-01-01,medicare,99213,95,10,1\n", encoding="utf-8")
+    out, summ = tmp_path / "out.csv", tmp_path / "summary.json"
+    assert main(["claims", str(src), "-o", str(out), "--summary", str(summ)]) == 0
+    rows = {r["claim_id"]: r for r in rows_of(out)}
+    assert {k: r["provisional"] for k, r in rows.items()} == {
+        "P1": "false", "P2": "true", "P3": "true", "P4": "false"}
+    assert "claim-provisional-year" in rows["P2"]["reasons"].split(";")
+    assert "claim-date-outside-codebook" in rows["P4"]["reasons"].split(";")
+    data = json.loads(summ.read_text(encoding="utf-8"))
+    assert data["provisional"] == 2
+    assert "2 provisional (dates not yet reviewed)" in capsys.readouterr().err
+    jl = tmp_path / "out.jsonl"
+    assert main(["claims", str(src), "-o", str(jl), "--quiet"]) == 0
+    assert [json.loads(x)["provisional"] for x in jl.read_text().splitlines()] == [
+        False, True, True, False]

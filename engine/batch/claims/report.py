@@ -1,7 +1,9 @@
 """Claim-mode output: one row per claim line in input order, and the summary by reason.
 
-Row keys (CSV columns, JSONL keys): claim_id, line, code, verdict, reasons, message, suggested.
-In CSV `reasons` is the reason ids joined with ';'; in JSONL a list.
+Row keys (CSV columns, JSONL keys): claim_id, line, code, verdict, reasons, message, suggested,
+provisional. In CSV `reasons` is the reason ids joined with ';'; in JSONL a list; `provisional`
+(true when the date of service is in a provisional, not yet reviewed, period) is true/false in
+CSV and a boolean in JSONL. The summary counts the provisional lines.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from engine.core.codebook import Codebook
 __all__ = ["ROW_KEYS", "RULE_PAGE", "row", "summary", "summary_text", "write_csv",
            "write_jsonl"]
 
-ROW_KEYS = ("claim_id", "line", "code", "verdict", "reasons", "message", "suggested")
+ROW_KEYS = ("claim_id", "line", "code", "verdict", "reasons", "message", "suggested",
+            "provisional")
 # the site page that explains each reason (one anchor per reason id)
 RULE_PAGE = "claims/"
 
@@ -25,7 +28,8 @@ RULE_PAGE = "claims/"
 def row(line: ClaimLine, result: ClaimResult) -> dict[str, Any]:
     return {"claim_id": line.claim_id, "line": line.line, "code": line.code,
             "verdict": result.verdict, "reasons": result.reason_ids,
-            "message": result.message, "suggested": result.suggested or ""}
+            "message": result.message, "suggested": result.suggested or "",
+            "provisional": result.provisional}
 
 
 def _cell(text: str) -> str:
@@ -45,7 +49,8 @@ def write_csv(out: IO[str], lines: Sequence[ClaimLine], results: Sequence[ClaimR
         tail = memo.get(id(r))
         if tail is None:
             tail = memo[id(r)] = ",".join(cell(t) for t in (
-                r.verdict, ";".join(r.reason_ids), r.message, r.suggested or "")) + "\n"
+                r.verdict, ";".join(r.reason_ids), r.message, r.suggested or "",
+                "true" if r.provisional else "false")) + "\n"
         head = f"{ln.claim_id},{ln.line},{ln.code},"
         if (head.count(",") != 3 or '"' in head or "\n" in head or "\r" in head
                 or FORMULA_CELL.search(head) is not None):
@@ -66,7 +71,8 @@ def write_jsonl(out: IO[str], lines: Sequence[ClaimLine],
         if tail is None:
             tail = memo[id(r)] = dumps(
                 {"verdict": r.verdict, "reasons": r.reason_ids, "message": r.message,
-                 "suggested": r.suggested or ""}, ensure_ascii=False)[1:]
+                 "suggested": r.suggested or "", "provisional": r.provisional},
+                ensure_ascii=False)[1:]
         head = dumps({"claim_id": ln.claim_id, "line": ln.line, "code": ln.code},
                      ensure_ascii=False)[:-1]
         out.write(f"{head}, {tail}\n")
@@ -79,9 +85,11 @@ def summary(cb: Codebook, name: str, fmt: str, lines: Sequence[ClaimLine],
     verdicts = dict.fromkeys(VERDICTS, 0)
     by_reason: dict[str, dict[str, Any]] = {}
     claims: set[str] = set()
+    provisional = 0
     for ln, r in zip(lines, results, strict=True):
         verdicts[r.verdict] += 1
         claims.add(ln.claim_id)
+        provisional += r.provisional
         for reason in r.reasons:
             entry = by_reason.get(reason.id)
             if entry is None:
@@ -105,13 +113,16 @@ def summary(cb: Codebook, name: str, fmt: str, lines: Sequence[ClaimLine],
     for e in reasons:
         e["claims"] = len(e["claims"])
     return {"input": name, "format": fmt, "codebook": cb.version, "lines": len(lines),
-            "claims": len(claims), "verdicts": verdicts, "reasons": reasons}
+            "claims": len(claims), "verdicts": verdicts, "provisional": provisional,
+            "reasons": reasons}
 
 
 def summary_text(data: dict[str, Any]) -> str:
     v = data["verdicts"]
     out = [f"{data['lines']} claim lines in {data['claims']} claims: {v['ok']} ok, "
            f"{v['warning']} warning, {v['error']} error"]
+    if data.get("provisional"):
+        out[0] += f"; {data['provisional']} provisional (dates not yet reviewed)"
     for e in data["reasons"]:
         out.append(f"  {e['lines']:>7}  {e['severity']:<7}  {e['id']}: {e['title']}")
     return "\n".join(out)
