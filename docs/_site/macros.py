@@ -112,6 +112,16 @@ def define_env(env) -> None:  # noqa: C901 - one registration per macro
         return link(src(), f"developers/{name}.schema.json", esc(f"{name}.schema.json"))
 
     @env.macro
+    def payer_profile_options() -> str:
+        """<option>s for the checker's payer select: the build's payer profiles that are chosen
+        by their own id (a state's Medicaid program is chosen with the state field instead)."""
+        full = source.with_profiles()
+        profiles = [p for p in full.payers.values() if p.get("profile") and not p.get("state")]
+        return "\n".join(f'    <option value="{esc(p["id"])}">{esc(p.get("name") or p["id"])}'
+                         "</option>"
+                         for p in sorted(profiles, key=lambda p: str(p.get("name") or p["id"])))
+
+    @env.macro
     def answers_to() -> str:
         """The last day the engine answers (the end of any provisional period)."""
         return esc(cb().answers_to)
