@@ -102,25 +102,14 @@ def run(argv: list[str]) -> int:
     if args.write and diffs:
         from pathlib import Path
 
-        from engine.tooling.write import (
-            StatusChange,
-            apply_status_changes,
-            ensure_source,
-            sha256_of,
-            today,
-        )
+        from engine.tooling.write import StatusChange, apply_status_changes
 
         plan = rvu.plan_write(diffs)
         manual = plan.manual
         if plan.apply:
             root = Path(args.codebook)
-            digest = sha256_of(args.file)
-            source_id = rvu.matching_source(bundle, release, digest)
             try:
-                if source_id is None:
-                    entry = rvu.source_entry(args.file, release, digest, today())
-                    ensure_source(root, entry)
-                    source_id = entry["id"]
+                source_id = rvu.cite_file(bundle, root, args.file, release)
                 changes = [
                     StatusChange(d.code, d.file, as_of,
                                  {"id": source_id,
@@ -167,7 +156,7 @@ def write_payments(args: argparse.Namespace) -> int:
 
     from engine.tooling.diff import LoadError, load_bundle
     from engine.tooling.importers import rvu, rvu_payments
-    from engine.tooling.write import WriteError, dump_rt, ensure_source, sha256_of, today
+    from engine.tooling.write import WriteError, dump_rt, today
 
     fail = make_fail("import-rvu")
     try:
@@ -187,13 +176,8 @@ def write_payments(args: argparse.Namespace) -> int:
     except (LoadError, WriteError) as exc:
         return fail(str(exc))
     root = Path(args.codebook)
-    digest = sha256_of(args.file)
-    source_id = rvu.matching_source(bundle, release, digest)
     try:
-        if source_id is None:
-            entry = rvu.source_entry(args.file, release, digest, today())
-            ensure_source(root, entry)
-            source_id = entry["id"]
+        source_id = rvu.cite_file(bundle, root, args.file, release)
         doc = rvu_payments.schedule(
             bundle, pf, source_id, "WORK RVU, PE RVU, MP RVU, TOTAL and CONV FACTOR columns",
             today(), start, f"{start[:4]}-12-31")

@@ -141,20 +141,26 @@ def test_a_lone_surrogate_key_is_reported_not_crashed_on(bundle, tmp_path):
 
 
 # ---- import-rvu RELEASED dates ---------------------------------------------------------------
+# the status comparison and --write-payments read the file through one reader
+PAYMENTS = ("--write-payments", "--as-of", "2025-10-01")
+
+
+@pytest.mark.parametrize("extra", [(), PAYMENTS], ids=["statuses", "payments"])
 @pytest.mark.parametrize("date", ["13/45/2025", "02/30/2025", "01/01/0000"])
-def test_a_released_line_that_is_no_date_is_exit_2(tmp_path, date):
+def test_a_released_line_that_is_no_date_is_exit_2(tmp_path, date, extra):
     path = tmp_path / "PPRRVU.csv"
     path.write_text(RVU.read_text(encoding="latin-1").replace("RELEASED 09/11/2025",
                                                               f"RELEASED {date}"),
                     encoding="latin-1")
-    res = run("import-rvu", str(path), "--codebook", str(MINI))
+    res = run("import-rvu", str(path), "--codebook", str(MINI), *extra)
     no_traceback(res)
     assert res.status == 2
     assert f"'RELEASED {date}' is not a real date" in res.err
 
 
-def test_import_rvu_refuses_an_endless_file():
-    res = run("import-rvu", "/dev/zero", "--codebook", str(MINI))
+@pytest.mark.parametrize("extra", [(), PAYMENTS], ids=["statuses", "payments"])
+def test_import_rvu_refuses_an_endless_file(extra):
+    res = run("import-rvu", "/dev/zero", "--codebook", str(MINI), *extra)
     no_traceback(res)
     assert res.status == 2
     assert "larger than 64 MB" in res.err

@@ -86,9 +86,9 @@ def decode(data: bytes, path: str) -> str:
     raise RvuError(f"{path}: cannot decode the file")  # pragma: no cover (latin-1 decodes all)
 
 
-def read_pprrvu(path: str | Path) -> RvuFile:
-    """Parse the file. Raises RvuError with a plain message for anything unreadable."""
-    path = str(path)
+def open_pprrvu(path: str) -> tuple[Any, list[list[str]], int]:
+    """Read a PPRRVU file (bounded) up to its header row: the csv reader positioned after the
+    header, the rows read so far and the header's index. Raises RvuError in plain words."""
     try:
         with open(path, "rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)  # /dev/zero or a wrong file: never unbounded
@@ -120,9 +120,12 @@ def read_pprrvu(path: str | Path) -> RvuFile:
             f"{path}: no header row starting with HCPCS in the first {HEADER_SCAN_ROWS} lines "
             "— this does not look like a CMS PPRRVU file (give PPRRVU*.csv from the RVU package)"
         )
-    header = [c.strip().upper() for c in rows[header_at]]
+    return reader, rows, header_at
+
+
+def release_date(rows: list[list[str]], header_at: int, path: str) -> str | None:
+    """The RELEASED date above the header (checked to be a real date), or None."""
     release = None
-    cy: int | None = None
     for row in rows[:header_at]:
         for cell in row:
             m = RELEASED_RE.search(cell)
@@ -133,9 +136,27 @@ def read_pprrvu(path: str | Path) -> RvuFile:
                 except ValueError:
                     raise RvuError(f"{path}: {m.group(0).strip()!r} is not a real date (month/"
                                    "day/year) — check the file's RELEASED line") from None
-            t = re.match(r"\s*(\d{4})\b.*Relative Value File", cell, re.I)
-            if t and cy is None:
-                cy = int(t.group(1))
+    return release
+
+
+def title_match(rows: list[list[str]], header_at: int, pattern: str) -> re.Match[str] | None:
+    """The first cell above the header matching `pattern` (the file's title line)."""
+    for row in rows[:header_at]:
+        for cell in row:
+            t = re.match(pattern, cell, re.I)
+            if t:
+                return t
+    return None
+
+
+def read_pprrvu(path: str | Path) -> RvuFile:
+    """Parse the file. Raises RvuError with a plain message for anything unreadable."""
+    path = str(path)
+    reader, rows, header_at = open_pprrvu(path)
+    header = [c.strip().upper() for c in rows[header_at]]
+    release = release_date(rows, header_at, path)
+    t = title_match(rows, header_at, r"\s*(\d{4})\b.*Relative Value File")
+    cy: int | None = int(t.group(1)) if t else None
     status_col = _find_status_column(rows, header_at, path)
     mod_col = header.index("MOD") if "MOD" in header else None
 
@@ -289,3 +310,17 @@ def matching_source(bundle: dict[str, Any], release: str, sha256: str) -> str | 
         if str(s.get("id", "")).startswith("cms-pprrvu") and str(s.get("published")) == release:
             return str(s["id"])
     return None
+
+
+def cite_file(bundle: dict[str, Any], root: Path, path: str, release: str) -> str:
+    """The source id to cite for this PPRRVU file: the codebook's existing source for it, or a
+    new sources.yaml entry written now (raises WriteError)."""
+    from engine.tooling.write import ensure_source, sha256_of, today
+
+    digest = sha256_of(path)
+    source_id = matching_source(bundle, release, digest)
+    if source_id is None:
+        entry = source_entry(path, release, digest, today())
+        ensure_source(root, entry)
+        source_id = entry["id"]
+    return source_id

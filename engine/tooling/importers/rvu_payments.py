@@ -12,14 +12,18 @@ column (AMA text) is never read.
 from __future__ import annotations
 
 import csv
-import io
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from engine.tooling.importers.rvu import CODE_RE, HEADER_SCAN_ROWS, RELEASED_RE, RvuError, decode
+from engine.tooling.importers.rvu import (
+    CODE_RE,
+    RvuError,
+    open_pprrvu,
+    release_date,
+    title_match,
+)
 
 # value key -> header name (the words of the header rows above a column, joined)
 COLUMNS = {
@@ -58,36 +62,11 @@ def _number(text: str, where: str) -> Decimal:
 
 def read_payment_file(path: str | Path) -> PaymentFile:
     path = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise RvuError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise RvuError(f"{path}: is a folder — give the PPRRVU*.csv file") from None
-    except OSError as exc:
-        raise RvuError(f"{path}: cannot read it ({exc.strerror})") from None
-    reader = csv.reader(io.StringIO(decode(data, path), newline=""))
-    rows: list[list[str]] = []
-    header_at = None
-    for row in reader:
-        rows.append(row)
-        if row and row[0].strip().upper() == "HCPCS":
-            header_at = len(rows) - 1
-            break
-        if len(rows) >= HEADER_SCAN_ROWS:
-            break
-    if header_at is None:
-        raise RvuError(f"{path}: no header row starting with HCPCS — give PPRRVU*.csv")
-    release = year = quarter = None
-    for row in rows[:header_at]:
-        for cell in row:
-            m = RELEASED_RE.search(cell)
-            if m:
-                month, day, yy = (int(g) for g in m.groups())
-                release = f"{yy:04d}-{month:02d}-{day:02d}"
-            t = re.match(r"\s*(\d{4})\b.*Relative Value File\s+(\w+)\s+Release", cell, re.I)
-            if t and year is None:
-                year, quarter = int(t.group(1)), QUARTERS.get(t.group(2).upper())
+    reader, rows, header_at = open_pprrvu(path)
+    release = release_date(rows, header_at, path)
+    t = title_match(rows, header_at, r"\s*(\d{4})\b.*Relative Value File\s+(\w+)\s+Release")
+    year = int(t.group(1)) if t else None
+    quarter = QUARTERS.get(t.group(2).upper()) if t else None
     width = len(rows[header_at])
     joined = [" ".join(r[j].strip().upper() for r in rows[: header_at + 1]
                        if j < len(r) and r[j].strip()) for j in range(width)]
@@ -101,17 +80,21 @@ def read_payment_file(path: str | Path) -> PaymentFile:
     mod_col = joined.index("MOD") if "MOD" in joined else None
     values: dict[str, dict[str, Decimal]] = {}
     factors: set[Decimal] = set()
-    for row in reader:
-        if not any(c.strip() for c in row):
-            continue
-        code = row[0].strip().upper()
-        if not CODE_RE.match(code) or len(row) < width:
-            continue
-        if mod_col is not None and row[mod_col].strip():
-            continue  # modifier rows (26, TC, 53): the global row is the one we keep
-        where = f"{path}:{reader.line_num}"
-        values[code] = {k: _number(row[j], where) for k, j in cols.items()}
-        factors.add(values[code]["conversion_factor"])
+    try:
+        for row in reader:
+            if not any(c.strip() for c in row):
+                continue
+            code = row[0].strip().upper()
+            if not CODE_RE.match(code) or len(row) < width:
+                continue
+            if mod_col is not None and row[mod_col].strip():
+                continue  # modifier rows (26, TC, 53): the global row is the one we keep
+            where = f"{path}:{reader.line_num}"
+            values[code] = {k: _number(row[j], where) for k, j in cols.items()}
+            factors.add(values[code]["conversion_factor"])
+    except csv.Error as exc:
+        raise RvuError(f"{path}:{reader.line_num}: the CSV is damaged ({exc}) — download the "
+                       "file again") from None
     if not values:
         raise RvuError(f"{path}: no code rows after the header — the file is cut short")
     factor = max(factors, key=lambda f: sum(v["conversion_factor"] == f for v in values.values()))
