@@ -16,9 +16,18 @@ class ProfileProblems(Exception):
     """Local payer profiles that do not pass; `lines` are the problems as printed."""
 
     def __init__(self, folder: str, lines: list[str]) -> None:
-        super().__init__(f"payer profiles in {folder}: {len(lines)} problem(s)")
+        super().__init__(f"payer profiles in {folder} do not pass:\n  " + "\n  ".join(lines))
         self.folder = folder
         self.lines = lines
+
+
+def load_with_profiles(path: str | None, option: str | None) -> Codebook:
+    """The compiled codebook at `path` (default: the engine's) with the local profiles of
+    --payer-profiles / TELECODE_PAYER_PROFILES. Raises CodebookError or ProfileProblems, whose
+    text is the message to print."""
+    from engine.core.codebook import load_codebook
+
+    return with_local_profiles(load_codebook(path), option)
 
 
 def with_local_profiles(cb: Codebook, option: str | None) -> Codebook:

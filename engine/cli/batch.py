@@ -248,19 +248,14 @@ def _run(args: argparse.Namespace) -> int:
     else:
         out_fmt = in_fmt
 
-    from engine.core.codebook import CodebookError, load_codebook
+    from engine.cli._profiles import ProfileProblems, load_with_profiles
+    from engine.core.codebook import CodebookError
     from engine.tooling.atomic import atomic_output
 
     try:
-        cb = load_codebook(args.codebook)
-    except CodebookError as exc:
+        cb = load_with_profiles(args.codebook, args.payer_profiles)
+    except (CodebookError, ProfileProblems) as exc:
         return _err(str(exc))
-    from engine.cli._profiles import ProfileProblems, with_local_profiles
-
-    try:
-        cb = with_local_profiles(cb, args.payer_profiles)
-    except ProfileProblems as exc:
-        return _err(f"payer profiles in {exc.folder} do not pass:\n  " + "\n  ".join(exc.lines))
     checker = BatchChecker(cb)
     summary = BatchSummary()
     name = "stdin" if args.input == "-" else args.input

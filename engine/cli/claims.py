@@ -96,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
     from engine.batch.claims import ClaimFileError, check_lines, detect_format, read_claims
     from engine.batch.claims.report import summary, summary_text, write_csv, write_jsonl
     from engine.core.claim import ClaimChecker
-    from engine.core.codebook import CodebookError, load_codebook
+    from engine.core.codebook import CodebookError
     from engine.tooling.atomic import atomic_output, same_file
 
     if not os.path.isfile(args.input):
@@ -115,16 +115,12 @@ def _run(args: argparse.Namespace) -> int:
             if other != "-" and (same_file(args.summary, other) or os.path.realpath(
                     args.summary) == os.path.realpath(other)):
                 return _fail(f"{args.summary}: the summary would overwrite {what}")
-    try:
-        cb = load_codebook(args.codebook)
-    except CodebookError as exc:
-        return _fail(str(exc))
-    from engine.cli._profiles import ProfileProblems, with_local_profiles
+    from engine.cli._profiles import ProfileProblems, load_with_profiles
 
     try:
-        cb = with_local_profiles(cb, args.payer_profiles)
-    except ProfileProblems as exc:
-        return _fail(f"payer profiles in {exc.folder} do not pass:\n  " + "\n  ".join(exc.lines))
+        cb = load_with_profiles(args.codebook, args.payer_profiles)
+    except (CodebookError, ProfileProblems) as exc:
+        return _fail(str(exc))
     try:
         payer_map = _payer_map(args.payer_map) if args.payer_map else None
         fmt = args.input_format
