@@ -25,7 +25,7 @@ def test_a_2027_date_is_answered_with_a_provisional_banner(page: Any, base_url: 
     banner = page.locator("#tc-result .tc-provisional")
     assert banner.count() == 1 and banner.is_visible()
     text = banner.inner_text()
-    assert text.startswith("Provisional year. Provisional answer: 2027-03-01 falls in "
+    assert text.startswith("Not yet reviewed. Provisional answer: 2027-03-01 falls in "
                            "2027-01-01 to 2027-12-31")
     assert "Not yet reviewed: CPT 2027 code changes" in text
     # above the answer, and not repeated among the warnings

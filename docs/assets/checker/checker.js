@@ -392,7 +392,7 @@ function renderResult(result) {
   const provisional = result.provisional ? result.warnings.find((w) => w.id === PROVISIONAL) : null;
   const banner = provisional
     ? h("div", { class: "tc-provisional", role: "note", "data-warning": PROVISIONAL },
-        h("strong", {}, "Provisional year. "),
+        h("strong", {}, "Not yet reviewed. "),
         provisional.message, sourceLinks(provisional.sources))
     : null;
   const warnings = provisional ? result.warnings.filter((w) => w !== provisional) : result.warnings;
