@@ -44,6 +44,9 @@ otherwise unescape a heading's codebook text into <title>).
 
 Dates: every page's `update_date` (sitemap <lastmod>, and the gzip header of sitemap.xml.gz)
 is the codebook's meta.released, so two builds of the same codebook give identical bytes.
+
+Content-Security-Policy: on_post_build hashes every page's inline scripts and writes one strict
+policy into every page and into the site's `_headers` (docs/_site/csp.py says why each directive).
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ DOCS = Path(__file__).resolve().parents[1]
 if str(DOCS) not in sys.path:
     sys.path.insert(0, str(DOCS))
 
-from _site import extensions, source, state, views  # noqa: E402
+from _site import csp, extensions, source, state, views  # noqa: E402
 
 
 def _generators() -> list[ModuleType]:
@@ -180,3 +183,10 @@ def on_page_context(context, page, config, nav, **kwargs):
     if page.meta.get("title") is None and page.title:
         page.meta["title"] = re.sub(r"<[^>]+>", "", str(page.title))
     return context
+
+
+def on_post_build(config, **kwargs):
+    try:
+        csp.apply(Path(config["site_dir"]))
+    except csp.CSPError as exc:
+        raise PluginError(str(exc)) from None

@@ -846,24 +846,33 @@ def flexibilities(cb: Codebook, src: str) -> str:
     last = max(p.get("to") or cb.covers_to or "" for p in periods)
     from datetime import date
     total = (date.fromisoformat(last) - date.fromisoformat(first)).days + 1
-    bar = ['<div class="tc-timeline" role="img" aria-label="Timeline of Medicare telehealth '
-           f'flexibility periods from {esc(first)} to {esc(last)}">']
+    # SVG, not styled spans: positions are SVG attributes, as the Content-Security-Policy
+    # (style-src 'self', docs/_site/csp.py) allows no style attribute in a page.
+    widths = []
     for p in periods:
+        hi = p.get("to") or last
+        days = (date.fromisoformat(hi) - date.fromisoformat(p.get("from"))).days + 1
+        widths.append(max(days * 100 / total, 0.6))
+    scale = 100 / max(sum(widths), 100)  # the 0.6% minimum may add up to more than the bar
+    bar = ['<svg class="tc-timeline" width="100%" role="img" aria-label="Timeline of Medicare '
+           f'telehealth flexibility periods from {esc(first)} to {esc(last)}">']
+    x = 0.0
+    for p, width in zip(periods, widths, strict=True):
         lo = p.get("from")
         hi = p.get("to") or last
-        days = (date.fromisoformat(hi) - date.fromisoformat(lo)).days + 1
-        width = max(days * 100 / total, 0.6)
         kind = "lapse-restored" if p.get("restored_by") else slug(p.get("state"))
-        bar.append(f'<span class="tc-timeline__seg tc-flex--{kind}" '
-                   f'style="width:{width:.2f}%" '
-                   f'title="{esc(lo)} → {esc(hi)}: {esc(p.get("state"))}"></span>')
-    bar.append("</div>")
-    ticks = ['<div class="tc-timeline-axis" aria-hidden="true">']
+        bar.append(f'<rect class="tc-timeline__seg tc-flex--{kind}" x="{x:.2f}%" y="0" '
+                   f'width="{width * scale:.2f}%" height="100%">'
+                   f'<title>{esc(lo)} → {esc(hi)}: {esc(p.get("state"))}</title></rect>')
+        x += width * scale
+    bar.append("</svg>")
+    ticks = ['<svg class="tc-timeline-axis" width="100%" aria-hidden="true">']
     for year in range(int(first[:4]) + 1, int(last[:4]) + 1):
         left = (date(year, 1, 1) - date.fromisoformat(first)).days * 100 / total
-        ticks.append(f'<span style="left:{left:.2f}%">{year}</span>')
-    ticks.append("</div>")
-    out = ["\n".join(bar + ticks), ""]
+        ticks.append(f'<line x1="{left:.2f}%" x2="{left:.2f}%" y1="0" y2="100%"></line>'
+                     f'<text x="{left:.2f}%" dx="3" y="11">{year}</text>')
+    ticks.append("</svg>")
+    out = ["\n".join(["<div>", *bar, *ticks, "</div>"]), ""]  # a div: an HTML block
     rows = []
     for p in periods:
         state_ = str(p.get("state"))
