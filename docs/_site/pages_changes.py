@@ -155,8 +155,8 @@ def narrative(codebook: Codebook | dict[str, Any], year: int) -> list[str]:
                 result = views.encounter_result(codebook, c["encounter"],
                                                 f"changes/{year}.yaml, change {c['id']!r}")
                 # the checker page is hand-written (docs/checker.md): always in the build
-                href = rel(src, "checker.md",
-                           query=query_string(views.encounter_params(c["encounter"])))
+                href = rel(src, "checker.md",  # the encounter in the fragment (issue 13)
+                           anchor=query_string(views.encounter_params(c["encounter"])))
                 out += [f'<a class="tc-try" href="{href}">See it in the checker</a> — the '
                         "checker's answer for this encounter: "
                         f"<strong>{esc(views.short_answer(result))}</strong>", ""]

@@ -208,7 +208,7 @@ def checker_link(src: str, encounter: Record, text: str = "Try it in the checker
     """A permalink into the checker, or "" while the checker page is not part of the build."""
     if not state.has_page("checker.md"):
         return ""
-    href = rel(src, "checker.md", query=query_string(views.encounter_params(encounter)))
+    href = rel(src, "checker.md", anchor=query_string(views.encounter_params(encounter)))
     return f'<a class="tc-try" href="{href}">{esc(text)}</a>'
 
 

@@ -197,8 +197,9 @@ def test_changing_a_field_changes_the_answer_and_the_url(page: Any, base_url: st
         " return r.dataset.state === 'ready' && r.dataset.codes === want; }",
         arg=want,
     )
-    page.wait_for_function("() => location.search.includes('mdm=high')")  # follows the answer
-    query = parse_qs(urlsplit(page.url).query)
+    page.wait_for_function("() => location.hash.includes('mdm=high')")  # follows the answer
+    assert urlsplit(page.url).query == ""  # the encounter is in the fragment only (issue 13)
+    query = parse_qs(urlsplit(page.url).fragment)
     assert query["mdm"] == ["high"]
     assert query["minutes"] == ["25"]
 
@@ -211,8 +212,8 @@ def test_fields_irrelevant_to_the_modality_are_hidden(page: Any, base_url: str) 
     assert page.is_visible("input[name=device_days]")
     assert not page.is_visible("select[name=mdm]")
     page.wait_for_selector(ANSWERED)
-    page.wait_for_function("() => location.search.includes('modality=remote_monitoring')")
-    assert "mdm" not in parse_qs(urlsplit(page.url).query)
+    page.wait_for_function("() => location.hash.includes('modality=remote_monitoring')")
+    assert "mdm" not in parse_qs(urlsplit(page.url).fragment)
 
 
 def test_mental_health_and_add_on_fields_show_only_when_they_apply(page: Any, base_url: str
@@ -258,7 +259,7 @@ def test_mental_health_and_add_on_fields_show_only_when_they_apply(page: Any, ba
     assert not page.is_visible("select[name=service]")
     assert not page.is_visible("input[name=psychotherapy_minutes]")
     page.wait_for_selector(ANSWERED)
-    assert "psychotherapy_minutes" not in parse_qs(urlsplit(page.url).query)
+    assert "psychotherapy_minutes" not in parse_qs(urlsplit(page.url).fragment)
 
 
 def test_invalid_input_shows_a_plain_error_next_to_the_field(page: Any, base_url: str) -> None:
@@ -313,8 +314,8 @@ def test_copy_link_copies_the_permalink(
     page.wait_for_selector("#tc-copy-status:has-text('copied')")
     copied = page.evaluate("navigator.clipboard.readText()")
     context.close()
-    assert copied.startswith(base_url + "/checker/?")
-    assert {k: v[0] for k, v in parse_qs(urlsplit(copied).query).items()} == {
+    assert copied.startswith(base_url + "/checker/#")  # the encounter in the fragment (issue 13)
+    assert {k: v[0] for k, v in parse_qs(urlsplit(copied).fragment).items()} == {
         k: _param(v) for k, v in EXAMPLE.items()
     }
     assert recorder.off_site() == []
@@ -502,9 +503,9 @@ def test_try_it_links_and_instant_navigation_keep_the_worker(
         pytest.skip("prebuilt site (TELECODE_WIDGET_SITE): its site_url is not this server")
     page.goto(site.base_url + "/codes/99213/")
     page.wait_for_load_state("networkidle")
-    try_it = page.locator("a[href*='checker/?']").first
+    try_it = page.locator("a[href*='checker/#']").first
     href = try_it.get_attribute("href")
-    encounter = {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
+    encounter = {k: v[0] for k, v in parse_qs(urlsplit(href).fragment).items()}
     page.evaluate("window.__sameDocument = true")  # survives only instant navigation
     try_it.click()
     page.wait_for_selector(ANSWERED)

@@ -1,8 +1,9 @@
 // The encounter checker page (/checker/). Loaded only by that page, as a module script.
 //
 // - The form's input names are the encounter contract's keys (engine/core/contract.py); the encounter is
-//   built from the visible fields only, and the page URL's query string always holds it
-//   (history.replaceState), so every state of the form is a permalink.
+//   built from the visible fields only, and the page URL's fragment always holds it
+//   (history.replaceState; permalink.js: old `?…` links still open), so every state of the form
+//   is a permalink.
 // - A module Web Worker (worker.js) owns Pyodide and the engine. It is created once per browser
 //   tab and kept across mkdocs-material instant navigation (the module is evaluated once; the page
 //   is re-initialised through `document$`).
@@ -10,6 +11,8 @@
 //   loading|ready|error and data-codes = the billed codes separated by spaces.
 // - Each rendered answer leaves a performance mark "telecode-answer" (detail.engineMs: time spent
 //   in Python) for the benchmark.
+
+import { encounterText, hasEncounter, moveQueryToFragment, permalinkHref } from "./permalink.js";
 
 const SITE_ROOT = new URL("../../", import.meta.url);
 const PAYERS = [
@@ -681,7 +684,7 @@ function initChecker(root) {
     if (pendingQuery === null || !root.isConnected) return;
     const query = pendingQuery;
     pendingQuery = null;
-    const href = `${location.pathname}${query ? "?" + query : ""}${location.hash}`;
+    const href = permalinkHref(query);
     if (href !== `${location.pathname}${location.search}${location.hash}`) {
       history.replaceState(history.state, "", href);
     }
@@ -746,12 +749,14 @@ function initChecker(root) {
     clearTimeout(typingTimer);
     clearTimeout(urlTimer);
     pendingQuery = null;
-    extra = location.search ? applyQuery(form, location.search, knownNames) : {};
+    moveQueryToFragment();
+    extra = hasEncounter() ? applyQuery(form, encounterText(), knownNames) : {};
     updateVisibility();
     runNow();
   }
 
-  if (location.search) extra = applyQuery(form, location.search, knownNames);
+  moveQueryToFragment();
+  if (hasEncounter()) extra = applyQuery(form, encounterText(), knownNames);
   else form.elements.date_of_service.value = todayFor(form.elements.date_of_service);
   updateVisibility();
   current = { root, loadFromUrl };
@@ -797,7 +802,7 @@ document.addEventListener(
     const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
     if (!link || link.target || link.hasAttribute("download")) return;
     const url = new URL(link.href);
-    if (!url.search || !sameCheckerUrl(url)) return;
+    if (!hasEncounter(url) || !sameCheckerUrl(url)) return;
     event.preventDefault();
     event.stopPropagation();
     history.pushState(null, "", url.href);
