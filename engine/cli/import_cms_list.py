@@ -88,6 +88,7 @@ def run(argv: list[str]) -> int:
     if args.write and result.differences:
         from pathlib import Path
 
+        from engine.tooling.atomic import atomic_files, not_written
         from engine.tooling.write import (
             add_telehealth_list_entries,
             ensure_source,
@@ -108,14 +109,17 @@ def run(argv: list[str]) -> int:
         source_id = existing[0]["id"] if existing else entry["id"]
         column = tl.columns.get("code", "code")
         try:
-            if groups:
-                written = add_telehealth_list_entries(
-                    root, groups, start, f"{year}-12-31",
-                    {"id": source_id, "locator": f"CY{year} list, column '{column}'"})
-                if not existing:
-                    ensure_source(root, entry)
+            with atomic_files():  # every file the list touches, and the source list: all or none
+                if groups:
+                    written = add_telehealth_list_entries(
+                        root, groups, start, f"{year}-12-31",
+                        {"id": source_id, "locator": f"CY{year} list, column '{column}'"})
+                    if not existing:
+                        ensure_source(root, entry)
         except WriteError as exc:
             return fail(str(exc))
+        except OSError as exc:
+            return fail(not_written(root, exc))
 
     if args.format == "json":
         doc = {

@@ -102,6 +102,7 @@ def run(argv: list[str]) -> int:
     if args.write and diffs:
         from pathlib import Path
 
+        from engine.tooling.atomic import atomic_files, not_written
         from engine.tooling.write import StatusChange, apply_status_changes
 
         plan = rvu.plan_write(diffs)
@@ -109,16 +110,19 @@ def run(argv: list[str]) -> int:
         if plan.apply:
             root = Path(args.codebook)
             try:
-                source_id = rvu.cite_file(bundle, root, args.file, release)
-                changes = [
-                    StatusChange(d.code, d.file, as_of,
-                                 {"id": source_id,
-                                  "locator": f"STATUS CODE column, {d.code}: {d.letter}"})
-                    for d in plan.apply
-                ]
-                written = apply_status_changes(root, rvu.PAYER, changes)
+                with atomic_files():  # the source list and the payer's file: both or neither
+                    source_id = rvu.cite_file(bundle, root, args.file, release)
+                    changes = [
+                        StatusChange(d.code, d.file, as_of,
+                                     {"id": source_id,
+                                      "locator": f"STATUS CODE column, {d.code}: {d.letter}"})
+                        for d in plan.apply
+                    ]
+                    written = apply_status_changes(root, rvu.PAYER, changes)
             except WriteError as exc:
                 return fail(str(exc))
+            except OSError as exc:
+                return fail(not_written(root, exc))
 
     if args.format == "json":
         doc = {"release": release, "differences": [d.as_dict() for d in diffs]}
@@ -154,6 +158,7 @@ def write_payments(args: argparse.Namespace) -> int:
     """`--write-payments`: the file's payment values for the codebook's codes, as YAML."""
     from pathlib import Path
 
+    from engine.tooling.atomic import atomic_files, not_written
     from engine.tooling.diff import LoadError, load_bundle
     from engine.tooling.importers import rvu, rvu_payments
     from engine.tooling.write import WriteError, dump_rt, today
@@ -177,15 +182,18 @@ def write_payments(args: argparse.Namespace) -> int:
         return fail(str(exc))
     root = Path(args.codebook)
     try:
-        source_id = rvu.cite_file(bundle, root, args.file, release)
-        doc = rvu_payments.schedule(
-            bundle, pf, source_id, "WORK RVU, PE RVU, MP RVU, TOTAL and CONV FACTOR columns",
-            today(), start, f"{start[:4]}-12-31")
-        out = root / "payments" / f"medicare-{start[:4]}.yaml"
-        out.parent.mkdir(exist_ok=True)
-        dump_rt(doc, out)
-    except (WriteError, OSError) as exc:
+        with atomic_files():  # the source list and the payments file: both or neither
+            source_id = rvu.cite_file(bundle, root, args.file, release)
+            doc = rvu_payments.schedule(
+                bundle, pf, source_id, "WORK RVU, PE RVU, MP RVU, TOTAL and CONV FACTOR columns",
+                today(), start, f"{start[:4]}-12-31")
+            out = root / "payments" / f"medicare-{start[:4]}.yaml"
+            out.parent.mkdir(exist_ok=True)
+            dump_rt(doc, out)
+    except WriteError as exc:
         return fail(str(exc))
+    except OSError as exc:
+        return fail(not_written(root, exc))
     n = len(doc["schedule"]["values"])
     print(f"{args.file}: released {release}; wrote the payment values of {n} codes of the "
           f"codebook (dates of service {start} to {start[:4]}-12-31) to "

@@ -23,7 +23,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from engine.tooling.atomic import atomic_write_text
+from engine.tooling.atomic import atomic_write_text, staged_text
 
 
 class WriteError(ValueError):
@@ -43,6 +43,9 @@ def rt_yaml() -> YAML:
 
 def load_rt(path: Path) -> Any:
     try:
+        held = staged_text(path)  # written earlier in the same atomic_files() block
+        if held is not None:
+            return rt_yaml().load(held)
         with path.open(encoding="utf-8") as fh:
             return rt_yaml().load(fh)
     except FileNotFoundError:
