@@ -543,12 +543,10 @@ def money(value: float) -> str:
 
 
 def national_amount(total: float, factor: float) -> float:
-    """Total RVUs x conversion factor, rounded to the cent (half up), as CMS computes it."""
-    from decimal import ROUND_HALF_UP, Decimal
+    """Total RVUs x conversion factor, rounded to the cent (half up): engine/core/payments.py."""
+    from engine.core.payments import national_amount as core_amount
 
-    cents = (Decimal(str(total)) * Decimal(str(factor))).quantize(Decimal("0.01"),
-                                                                   rounding=ROUND_HALF_UP)
-    return float(cents)
+    return core_amount(total, factor)
 
 
 def payment_section(cb: Codebook, src: str, code: str) -> list[str]:

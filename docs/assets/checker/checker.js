@@ -11,6 +11,8 @@
 // - Each rendered answer leaves a performance mark "telecode-answer" (detail.engineMs: time spent
 //   in Python) for the benchmark.
 
+import { renderPayments } from "./payments.js";
+
 const SITE_ROOT = new URL("../../", import.meta.url);
 const PAYERS = [
   ["medicare", "Medicare"],
@@ -651,7 +653,9 @@ function initChecker(root) {
     const doubts = plausibility(form);
     showFieldWarnings(doubts);
     if (msg.result) {
-      resultBody.replaceChildren(...[renderPlausibility(doubts), ...renderResult(msg.result)].flat(2).filter(Boolean));
+      const answer = renderResult(msg.result);
+      answer.splice(3, 0, renderPayments(msg.payments, h)); // after the lines (payments.js)
+      resultBody.replaceChildren(...[renderPlausibility(doubts), ...answer].flat(2).filter(Boolean));
       setState("ready", msg.result.lines.map((l) => l.code).join(" "));
       peek.textContent = `Answer: ${shortAnswer(msg.result)}`;
     } else if (msg.errors) {
