@@ -1,15 +1,17 @@
 """Claim-mode output: one row per claim line in input order, and the summary by reason.
 
 Row keys (CSV columns, JSONL keys): claim_id, line, code, verdict, reasons, message, suggested,
-provisional. In CSV `reasons` is the reason ids joined with ';'; in JSONL a list; `provisional`
-(true when the date of service is in a provisional, not yet reviewed, period) is true/false in
-CSV and a boolean in JSONL. The summary counts the provisional lines.
+provisional; with `payments` (telecode claims --payments) also medicare_national_amount,
+medicare_nonfacility_amount and medicare_facility_amount of the line as billed. In CSV `reasons` is
+the reason ids joined with ';'; in JSONL a list; `provisional` (true when the date of service is in
+a provisional, not yet reviewed, period) is true/false in CSV and a boolean in JSONL. The summary
+counts the provisional lines.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 from engine.batch.cells import FORMULA_CELL, csv_field
@@ -40,8 +42,19 @@ def _cell(text: str) -> str:
 
 
 
-def write_csv(out: IO[str], lines: Sequence[ClaimLine], results: Sequence[ClaimResult]) -> None:
-    out.write(",".join(ROW_KEYS) + "\n")
+# `payments` (telecode claims --payments): a line's PAYMENT_COLUMNS cells
+# (engine/batch/results.py), written after the row keys
+Payments = Callable[[ClaimLine], Sequence[str]]
+
+
+def write_csv(out: IO[str], lines: Sequence[ClaimLine], results: Sequence[ClaimResult],
+              payments: Payments | None = None) -> None:
+    if payments is not None:
+        from engine.batch.results import PAYMENT_COLUMNS
+
+        out.write(",".join(ROW_KEYS + PAYMENT_COLUMNS) + "\n")
+    else:
+        out.write(",".join(ROW_KEYS) + "\n")
     memo: dict[int, str] = {}
     cell = _cell
     chunk: list[str] = []
@@ -55,6 +68,8 @@ def write_csv(out: IO[str], lines: Sequence[ClaimLine], results: Sequence[ClaimR
         if (head.count(",") != 3 or '"' in head or "\n" in head or "\r" in head
                 or FORMULA_CELL.search(head) is not None):
             head = f"{cell(ln.claim_id)},{cell(ln.line)},{cell(ln.code)},"
+        if payments is not None:  # digits, '.' and ';' only: no quoting
+            tail = tail[:-1] + "," + ",".join(payments(ln)) + "\n"
         chunk.append(head + tail)
         if len(chunk) >= 4096:
             out.write("".join(chunk))
@@ -63,7 +78,7 @@ def write_csv(out: IO[str], lines: Sequence[ClaimLine], results: Sequence[ClaimR
 
 
 def write_jsonl(out: IO[str], lines: Sequence[ClaimLine],
-                results: Sequence[ClaimResult]) -> None:
+                results: Sequence[ClaimResult], payments: Payments | None = None) -> None:
     dumps = json.dumps
     memo: dict[int, str] = {}
     for ln, r in zip(lines, results, strict=True):
@@ -75,6 +90,11 @@ def write_jsonl(out: IO[str], lines: Sequence[ClaimLine],
                 ensure_ascii=False)[1:]
         head = dumps({"claim_id": ln.claim_id, "line": ln.line, "code": ln.code},
                      ensure_ascii=False)[:-1]
+        if payments is not None:
+            from engine.batch.results import PAYMENT_COLUMNS
+
+            paid = dumps(dict(zip(PAYMENT_COLUMNS, payments(ln), strict=True)))[1:]
+            tail = tail[:-1] + ", " + paid
         out.write(f"{head}, {tail}\n")
 
 
