@@ -109,6 +109,8 @@ def build_bundle(index: Index) -> dict[str, Any]:
         condition_words.update(data.get("conditions") or {})
         placeholder_words.update(data.get("placeholder_words") or {})
     payments = [data["schedule"] for _, data in of_kind("payments") if data.get("schedule")]
+    localities = [data["localities"] for _, data in of_kind("localities")
+                  if data.get("localities")]
     changes: list[dict[str, Any]] = []
     for _, data in of_kind("changes"):
         changes.extend(data.get("changes", []))
@@ -141,6 +143,8 @@ def build_bundle(index: Index) -> dict[str, Any]:
         bundle["labels"] = labels
     if payments:  # optional files payments/<payer>-<year>.yaml (import-rvu --write-payments)
         bundle["payments"] = sorted(payments, key=lambda p: (p["payer"], _from_key(p)))
+    if localities:  # optional files localities/<payer>-<year>.yaml (import-rvu --write-gpci)
+        bundle["localities"] = sorted(localities, key=lambda p: (p["payer"], _from_key(p)))
     if changes:  # optional files codebook/changes/<year>.yaml: the narrative what-changed
         bundle["changes"] = sorted(changes, key=lambda c: (_from_key(c), c["id"]))
     if condition_words:  # optional messages.yaml section: the site's words for conditions
