@@ -280,6 +280,37 @@ def _report(result: dict[str, Any], cb: Any) -> list[str]:
     return out
 
 
+_RATE_WORDS = {"nonfacility": "non-facility", "facility": "facility"}
+
+
+def _payments(result: dict[str, Any], cb: Any) -> list[str]:
+    """Each line's Medicare national amount (engine/core/payments.py), when a fee schedule of
+    the codebook covers the date."""
+    from engine.core.payments import line_amounts
+
+    amounts = line_amounts(cb, result["lines"], result["as_of"])
+    shown = [a for a in amounts if a]
+    if not shown:
+        return []
+    out = ["", *_wrap(f"Medicare payment (national, before the locality adjustment, deductible "
+                      f"and coinsurance; CMS fee schedule, {shown[0]['release']} release):",
+                      "", "")]
+    for a in shown:
+        if a["amount"] is not None:
+            units = f" for {a['units']} units" if a["units"] > 1 else ""
+            text = (f"{a['code']}: ${a['amount']:,.2f}{units} "
+                    f"({_RATE_WORDS[a['rate']]}, POS {a['pos']})")
+        elif a["nonfacility"] is not None:
+            text = (f"{a['code']}: ${a['nonfacility']:,.2f} non-facility or "
+                    f"${a['facility']:,.2f} facility per unit; your usual place of service "
+                    "decides which")
+        else:
+            text = (f"{a['code']}: no fee schedule amount (Medicare does not pay it from the "
+                    "schedule)")
+        out += _wrap(text, "  ", "    ")
+    return out
+
+
 def format_text(result: dict[str, Any], cb: Any, encounter: dict[str, Any]) -> str:
     """The result for people: the lines to report, why (the cited trace), errors, warnings
     and notes, the documentation checklist, then the sources by number with their titles."""
@@ -297,6 +328,8 @@ def format_text(result: dict[str, Any], cb: Any, encounter: dict[str, Any]) -> s
            f"date of service {result['as_of']} (codebook {result['codebook']})",
            "", "Report:"]
     out += _report(result, cb)
+    if encounter.get("payer") == "medicare":
+        out += _payments(result, cb)
 
     # Why: the route, then how the codes were chosen, then the rules that spoke; checklist
     # rules are cited with their item under Document instead.

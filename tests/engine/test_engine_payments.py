@@ -78,3 +78,4 @@ def test_web_run_adds_the_amounts_to_a_medicare_answer_only(real_cb) -> None:
     assert [p["amount"] for p in answer["payments"]] == [125.18]
     commercial = json.loads(web.run(json.dumps({**enc, "payer": "commercial"})))
     assert "payments" not in commercial
+
