@@ -39,7 +39,7 @@ export function renderPayments(payments, h) {
     ),
     h("p", { class: "tc-note" },
       `National amounts from the CMS physician fee schedule (${release} release), before the ` +
-      "locality adjustment, deductible, coinsurance and any other adjustment. The code's page " +
-      "shows the amount for a locality."),
+      "locality adjustment, deductible, coinsurance and any other adjustment. Code pages show " +
+      "the amount in each locality for the years the codebook holds its cost indices."),
   ];
 }
