@@ -24,3 +24,19 @@ def test_downloads_have_a_column_guide(site, text_of):
     text = text_of(site.main_html("/downloads/"))
     assert "code-payer-year.csv" in text and "medicare" in text.lower()
     assert site.main_html("/downloads/").count("<th>") >= 2
+
+
+def test_localities_csv_holds_the_cms_indices(site):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(
+        site.file("/downloads/localities.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == 109
+    manhattan = next(r for r in rows if (r["mac"], r["locality"]) == ("13202", "01"))
+    # GPCI2025.csv: 13202,NY,01,MANHATTAN,1.065,1.166,1.656
+    assert (manhattan["state"], manhattan["work GPCI"], manhattan["PE GPCI"],
+            manhattan["MP GPCI"]) == ("NY", "1.065", "1.166", "1.656")
+    assert (manhattan["from"], manhattan["to"], manhattan["release"]) == (
+        "2025-01-01", "2025-12-31", "2025-09-11")
+    assert manhattan["source"] == "cms-gpci-2025; cms-locco-2025"
