@@ -24,7 +24,7 @@ EXPECTED = [  # national (the POS's rate, for the units), non-facility, facility
     ("76.98", "38.49", "28.79"),     # 99458 x2: 1.19 / 0.89 x 32.3465
     ("84.50", "135.61", "84.50"),    # 99214 in 2026: 4.06 / 2.53 x 33.4009
     ("", "", ""),                    # commercial
-    ("", "19.73", "19.73"),          # POS 11: the codebook gives no rate, both amounts
+    ("19.73", "19.73", "19.73"),     # 99453 at POS 11 (office): non-facility, 0.61 x 32.3465
     ("", "", ""),                    # before the first fee schedule the codebook holds
 ]
 

@@ -25,6 +25,7 @@ def test_national_amount_rounds_half_up_to_the_cent() -> None:
 def test_pos_rate_comes_from_the_places_of_service(real_cb) -> None:
     assert pos_rate(real_cb, "medicare", "10", "2025-11-10") == "nonfacility"
     assert pos_rate(real_cb, "medicare", "02", "2025-11-10") == "facility"
+    assert pos_rate(real_cb, "medicare", "11", "2025-11-10") == "nonfacility"  # the office
     assert pos_rate(real_cb, "medicare", "02", "2023-06-01") is None   # before CY2024
     assert pos_rate(real_cb, "medicare", None, "2025-11-10") is None
     assert pos_rate(real_cb, "commercial", "10", "2025-11-10") is None
