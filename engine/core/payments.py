@@ -18,7 +18,7 @@ coinsurance, sequestration or other adjustment. Standard library only (runs in P
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 TYPE_CHECKING = False
@@ -134,10 +134,34 @@ def line_amounts(cb: Codebook, lines: Iterable[Mapping[str, Any]], day: str,
                  payer: str = "medicare") -> list[dict[str, Any] | None]:
     """`line_amount` for each line, as plain dicts (None for a line without an amount row)."""
     out: list[dict[str, Any] | None] = []
+    memo = _memo(cb)
     for line in lines:
-        a = line_amount(cb, line, day, payer)
-        out.append(asdict(a) if a is not None else None)
+        key = (line.get("code"), line.get("pos"), line.get("units"), day, payer)
+        hit = memo.get(key, _MISSING)
+        if hit is _MISSING:
+            a = line_amount(cb, line, day, payer)
+            hit = None if a is None else {f: getattr(a, f) for f in _FIELDS}
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[key] = hit
+        out.append(dict(hit) if hit is not None else None)
     return out
+
+
+_MISSING = object()
+_MEMO_SIZE = 4096
+_FIELDS = tuple(f.name for f in fields(LineAmount))
+_MEMOS: dict[int, tuple[Any, dict[tuple[Any, ...], Any]]] = {}
+
+
+def _memo(cb: Codebook) -> dict[tuple[Any, ...], Any]:
+    """Answers per (code, pos, units, day, payer) for one loaded codebook (bounded)."""
+    hit = _MEMOS.get(id(cb))
+    if hit is None or hit[0] is not cb:
+        _MEMOS.clear()
+        hit = (cb, {})
+        _MEMOS[id(cb)] = hit
+    return hit[1]
 
 
 _INDEX: dict[int, tuple[Any, dict[str, dict[str, Any]]]] = {}
