@@ -42,9 +42,7 @@ documentation checklist and the cited reasons.
 Encounter keys: """
 
 _PROFILES = "--payer-profiles"  # kept in flags until the codebook is loaded
-_TRUE = ("true", "yes", "1", "y")
 MAX_ENCOUNTER_CHARS = 1 << 20  # an encounter is a few hundred characters: /dev/zero is refused
-_FALSE = ("false", "no", "0", "n")
 
 
 class _Problem(Exception):
@@ -54,33 +52,8 @@ class _Problem(Exception):
         self.status = status
 
 
-def _flag_value(kind: str, text: str) -> Any:
-    """Convert a flag's text to the contract's JSON type; leave it as text when it does not
-    convert, so the encounter validator reports it in its usual words."""
-    if kind == "bool":
-        low = text.strip().lower()
-        if low in _TRUE:
-            return True
-        if low in _FALSE:
-            return False
-        return text
-    if kind == "int":
-        try:
-            return int(text.strip())
-        except ValueError:
-            return text
-    if kind == "minutes_by_day":
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text
-    if text.strip().lower() in ("null", "none", ""):
-        return None
-    return text
-
-
 def _parse_args(argv: list[str]) -> tuple[dict[str, Any], str | None, str, str | None, bool]:
-    from engine.core.contract import FIELDS
+    from engine.core.contract import FIELDS, decode_text
 
     flags: dict[str, Any] = {}
     file: str | None = None
@@ -112,7 +85,7 @@ def _parse_args(argv: list[str]) -> tuple[dict[str, Any], str | None, str, str |
             elif key == "payer_profiles":
                 flags[_PROFILES] = value
             elif key in FIELDS:
-                flags[key] = _flag_value(FIELDS[key].kind, value)
+                flags[key] = decode_text(key, value)
             else:
                 close = difflib.get_close_matches(
                     key, [*FIELDS, "format", "codebook", "payer_profiles"], n=1)
