@@ -1,0 +1,70 @@
+"""The encounter contract lives once (engine/core/contract.py); every other copy is checked
+against it here: the codebook's JSON Schema enums, the codebook's words for each value
+(messages.yaml `labels:` and `conditions:`) and the checker form's words. The form itself and
+checker.js are checked in tests/widget/test_checker_form_contract.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from engine.core import contract
+from engine.core.contract import FIELDS
+from engine.core.plan import DERIVED_FIELDS
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT / "codebook" / "schema"
+
+
+def _schema(name: str) -> dict:
+    return json.loads((SCHEMA / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+def _defs() -> dict:
+    return _schema("common")["$defs"]
+
+
+def test_schema_modality_and_payer_enums_are_the_contract() -> None:
+    assert _defs()["modality"]["enum"] == list(contract.MODALITIES)
+    assert sorted(_defs()["payer"]["enum"]) == sorted(contract.PAYERS)
+
+
+def test_schema_clinician_enum_is_the_contract_plus_any() -> None:
+    # a route or rule for any clinician says "any"; an encounter names one
+    assert _defs()["clinician"]["enum"] == [*contract.CLINICIANS, "any"]
+
+
+def test_schema_condition_fields_are_the_contract_keys_and_derived_facts() -> None:
+    names = _defs()["condition_field"]["enum"]
+    assert len(names) == len(set(names))
+    assert set(names) == {*FIELDS, *DERIVED_FIELDS}
+
+
+def test_schema_family_levels_are_the_contract() -> None:
+    props = _schema("family")["properties"]["codes"]["items"]["properties"]
+    assert props["patient_status"]["enum"] == [*contract.PATIENT_STATUSES, "any"]
+    assert props["mdm"]["enum"] == [*contract.MDM_LEVELS, None]
+
+
+ENUMS = [name for name, f in FIELDS.items() if f.kind == "enum"]
+
+
+@pytest.mark.parametrize("name", ENUMS)
+def test_every_enum_value_has_reader_words(real_cb, name: str) -> None:
+    """labels.<field> for the labelled kinds (payer, modality, clinician, patient_status),
+    else conditions.<field>.values: a reader page never shows a raw value."""
+    words = real_cb.labels.get(name) or (real_cb.bundle["condition_words"].get(name) or {}).get(
+        "values") or {}
+    missing = [v for v in FIELDS[name].choices if not words.get(v)]
+    assert missing == [], f"messages.yaml has no words for {name}: {missing}"
+
+
+@pytest.mark.parametrize("name", [n for n, f in FIELDS.items()
+                                  if f.kind == "enum" or (f.kind == "bool" and f.default is None)])
+def test_every_choice_of_the_form_has_form_words(real_cb, name: str) -> None:
+    form = (real_cb.bundle["condition_words"].get(name) or {}).get("form") or []
+    values = [v for item in form for v in item]
+    want = list(FIELDS[name].choices) if FIELDS[name].kind == "enum" else ["true", "false"]
+    assert sorted(values) == sorted(want) and len(values) == len(want), name
