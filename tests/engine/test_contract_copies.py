@@ -68,3 +68,29 @@ def test_every_choice_of_the_form_has_form_words(real_cb, name: str) -> None:
     values = [v for item in form for v in item]
     want = list(FIELDS[name].choices) if FIELDS[name].kind == "enum" else ["true", "false"]
     assert sorted(values) == sorted(want) and len(values) == len(want), name
+
+
+def test_modality_titles_cover_every_modality(real_cb) -> None:
+    """The reference pages' modality rows and headings (labels.modality_title)."""
+    titles = real_cb.labels.get("modality_title") or {}
+    assert sorted(titles) == sorted(contract.MODALITIES)
+    assert all(t and "_" not in t for t in titles.values())
+
+
+def test_site_word_tables_hold_no_contract_values() -> None:
+    """The site's word modules (render.py, words.py, pages_checker.py) have no word table of
+    their own for a contract value: words come from messages.yaml (labels, conditions)."""
+    import ast
+
+    values = {v for f in FIELDS.values() for v in f.choices}
+    found = []
+    for name in ("render.py", "words.py", "pages_checker.py"):
+        path = ROOT / "docs" / "_site" / name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)
+                        and isinstance(k.value, str)}
+                if len(keys & values) >= 2 and all(isinstance(v, ast.Constant)
+                                                    for v in node.values):
+                    found.append(f"{path.name}:{node.lineno}: {sorted(keys & values)}")
+    assert found == []
