@@ -94,3 +94,27 @@ def test_site_word_tables_hold_no_contract_values() -> None:
                                                     for v in node.values):
                     found.append(f"{path.name}:{node.lineno}: {sorted(keys & values)}")
     assert found == []
+
+
+def test_cli_help_lists_every_key_with_its_choices_and_default() -> None:
+    import io
+    import re
+
+    from engine.cli import check as cli
+
+    out = io.StringIO()
+    assert cli.run(["--help"], stdout=out) == 0
+    text = out.getvalue().split("Encounter keys", 1)[1]
+    entries = dict(re.findall(r"^  ([a-z0-9_]+) +(.*(?:\n {10,}.*)*)", text, flags=re.M))
+    assert list(entries) == list(FIELDS)
+    for name, f in FIELDS.items():
+        words = " ".join(entries[name].split())
+        assert words.startswith("required: ") is f.required, name
+        if name != "payer":
+            for choice in f.choices:
+                assert re.search(rf"\b{choice}\b", words), (name, choice)
+        if f.default is not None:
+            default = str(f.default).lower() if isinstance(f.default, bool) else f.default
+            assert words.endswith(f"(default {default})"), name
+    for word in (*contract.TRUE_WORDS, *contract.FALSE_WORDS):
+        assert f" {word} " in text or f" {word};" in text, word
