@@ -131,6 +131,11 @@ def define_env(env) -> None:  # noqa: C901 - one registration per macro
                                     payer_profile_options() if group is not None else "")
 
     @env.macro
+    def checker_box(name: str) -> str:
+        """A true/false contract field's checkbox on the checker page (pages_checker.box)."""
+        return pages_checker.box(str(name))
+
+    @env.macro
     def checker_contract() -> str:
         """The encounter contract as JSON for checker.js (pages_checker.contract_element)."""
         return pages_checker.contract_element(cb())

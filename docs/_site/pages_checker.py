@@ -105,6 +105,19 @@ def select(codebook: Any, name: str, help: bool = False, selected: str | None = 
     return "\n".join(lines)
 
 
+def box(name: str) -> str:
+    """The checkbox of one true/false contract field with a default (docs/checker.md): its
+    default as data-default, checked when the default is true."""
+    field = contract.FIELDS[name]
+    if field.kind != "bool" or field.default is None:
+        raise FormWordsError(f"checker_box({name!r}): only a true/false field with a default "
+                             "is a checkbox (one without a default is a select: checker_select)")
+    default = "true" if field.default else "false"
+    checked = " checked" if field.default else ""
+    return (f'  <input id="tc-{name}" name="{name}" type="checkbox" data-default="{default}"'
+            f'{checked} aria-describedby="tc-err-{name}">')
+
+
 def compare_payers(codebook: Any) -> list[list[str]]:
     """[payer, column title] of the "Compare payers" view (messages.yaml
     conditions.payer.compare): the contract's default payers."""

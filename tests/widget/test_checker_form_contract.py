@@ -179,9 +179,10 @@ class OptionParser(HTMLParser):
             self._group = False
 
 
-def test_the_page_source_types_no_select_or_choice() -> None:
+def test_the_page_source_types_no_select_choice_or_default() -> None:
     source = PAGE.read_text(encoding="utf-8")
     assert "<select" not in source and "<option" not in source
+    assert 'type="checkbox"' not in source and "data-default" not in source
 
 
 def test_option_words_are_the_codebook_words_in_their_order() -> None:
