@@ -240,3 +240,25 @@ def test_checker_js_holds_no_contract_values() -> None:
     assert literals & values == set()
     assert literals & words == set()
     assert not re.search(r"\[\s*\"(?:medicare|commercial|medicaid)\"", js)
+
+
+def test_form_words_that_miss_a_choice_stop_the_build() -> None:
+    import copy
+
+    import pytest
+
+    sys.path.insert(0, str(ROOT / "docs"))
+    try:
+        from _site import pages_checker
+    finally:
+        sys.path.remove(str(ROOT / "docs"))
+    from engine.core.codebook import load_codebook
+
+    cb = load_codebook()
+    broken = copy.deepcopy(cb.bundle)
+    broken["condition_words"]["modality"]["form"].pop()  # remote_monitoring has no words
+    with pytest.raises(pages_checker.FormWordsError, match="remote_monitoring"):
+        pages_checker.choices(type(cb)(broken), "modality")
+    del broken["condition_words"]["mdm"]["form_blank"]
+    with pytest.raises(pages_checker.FormWordsError, match="not given"):
+        pages_checker.choices(type(cb)(broken), "mdm")
