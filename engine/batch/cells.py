@@ -163,12 +163,10 @@ def row_getter(idx: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
     return itemgetter(*idx)  # type: ignore[return-value]
 
 
-def decode_cell(name: str, text: str, errors: list[dict[str, str]]) -> Any:
-    """Cell text -> the contract value (None = absent): the contract's one text decoder
-    (engine.core.contract.decode_text), collecting unreadable cells (invalid JSON, a number of
-    absurdly many digits) in `errors`. Other text that does not parse is passed on unchanged so
-    the engine reports it with its own words."""
-    return decode_text(name, text, errors)
+# Cell text -> the contract value (None = absent): the contract's one text decoder, collecting
+# unreadable cells (invalid JSON, a number of absurdly many digits) in its `errors` list. Other
+# text that does not parse is passed on unchanged so the engine reports it in its own words.
+decode_cell = decode_text
 
 
 def parse_billed_cells(values: dict[str, Any], errors: list[dict[str, str]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import json
 import re
 import reprlib
 
@@ -141,6 +142,7 @@ MAX_DIGITS = 18
 _TRUE_SET = frozenset(TRUE_WORDS)
 _FALSE_SET = frozenset(FALSE_WORDS)
 _NOT_GIVEN_SET = frozenset(NOT_GIVEN_WORDS)
+_NOT_GIVEN_LEN = max(map(len, NOT_GIVEN_WORDS))
 _WHOLE_RE = re.compile(r"[+-]?[0-9]+")
 _KIND: dict[str, str] = {n: f.kind for n, f in FIELDS.items()}
 # input-format problems (how a text must be written), reported when the caller collects them
@@ -158,7 +160,7 @@ def decode_text(name: str, text: str, errors: list[dict[str, str]] | None = None
     read at all (invalid JSON, a number of more than MAX_DIGITS digits) is reported there
     instead, as {"field", "message"}, and None is returned."""
     text = text.strip()
-    if text.lower() in _NOT_GIVEN_SET:
+    if not text or (len(text) <= _NOT_GIVEN_LEN and text.lower() in _NOT_GIVEN_SET):
         return None
     kind = _KIND[name]
     if kind == "bool":
@@ -179,8 +181,6 @@ def decode_text(name: str, text: str, errors: list[dict[str, str]] | None = None
         except ValueError:  # more digits than Python converts (4300): the validator says so
             return text
     if kind == "minutes_by_day":
-        import json  # only for this kind: not at start-up
-
         try:
             return json.loads(text)
         except (ValueError, RecursionError) as exc:
