@@ -130,7 +130,7 @@ def clinician(cb: Codebook, record: Record) -> str:
     """`the clinician cannot bill E/M visits ...` for a route whose clinician is not the
     default, else ""."""
     value = record.get("clinician") if isinstance(record, dict) else None
-    if value in (None, "any", "em_practitioner"):
+    if value in (None, "any", FIELDS["clinician"].default):
         return ""
     return condition(cb, {"field": "clinician", "is": value})
 
