@@ -1,9 +1,9 @@
 """Per-codebook precomputation for engine.check, so the work per encounter is small.
 
 Every dated record (routes, rules, code versions, payer statuses, flexibility periods) starts
-on its `from` and stops after its `to`. Those boundaries split the calendar into *segments*:
-within one segment the set of records in force never changes. `Segments.index(day)` finds a
-day's segment with one bisect.
+on its `from` and stops after its `to`. Those boundaries split the calendar into *segments*
+(engine.core.stretches): within one segment the set of records in force never changes.
+`segments(cb).index(day)` finds a day's segment with one bisect.
 
 A `Plan` holds everything that depends only on (payer, modality, clinician, segment): the
 routes to try in order (clinician and dates already checked, conditions compiled once), for each
@@ -19,26 +19,23 @@ and writes every warning and trace entry for each encounter.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Iterator
 
 from engine.core.codebook import PAYABLE_STATUSES, Codebook, CodebookError, in_range
 from engine.core.conditions import _always, compile_condition
 from engine.core.contract import FIELDS, LOCATIONS, PATIENT_STATUSES
 from engine.core.selection import Candidates, static_candidates
+from engine.core.stretches import Stretches, bounds_of
 from engine.core.templates import is_strict, placeholders
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
     from typing import Any
 
-__all__ = ["Compiled", "Plan", "RoutePlan", "RuleEntry", "RulePhases", "Segments", "compiled",
-           "source_ids", "DERIVED_FIELDS", "DENYING", "LABELS"]
+__all__ = ["Compiled", "Plan", "RoutePlan", "RuleEntry", "RulePhases", "compiled", "segments",
+           "source_ids", "DERIVED_FIELDS", "DENYING"]
 
 DERIVED_FIELDS = ("discussion_share", "flexibility_state", "selected_codes", "time_minutes")
-# {<kind>_label}: words for enum values (messages.yaml `labels:`, Codebook.label); the first
-# four are in every context, status and time_basis only where the engine fills those
-LABELS = ("payer", "modality", "clinician", "patient_status", "status", "time_basis")
 # The evaluation context always holds every contract key and derived fact (None when not
 # given), so conditions see "absent" and templates render an absent value as "".
 _CTX_BASE: dict[str, Any] = dict.fromkeys((*FIELDS, *DERIVED_FIELDS))
@@ -83,35 +80,15 @@ def _merge(into: list[str], more: list[str]) -> list[str]:
     return into
 
 
-def _after(day: str) -> str:
-    """The smallest string greater than `day`: a segment boundary falling right after it
-    (for "YYYY-MM-DD" strings, `d > day` exactly when `d >= _after(day)`)."""
-    return day + "\x00"
-
-
-class Segments:
-    """The sorted segment starts of a codebook; segment i is [starts[i], starts[i+1])."""
-
-    def __init__(self, cb: Codebook) -> None:
-        bounds = {""}  # "" sorts before every date: the segment before the first record
-        b = cb.bundle
-        groups = [b.get(g) or () for g in ("routes", "rules", "codes", "statuses",
-                                            "flexibilities")]
-        groups.append(cb.provisional)  # a provisional period starts and ends segments too
-        for group in groups:
-            for rec in group:
-                start, end = rec.get("from"), rec.get("to")
-                if isinstance(start, str):
-                    bounds.add(start)
-                if isinstance(end, str):
-                    bounds.add(_after(end))
-        self.starts: list[str] = sorted(bounds)
-
-    def index(self, day: str) -> int:
-        return bisect_right(self.starts, day) - 1
-
-    def __len__(self) -> int:
-        return len(self.starts)
+def segments(cb: Codebook) -> Stretches:
+    """The date segments of a codebook: the stretches (engine.core.stretches) of its routes,
+    rules, code versions, payer statuses, flexibility and provisional periods."""
+    b = cb.bundle
+    bounds: set[str] = set()
+    for group in ("routes", "rules", "codes", "statuses", "flexibilities"):
+        bounds_of(b.get(group) or (), bounds)
+    bounds_of(cb.provisional, bounds)  # a provisional period starts and ends segments too
+    return Stretches(bounds)
 
 
 class RuleEntry:
@@ -289,7 +266,7 @@ class Compiled:
             info["restored_by"] = (restorer or {}).get("law") or restored
             info["restored_by_id"] = restored
             self.flex.append((period.get("from") or "", period.get("to"), state, info))
-        self.segments = Segments(cb)
+        self.segments = segments(cb)
         self.plans: dict[tuple[str, str, str, int], Plan] = {}
         self.signatures: dict[int, tuple[Any, ...]] = {}  # id(plan) -> plan_signature
         # routes and rules whose condition reads the date of service itself (a plan with one
