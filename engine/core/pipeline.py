@@ -107,11 +107,6 @@ def default_codebook() -> Codebook:
     return _DEFAULT
 
 
-def _flexibility(cb: Codebook, day: str) -> tuple[str, dict[str, Any]]:
-    """(flexibility_state, the period record with restored_by as the restoring law)."""
-    return compiled(cb).flexibility(day)
-
-
 def _selected(selections: list[Selection]) -> list[str]:
     """The distinct codes of the selections' lines, in line order."""
     codes: list[str] = []

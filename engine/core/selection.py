@@ -29,7 +29,7 @@ codebook); `select` then only compares the encounter's MDM and time with it.
 
 from __future__ import annotations
 
-from engine.core.codebook import Codebook, CodebookError, in_range
+from engine.core.codebook import Codebook, CodebookError
 from engine.core.conditions import compile_condition
 from engine.core.templates import is_strict, render
 
@@ -37,7 +37,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
     from typing import Any
 
-__all__ = ["Candidates", "Selection", "select", "select_family", "time_value",
+__all__ = ["Candidates", "Selection", "select", "time_value",
            "evisit_periods", "static_candidates"]
 
 
@@ -509,15 +509,3 @@ def select(cb: Codebook, cands: Candidates, enc: dict[str, Any], ctx: dict[str, 
     """Select the line(s) of one family; lines carry `mods` (copied) and `pos` (add-ons: those
     of their primary among `prior`, the lines the route's earlier families selected)."""
     return _Selector(cb, cands, enc, ctx, list(mods), pos, prior).run()
-
-
-def select_family(cb: Codebook, family: dict[str, Any], route: dict[str, Any],
-                  enc: dict[str, Any], ctx: dict[str, Any],
-                  cache: dict[Any, Any] | None = None) -> Selection:
-    """Select the line(s) of one family of the route on the encounter's date (no modifiers,
-    pos null). The engine itself uses `select` with candidates precomputed by engine.core.plan."""
-    day = enc["date_of_service"]
-    codes = [c for c in static_candidates(cb, family["id"], route.get("codes"),
-                                          enc["patient_status"], enc["modality"])
-             if in_range(c, day)]
-    return select(cb, Candidates(family, codes), enc, ctx)

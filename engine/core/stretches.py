@@ -74,6 +74,3 @@ class Stretches:
             out[text] = starts[bisect_right(starts, text) - 1]
             day += _ONE_DAY
         return out
-
-    def __len__(self) -> int:
-        return len(self.starts)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine import core
-from engine.core.pipeline import _flexibility
-from engine.core.plan import _merge
+from engine.core.plan import _merge, compiled
 
 
 def ids(result):
@@ -226,7 +225,7 @@ def test_conflict_placeholders_and_sources(mini_cb, enc):
     ("2026-02-01", "lapse"), ("2026-06-01", "none"),
 ])
 def test_flexibility_state(mini_cb, day, state):
-    assert _flexibility(mini_cb, day)[0] == state
+    assert compiled(mini_cb).flexibility(day)[0] == state
 
 
 def test_flexibility_placeholders(mini_cb, enc):
