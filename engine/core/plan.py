@@ -8,7 +8,7 @@ on its `from` and stops after its `to`. Those boundaries split the calendar into
 A `Plan` holds everything that depends only on (payer, modality, clinician, segment): the
 routes to try in order (clinician and dates already checked, conditions compiled once), for each
 route the rules in scope and in force, the candidate codes of each family per patient status
-(`engine.core.selection.Candidates`), the payer statuses that forbid a candidate, the route's trace
+(`engine.core.methods.Candidates`), the payer statuses that forbid a candidate, the route's trace
 line per patient location, and the flexibility period. Plans are built lazily, the first time
 an encounter needs one, and kept on the Codebook (`compiled(cb)`); a codebook has at most
 payers x modalities x clinicians x segments of them.
@@ -24,7 +24,8 @@ from collections.abc import Callable, Iterator
 from engine.core.codebook import PAYABLE_STATUSES, Codebook, CodebookError, in_range
 from engine.core.conditions import _always, compile_condition
 from engine.core.contract import FIELDS, LOCATIONS, PATIENT_STATUSES
-from engine.core.selection import Candidates, static_candidates
+from engine.core.methods import Candidates, static_candidates
+from engine.core.render import FIXED, RENDER
 from engine.core.stretches import Stretches, bounds_of
 from engine.core.templates import is_strict, placeholders
 
@@ -96,7 +97,7 @@ class RuleEntry:
 
     __slots__ = ("rule", "id", "frm", "to", "codes", "when", "effect", "families", "drop_families",
                  "sources", "conflict", "extra", "title", "message", "text", "severity",
-                 "outcome")
+                 "outcome", "template", "note_extra", "how")
 
     def __init__(self, rule: dict[str, Any], when: Any, sources: list[str],
                  conflict: dict[str, Any] | None) -> None:
@@ -127,6 +128,11 @@ class RuleEntry:
             self.text = None if placeholders(msg) else msg
         else:
             self.text = str(msg)
+        # its note (engine.core.render): the text itself, or the message to write with `extra`
+        fixed = self.text is not None
+        self.template = self.text if fixed else msg
+        self.note_extra = None if fixed else self.extra
+        self.how = FIXED if fixed else RENDER
         self.severity = _EFFECT_SEVERITY.get(self.effect, "warning")
         outcome = _EFFECT_OUTCOME.get(self.effect, self.effect)
         self.outcome = outcome + (f" ({self.title})" if self.title else "")

@@ -1,4 +1,6 @@
-"""Selection methods (codebook/README.md, "Selection methods"): which code of a family.
+"""Selection methods (codebook/README.md, "Selection methods"): which code of one family.
+
+Used by the select stage (engine.core.select) for each family of the route.
 
 - `mdm_or_time`: level = max(level of the code whose mdm is the encounter's MDM,
   highest level whose min_minutes the time meets);
@@ -16,10 +18,10 @@
 A family with `when` selects only when its condition holds (else it adds nothing); a code with
 `when` is a candidate only when its condition holds.
 
-Warnings for a family that finds no code use the family's messages (below_minimum,
-above_maximum, no_level) with warning id "<family id>-below-minimum" etc.; the engine message
-"no-code-for-encounter" (messages.yaml) when no code of the family fits the patient status,
-modality or date at all.
+Notes (engine.core.render.Note, written by the render stage) for a family that finds no code
+use the family's messages (below_minimum, above_maximum, no_level) with warning id
+"<family id>-below-minimum" etc.; the engine message "no-code-for-encounter" (messages.yaml)
+when no code of the family fits the patient status, modality or date at all.
 
 Speed: everything that does not depend on the encounter's own values (the candidate codes of a
 family for a route, patient status and stretch of dates, their levels, bands, add-ons and
@@ -31,26 +33,29 @@ from __future__ import annotations
 
 from engine.core.codebook import Codebook, CodebookError
 from engine.core.conditions import compile_condition
-from engine.core.templates import is_strict, render
+from engine.core.render import RENDER
+from engine.core.templates import is_strict
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
     from typing import Any
+
+    from engine.core.render import Note
 
 __all__ = ["Candidates", "Selection", "select", "time_value",
            "evisit_periods", "static_candidates"]
 
 
 class Selection:
-    """What one family of a route selected: its lines, warnings and trace."""
+    """What one family of a route selected: its lines, notes (unwritten warnings) and trace."""
 
-    __slots__ = ("family_id", "family", "lines", "warnings", "trace", "missing_time", "needs")
+    __slots__ = ("family_id", "family", "lines", "notes", "trace", "missing_time", "needs")
 
     def __init__(self, family_id: str, family: dict[str, Any]) -> None:
         self.family_id = family_id
         self.family = family
         self.lines: list[dict[str, Any]] = []
-        self.warnings: list[dict[str, Any]] = []
+        self.notes: list[Note] = []  # engine.core.render
         self.trace: list[dict[str, Any]] = []
         self.missing_time = False
         # add-on code -> what it lacked: {"primaries": [...]} or
@@ -275,12 +280,8 @@ class _Selector:
         more = {"family": family.get("title") or self.fid, "family_id": self.fid,
                 "time_basis": family.get("time_basis"), "minimum": self.cands.minimum,
                 **PERIOD_KEYS, **(extra or {})}
-        self.sel.warnings.append({
-            "id": f"{self.fid}-{key.replace('_', '-')}",
-            "severity": "warning",
-            "message": render(text, self.ctx, more),
-            "sources": list(self.cands.fsources),
-        })
+        self.sel.notes.append((f"{self.fid}-{key.replace('_', '-')}", "warning", text, more,
+                               self.cands.fsources, self.ctx["codes"], RENDER, None))
 
     def no_code(self) -> None:
         family = self.cands.family
@@ -293,10 +294,8 @@ class _Selector:
                 for s in self.cands.fsources:
                     if s not in srcs:
                         srcs.append(s)
-                self.sel.warnings.append({
-                    "id": mid, "severity": msg.get("severity") or "warning",
-                    "message": render(msg.get("text"), self.ctx, more), "sources": srcs,
-                })
+                self.sel.notes.append((mid, msg.get("severity") or "warning", msg.get("text"),
+                                       more, srcs, self.ctx["codes"], RENDER, None))
                 return
         if is_strict():
             raise CodebookError("messages.yaml has no message 'no-code-for-encounter'")

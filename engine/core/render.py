@@ -1,0 +1,133 @@
+"""The last stage of engine.check: every user-facing message written once, and the result.
+
+The stages before it (engine.core.select, engine.core.rules, engine.core.requested) do not
+write sentences: they leave `Note`s — which message, its template, the values to fill and the
+sources — and trace entries, grouped in `Said` objects. `result` writes each note's template
+(engine.core.templates) against the encounter's context as it stood when the note was taken
+(`Note.codes`: the selected codes at that point), fills the phrases a note asks for
+(engine.core.phrases), drops repeated warnings and returns the result dict
+(engine/data/result.schema.json).
+"""
+
+from __future__ import annotations
+
+from engine.core.codebook import Codebook, CodebookError
+from engine.core.templates import is_strict, render
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from collections.abc import Callable, Iterable
+    from typing import Any
+
+    from engine.core.plan import Compiled
+
+__all__ = ["FIXED", "RENDER", "SQUASH", "Note", "Said", "engine_note", "note", "required_note",
+           "result"]
+
+
+# A note is one message as a stage leaves it, not yet written: a plain tuple (the cheapest
+# record to make; a check takes several)
+#     (id, severity, template, extra, sources, codes, how, fills)
+# `template` is written with `extra` (first) and the encounter's context, in which the selected
+# codes are `codes` (the stage's view of them); `how`: RENDER, FIXED (the template is the text
+# itself) or SQUASH (written, then runs of white space become one space: engine messages, so an
+# empty value leaves no double space); `fills`: None or name -> a function giving a phrase to
+# fill (engine.core.phrases), called here, with the message.
+Note = tuple
+RENDER, FIXED, SQUASH = 0, 1, 2
+
+
+def note(nid: str, severity: str, template: Any, extra: dict[str, Any] | None,
+         sources: list[str], codes: list[str], how: int = RENDER,
+         fills: dict[str, Callable[[], str]] | None = None) -> Note:
+    """A note (see above), named field by field."""
+    return (nid, severity, template, extra, sources, codes, how, fills)
+
+
+class Said:
+    """What one stage says about an encounter: its notes and its trace entries, in order."""
+
+    __slots__ = ("notes", "trace")
+
+    def __init__(self) -> None:
+        self.notes: list[Note] = []
+        self.trace: list[dict[str, Any]] = []
+
+    def step(self, rule: str, outcome: str, sources: Iterable[str]) -> None:
+        self.trace.append({"rule": rule, "outcome": outcome, "sources": list(sources)})
+
+
+def _merge(into: list[str], more: Iterable[str]) -> list[str]:
+    for s in more:
+        if s not in into:
+            into.append(s)
+    return into
+
+
+def engine_note(cb: Codebook, comp: Compiled, mid: str, codes: list[str],
+                extra: dict[str, Any] | None = None, sources: list[str] | None = None,
+                severity: str | None = None,
+                fills: dict[str, Callable[[], str]] | None = None) -> Note | None:
+    """The messages.yaml message `mid` as a note citing its own sources, then `sources`;
+    None when the bundle has no such message."""
+    msg = cb.message(mid)
+    if msg is None:
+        return None
+    return (mid, severity or msg.get("severity") or "warning", msg.get("text"), extra,
+            _merge(list(comp.source_ids(msg)), sources or ()), codes, SQUASH, fills)
+
+
+def required_note(cb: Codebook, comp: Compiled, mid: str, codes: list[str],
+                  extra: dict[str, Any] | None = None, sources: list[str] | None = None,
+                  fills: dict[str, Callable[[], str]] | None = None) -> Note:
+    """engine_note, for a message the bundle must have: a CodebookError in strict mode, else
+    the message id itself as the text (the user is still told, plainly)."""
+    note = engine_note(cb, comp, mid, codes, extra, sources, fills=fills)
+    if note is None:
+        if is_strict():
+            raise CodebookError(f"messages.yaml has no message {mid!r}")
+        return (mid, "warning", mid, None, list(sources or ()), codes, FIXED, None)
+    return note
+
+
+def result(cb: Codebook, ctx: dict[str, Any], day: str, billable: bool,
+           lines: list[dict[str, Any]], notes: Iterable[Note], checklist: Iterable[Note],
+           trace: list[dict[str, Any]], provisional: bool) -> dict[str, Any]:
+    """The result of engine.check: `notes` written in order (a warning repeated with the same
+    id and text is kept once), `checklist` written (empty and repeated items dropped)."""
+    warnings: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for nid, severity, template, extra, sources, codes, how, fills in notes:
+        if how == FIXED:
+            text = template
+        else:
+            ctx["selected_codes"] = ctx["codes"] = codes
+            if fills is not None:
+                extra = dict(extra or ())
+                for name, fill in fills.items():
+                    extra[name] = fill()
+            text = render(template, ctx, extra)
+            if how == SQUASH:
+                text = " ".join(text.split())
+        key = (nid, text)
+        if key not in seen:
+            seen.add(key)
+            warnings.append({"id": nid, "severity": severity, "message": text,
+                             "sources": list(sources)})
+    items: list[str] = []
+    for _, _, template, extra, _, codes, how, _ in checklist:  # rules' texts: never squashed
+        if how != FIXED:
+            ctx["selected_codes"] = ctx["codes"] = codes
+            template = render(template, ctx, extra)
+        if template and template not in items:
+            items.append(template)
+    return {
+        "billable": billable,
+        "lines": lines,
+        "warnings": warnings,
+        "checklist": items,
+        "trace": trace,
+        "as_of": day,
+        "provisional": provisional,
+        "codebook": cb.version,
+    }
