@@ -34,6 +34,7 @@ from __future__ import annotations
 from engine.core.codebook import Codebook, CodebookError
 from engine.core.conditions import compile_condition
 from engine.core.render import RENDER
+from engine.core.sources import source_ids
 from engine.core.templates import is_strict
 
 TYPE_CHECKING = False
@@ -78,15 +79,6 @@ def addon_units(first_at: int, each: int, t: int) -> int:
     if t < first_at:
         return 0
     return 1 + ((t - first_at) // each if each > 0 else 0)
-
-
-def _sources(record: dict[str, Any] | None) -> list[str]:
-    out: list[str] = []
-    for s in (record or {}).get("sources") or ():
-        ident = s.get("id") if isinstance(s, dict) else s
-        if isinstance(ident, str) and ident not in out:
-            out.append(ident)
-    return out
 
 
 def evisit_periods(by_day: dict[str, int], period_days: int) -> list[tuple[int, int]]:
@@ -182,12 +174,12 @@ class Candidates:
         self.method = family.get("selection")
         self.basis: str = family.get("time_basis") or "minutes"
         self.codes = codes
-        self.fsources = _sources(family)
+        self.fsources = source_ids(family)
         # per code: the family's sources, then the code's own (a selection step cites both)
         self.code_sources: dict[int, list[str]] = {}
         for c in codes:
             merged = list(self.fsources)
-            merged += [s for s in _sources(c) if s not in merged]
+            merged += [s for s in source_ids(c) if s not in merged]
             self.code_sources[id(c)] = merged
         self.labels = {id(c): c.get("label") or "" for c in codes}
         # mdm_or_time: the highest level per MDM, (min_minutes, level) pairs, first code per level
@@ -290,7 +282,7 @@ class _Selector:
         for mid in ("no-code-for-encounter", "not-covered-no-route"):
             msg = self.cb.message(mid)
             if msg is not None:
-                srcs = _sources(msg)
+                srcs = source_ids(msg)
                 for s in self.cands.fsources:
                     if s not in srcs:
                         srcs.append(s)

@@ -26,6 +26,7 @@ from engine.core.conditions import _always, compile_condition
 from engine.core.contract import FIELDS, LOCATIONS, PATIENT_STATUSES
 from engine.core.methods import Candidates, static_candidates
 from engine.core.render import FIXED, RENDER
+from engine.core.sources import merge, source_ids
 from engine.core.stretches import Stretches, bounds_of
 from engine.core.templates import is_strict, placeholders
 
@@ -60,25 +61,6 @@ _EFFECT_OUTCOME = {
     "info": "info",
     "checklist": "checklist item added",
 }
-
-
-def source_ids(record: dict[str, Any] | None) -> list[str]:
-    """The source ids a record cites (its `sources` list of {id, locator} or plain ids)."""
-    out: list[str] = []
-    if not record:
-        return out
-    for s in record.get("sources") or ():
-        ident = s.get("id") if isinstance(s, dict) else s
-        if isinstance(ident, str) and ident not in out:
-            out.append(ident)
-    return out
-
-
-def _merge(into: list[str], more: list[str]) -> list[str]:
-    for s in more:
-        if s not in into:
-            into.append(s)
-    return into
 
 
 def segments(cb: Codebook) -> Stretches:
@@ -259,7 +241,7 @@ class Compiled:
             if cid and conflict is None:
                 self.unknown_conflicts.append(f"rule {rule.get('id')}: unknown conflict {cid!r}")
             self.entries[id(rule)] = RuleEntry(
-                rule, self.when[id(rule)], _merge(srcs, source_ids(conflict)),
+                rule, self.when[id(rule)], merge(srcs, source_ids(conflict)),
                 self.conflict_ctx.get(cid) if cid else None)
         self.flex: list[tuple[str, str | None, str, dict[str, Any]]] = []
         for period in cb.flexibilities:

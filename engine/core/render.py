@@ -12,6 +12,7 @@ sources — and trace entries, grouped in `Said` objects. `result` writes each n
 from __future__ import annotations
 
 from engine.core.codebook import Codebook, CodebookError
+from engine.core.sources import merge
 from engine.core.templates import is_strict, render
 
 TYPE_CHECKING = False
@@ -57,13 +58,6 @@ class Said:
         self.trace.append({"rule": rule, "outcome": outcome, "sources": list(sources)})
 
 
-def _merge(into: list[str], more: Iterable[str]) -> list[str]:
-    for s in more:
-        if s not in into:
-            into.append(s)
-    return into
-
-
 def engine_note(cb: Codebook, comp: Compiled, mid: str, codes: list[str],
                 extra: dict[str, Any] | None = None, sources: list[str] | None = None,
                 severity: str | None = None,
@@ -74,7 +68,7 @@ def engine_note(cb: Codebook, comp: Compiled, mid: str, codes: list[str],
     if msg is None:
         return None
     return (mid, severity or msg.get("severity") or "warning", msg.get("text"), extra,
-            _merge(list(comp.source_ids(msg)), sources or ()), codes, SQUASH, fills)
+            merge(list(comp.source_ids(msg)), sources or ()), codes, SQUASH, fills)
 
 
 def required_note(cb: Codebook, comp: Compiled, mid: str, codes: list[str],

@@ -15,6 +15,7 @@ from engine.core.lines import format_line
 from engine.core.methods import PERIOD_KEYS, Selection, select, time_value
 from engine.core.render import FIXED, Note, Said, engine_note, required_note
 from engine.core.render import note as note_of
+from engine.core.sources import merge
 from engine.core.templates import is_strict
 
 TYPE_CHECKING = False
@@ -82,11 +83,10 @@ def no_route(cb: Codebook, comp: Compiled, plan: Plan, enc: dict[str, Any],
     if msg is not None:
         srcs: list[str] = []
         for rp in in_force:
-            srcs += [s for s in rp.sources if s not in srcs]
+            merge(srcs, rp.sources)
         said.notes.append(required_note(cb, comp, "no-route-fits", codes, sources=srcs))
-        own = list(comp.source_ids(msg))
         said.step("no-route-fits", f"no route's condition holds for {who}: nothing reported",
-                  own + [s for s in srcs if s not in own])
+                  merge(list(comp.source_ids(msg)), srcs))
     else:
         msg = cb.message("not-covered-no-route")
         said.notes.append(required_note(cb, comp, "not-covered-no-route", codes))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine import core
-from engine.core.plan import _merge, compiled
+from engine.core.plan import compiled
+from engine.core.sources import merge
 
 
 def ids(result):
@@ -95,7 +96,7 @@ def test_routes_in_force_but_none_fits(make_cb, enc):
     res = core.check(enc(modality="audio_only", minutes=25), cb)
     assert res["billable"] is False and res["lines"] == []
     route_sources = next(r for r in cb.bundle["routes"] if r["id"] == "medicare-audio-only")
-    srcs = _merge(["src-a"], [s["id"] for s in route_sources["sources"]])
+    srcs = merge(["src-a"], [s["id"] for s in route_sources["sources"]])
     assert res["warnings"][0] == {
         "id": "no-route-fits", "severity": "warning",
         "message": "medicare audio_only: no route fits on 2025-03-10.", "sources": srcs}
