@@ -86,13 +86,14 @@ def apply_rules(rules: RulePhases, selections: list[Selection], route_families: 
         outcome = e.outcome.replace("{families}", ", ".join(s.family_id for s in dropped))
         trace.append({"rule": e.id, "outcome": outcome, "sources": list(e.sources)})
 
-    # warn / info / checklist, on the lines that are left
+    # warn / info / checklist, on the lines that are left (the codes no longer change)
+    codes = ctx["codes"]
     for e in rules.notes:
-        if e.codes is not None and e.codes.isdisjoint(ctx["selected_codes"]):
+        if e.codes is not None and e.codes.isdisjoint(codes):
             continue
         if e.when is not None and not e.when(ctx):
             continue
-        note = (e.id, e.severity, e.template, e.note_extra, e.sources, ctx["codes"], e.how, None)
+        note = (e.id, e.severity, e.template, e.note_extra, e.sources, codes, e.how, None)
         if e.effect == "checklist":
             ruling.checklist.append(note)
         else:
