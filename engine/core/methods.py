@@ -18,7 +18,7 @@ Used by the select stage (engine.core.select) for each family of the route.
 A family with `when` selects only when its condition holds (else it adds nothing); a code with
 `when` is a candidate only when its condition holds.
 
-Notes (engine.core.render.Note, written by the render stage) for a family that finds no code
+Notes (engine.core.notes, written by the render stage) for a family that finds no code
 use the family's messages (below_minimum, above_maximum, no_level) with warning id
 "<family id>-below-minimum" etc.; the engine message "no-code-for-encounter" (messages.yaml)
 when no code of the family fits the patient status, modality or date at all.
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from engine.core.codebook import Codebook, CodebookError
 from engine.core.conditions import compile_condition
-from engine.core.render import RENDER
+from engine.core.notes import RENDER
 from engine.core.sources import source_ids
 from engine.core.templates import is_strict
 
@@ -41,7 +41,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
     from typing import Any
 
-    from engine.core.render import Note
+    from engine.core.notes import Note
 
 __all__ = ["Candidates", "Selection", "select", "time_value",
            "evisit_periods", "static_candidates"]
@@ -56,7 +56,7 @@ class Selection:
         self.family_id = family_id
         self.family = family
         self.lines: list[dict[str, Any]] = []
-        self.notes: list[Note] = []  # engine.core.render
+        self.notes: list[Note] = []  # engine.core.notes
         self.trace: list[dict[str, Any]] = []
         self.missing_time = False
         # add-on code -> what it lacked: {"primaries": [...]} or

@@ -37,8 +37,9 @@ from __future__ import annotations
 from engine.core.codebook import NO_RECORD, NOT_VALID_ON_DATE, Codebook
 from engine.core.codebook import load_codebook as _load
 from engine.core.contract import validate
+from engine.core.notes import Note, Said, engine_note, required_note
 from engine.core.plan import DERIVED_FIELDS, NO_FLEXIBILITY, Compiled, compiled, source_ids
-from engine.core.render import Note, Said, engine_note, required_note, result
+from engine.core.render import result
 from engine.core.requested import answer_requested
 from engine.core.rules import apply_rules
 from engine.core.select import (

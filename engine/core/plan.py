@@ -25,7 +25,7 @@ from engine.core.codebook import PAYABLE_STATUSES, Codebook, CodebookError, in_r
 from engine.core.conditions import _always, compile_condition
 from engine.core.contract import FIELDS, LOCATIONS, PATIENT_STATUSES
 from engine.core.methods import Candidates, static_candidates
-from engine.core.render import FIXED, RENDER
+from engine.core.notes import FIXED, RENDER
 from engine.core.sources import merge, source_ids
 from engine.core.stretches import Stretches, bounds_of
 from engine.core.templates import is_strict, placeholders
@@ -110,7 +110,7 @@ class RuleEntry:
             self.text = None if placeholders(msg) else msg
         else:
             self.text = str(msg)
-        # its note (engine.core.render): the text itself, or the message to write with `extra`
+        # its note (engine.core.notes): the text itself, or the message to write with `extra`
         fixed = self.text is not None
         self.template = self.text if fixed else msg
         self.note_extra = None if fixed else self.extra

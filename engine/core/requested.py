@@ -5,7 +5,7 @@ In order: a code the codebook does not know; a code not valid on the date (its v
 replaced it, what to report instead: phrases the render stage fills, engine.core.phrases); a
 code the payer does not pay; nothing reportable; the same code; an add-on the encounter did
 not earn (its time threshold or its primary code, from the selection's `needs`); another code.
-Returns a Said (engine.core.render): notes and trace entries; nothing is written here.
+Returns a Said (engine.core.notes): notes and trace entries; nothing is written here.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from functools import partial
 
 from engine.core.codebook import PAYABLE_STATUSES
 from engine.core.lines import format_lines
+from engine.core.notes import Said, required_note
 from engine.core.phrases import replacement_phrase, report_phrase, validity_phrase
-from engine.core.render import Said, required_note
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time

@@ -9,7 +9,7 @@ the selected lines, whatever the order of their files.
 
 A rule holds when its `scope.codes` (if any) meet the selected codes and its condition (if
 any) holds on the context. The context's `selected_codes` / `codes` follow what is left after
-each step. `apply_rules` returns a `Ruling`: notes (engine.core.render.Note, written by the
+each step. `apply_rules` returns a `Ruling`: notes (engine.core.notes, written by the
 render stage with the codes as they stood; each rule's own part is made once per codebook,
 engine.core.plan.RuleEntry), checklist notes and trace entries.
 """
@@ -23,8 +23,8 @@ if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
     from typing import Any
 
     from engine.core.methods import Selection
+    from engine.core.notes import Note
     from engine.core.plan import RulePhases
-    from engine.core.render import Note
 
 __all__ = ["Ruling", "apply_rules"]
 

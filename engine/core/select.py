@@ -5,7 +5,7 @@ already checked by engine.core.plan) and sets the context's `time_minutes` from 
 family. `select_lines` runs each family's selection method (engine.core.methods) and refuses
 any code the payer does not pay on the date (a codebook inconsistency); `no_route` says why
 there is no answer. Each returns a `Picked`: the selections and what the stage says, as notes
-(engine.core.render.Note) and trace entries; nothing is written here.
+(engine.core.notes) and trace entries; nothing is written here.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 from engine.core.codebook import CodebookError
 from engine.core.lines import format_line
 from engine.core.methods import PERIOD_KEYS, Selection, select, time_value
-from engine.core.render import FIXED, Note, Said, engine_note, required_note
-from engine.core.render import note as note_of
+from engine.core.notes import FIXED, Note, Said, engine_note, required_note
+from engine.core.notes import note as note_of
 from engine.core.sources import merge
 from engine.core.templates import is_strict
 
