@@ -42,13 +42,7 @@ from engine.core.plan import DERIVED_FIELDS, NO_FLEXIBILITY, Compiled, compiled,
 from engine.core.render import result
 from engine.core.requested import answer_requested
 from engine.core.rules import apply_rules
-from engine.core.select import (
-    choose_route,
-    missing_time,
-    no_route,
-    select_lines,
-    selected_codes,
-)
+from engine.core.select import choose_route, lines_left, no_route, select_lines, selected_codes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
@@ -140,27 +134,12 @@ def check(encounter: dict[str, Any], codebook: Codebook | None = None) -> dict[s
     if selections:
         ctx["selected_codes"] = ctx["codes"] = selected_codes(selections)
 
-    # 4. rules
+    # 4. rules, then the lines they leave and what the selection said
     ruling = apply_rules(picked.rules, selections, picked.families, ctx)
     billable = route is not None and not ruling.denied
-
-    # the lines left, and what the selection says (a denied encounter: only the trace)
-    lines: list[dict[str, Any]] = []
-    sel_notes: list[Note] = [] if picked.payable is None else list(picked.payable.notes)
-    sel_trace = [] if picked.payable is None else list(picked.payable.trace)
-    said_why = False
-    for sel in selections:
-        lines += sel.lines
-        sel_trace += sel.trace
-        if sel.notes:
-            said_why = True
-            if not ruling.denied:
-                sel_notes += sel.notes
-    if not lines:
-        if billable and not said_why:
-            sel_notes += missing_time(cb, comp, selections, ruling.warned_families or frozenset(),
-                                      ctx["codes"])
-        billable = False
+    lines, sel_notes, sel_trace = lines_left(cb, comp, picked, billable, ruling.denied,
+                                             ruling.warned_families, ctx["codes"])
+    billable = billable and bool(lines)
 
     # 5. the requested code; a provisional date (the answer stands, flagged)
     asked: Said | None = None

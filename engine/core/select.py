@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
     from engine.core.codebook import Codebook
     from engine.core.plan import Compiled, Plan, RoutePlan, RulePhases
 
-__all__ = ["Picked", "choose_route", "missing_time", "no_route", "select_lines", "selected_codes"]
+__all__ = ["Picked", "choose_route", "lines_left", "missing_time", "no_route", "select_lines",
+           "selected_codes"]
 
 
 class Picked:
@@ -164,6 +165,29 @@ def _refuse_unpayable(cb: Codebook, comp: Compiled, rp: RoutePlan, enc: dict[str
     for sel in selections:
         sel.lines.clear()
     return said
+
+
+def lines_left(cb: Codebook, comp: Compiled, picked: Picked, billable: bool, denied: bool,
+               warned: set[str] | None, codes: list[str]
+               ) -> tuple[list[dict[str, Any]], list[Note], list[dict[str, Any]]]:
+    """After the rules: the lines left, and the selection section's notes and trace (the
+    payer check's, then each family's; a denied encounter keeps only the trace). When no line
+    is left of a `billable` encounter and no family said why, the missing time says it."""
+    lines: list[dict[str, Any]] = []
+    payable = picked.payable
+    notes: list[Note] = [] if payable is None else list(payable.notes)
+    trace: list[dict[str, Any]] = [] if payable is None else list(payable.trace)
+    said_why = False
+    for sel in picked.selections:
+        lines += sel.lines
+        trace += sel.trace
+        if sel.notes:
+            said_why = True
+            if not denied:
+                notes += sel.notes
+    if not lines and billable and not said_why:
+        notes += missing_time(cb, comp, picked.selections, warned or frozenset(), codes)
+    return lines, notes, trace
 
 
 def missing_time(cb: Codebook, comp: Compiled, selections: list[Selection],
