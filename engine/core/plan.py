@@ -78,8 +78,7 @@ class RuleEntry:
     """A rule with its scope pre-digested for the per-encounter loop."""
 
     __slots__ = ("rule", "id", "frm", "to", "codes", "when", "effect", "families", "drop_families",
-                 "sources", "conflict", "extra", "title", "message", "text", "severity",
-                 "outcome", "template", "note_extra", "how")
+                 "sources", "severity", "outcome", "template", "note_extra", "how")
 
     def __init__(self, rule: dict[str, Any], when: Any, sources: list[str],
                  conflict: dict[str, Any] | None) -> None:
@@ -96,28 +95,20 @@ class RuleEntry:
             tuple(scope["families"]) if scope.get("families") else None)
         self.drop_families = self.families
         self.sources = sources
-        self.conflict = conflict
-        self.extra = {"conflict": conflict} if conflict else None
+        extra = {"conflict": conflict} if conflict else None
         if rule.get("message_extra"):  # payer profiles' not-covered rules (engine.core.profiles)
-            self.extra = {**(self.extra or {}), **rule["message_extra"]}
-        self.title = rule.get("title")
-        self.message = rule.get("message")
-        # the message text when it has no placeholder (most do not); else None: render it
-        msg = self.message
-        if msg is None:
-            self.text: str | None = ""
-        elif isinstance(msg, str):
-            self.text = None if placeholders(msg) else msg
-        else:
-            self.text = str(msg)
-        # its note (engine.core.notes): the text itself, or the message to write with `extra`
-        fixed = self.text is not None
-        self.template = self.text if fixed else msg
-        self.note_extra = None if fixed else self.extra
+            extra = {**(extra or {}), **rule["message_extra"]}
+        # its note (engine.core.notes): the message as is when it has no placeholder (most do
+        # not), else the message to write with `note_extra`
+        msg = rule.get("message")
+        fixed = not isinstance(msg, str) or not placeholders(msg)
+        self.template = ("" if msg is None else str(msg)) if fixed else msg
+        self.note_extra = None if fixed else extra
         self.how = FIXED if fixed else RENDER
         self.severity = _EFFECT_SEVERITY.get(self.effect, "warning")
+        title = rule.get("title")
         outcome = _EFFECT_OUTCOME.get(self.effect, self.effect)
-        self.outcome = outcome + (f" ({self.title})" if self.title else "")
+        self.outcome = outcome + (f" ({title})" if title else "")
 
     def in_force(self, day: str) -> bool:
         return self.frm <= day and (self.to is None or day <= self.to)

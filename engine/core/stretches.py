@@ -60,10 +60,6 @@ class Stretches:
     def index(self, day: str) -> int:
         return bisect_right(self.starts, day) - 1
 
-    def start(self, day: str) -> str:
-        """The first day of `day`'s stretch."""
-        return self.starts[bisect_right(self.starts, day) - 1]
-
     def days(self, first: str, last: str) -> dict[str, str]:
         """Every day from `first` to `last` (dates) -> the first day of its stretch."""
         out: dict[str, str] = {}

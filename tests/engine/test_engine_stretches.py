@@ -11,9 +11,9 @@ def test_boundaries_are_each_from_and_the_day_after_each_to():
     assert bounds_of(records) == {"2024-03-01", "2024-07-01", "2024-12-01"}
     st = Stretches(bounds_of(records))
     assert st.starts == ["", "2024-03-01", "2024-07-01", "2024-12-01"]
-    assert st.start("2024-02-29") == "" and st.index("2024-02-29") == 0
-    assert st.start("2024-06-30") == "2024-03-01"
-    assert st.start("2024-07-01") == "2024-07-01"
+    assert st.index("2024-02-29") == 0
+    assert st.starts[st.index("2024-06-30")] == "2024-03-01"
+    assert st.starts[st.index("2024-07-01")] == "2024-07-01"
     assert st.days("2024-06-29", "2024-07-02") == {
         "2024-06-29": "2024-03-01", "2024-06-30": "2024-03-01",
         "2024-07-01": "2024-07-01", "2024-07-02": "2024-07-01"}
