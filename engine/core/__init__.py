@@ -25,10 +25,11 @@ the stages, each in its own module and each returning data: contract (validate t
 -> plan (per-codebook precomputation by payer, modality, clinician and date segment; segments
 from stretches) -> select (the route and each family's lines; methods: the selection methods)
 -> rules (deny, drop, warn / info / checklist) -> requested (the code asked about) -> render
-(every message written once, from the stages' notes; templates fills placeholders, phrases
-the ready-made phrases). Also: codebook (loading, queries), conditions (`when`), lines (line
-text), errors (EncounterError), profiles (payer profiles), claim (claim mode), web (the
-browser worker's entry point). Standard library only; runs in Pyodide.
+(every message written once, from the notes the stages return, see notes; templates fills
+placeholders, phrases the ready-made phrases). Also: codebook (loading, queries), conditions
+(`when`), sources (source ids), lines (line text), errors (EncounterError), profiles (payer
+profiles), claim (claim mode), web (the browser worker's entry point). Standard library only;
+runs in Pyodide.
 """
 
 from __future__ import annotations
