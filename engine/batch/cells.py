@@ -6,8 +6,6 @@ Standard library only (the engine core). Used by engine.batch and engine.batch.f
 
 from __future__ import annotations
 
-import bisect
-import datetime as _dt
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -16,6 +14,7 @@ from operator import itemgetter
 from engine.core.contract import decode_text
 from engine.core.lines import parse_billed
 from engine.core.spreadsheet import FORMULA_START, spreadsheet_safe
+from engine.core.stretches import Stretches, day_after
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
@@ -54,28 +53,21 @@ def _walk_dates(node: Any, out: set[str], in_when: bool = False) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
             if key in ("from", "to") and isinstance(value, str) and _DATE_RE.match(value):
-                out.add(value if key == "from" else _next_day(value))
+                out.add(value if key == "from" else day_after(value))
             elif key == "when" or in_when:
                 _walk_dates(value, out, True)
             elif isinstance(value, (dict, list)):
                 _walk_dates(value, out, False)
             if in_when and isinstance(value, str) and _DATE_RE.match(value):
                 out.add(value)
-                out.add(_next_day(value))
+                out.add(day_after(value))
     elif isinstance(node, list):
         for item in node:
             if in_when and isinstance(item, str) and _DATE_RE.match(item):
                 out.add(item)
-                out.add(_next_day(item))
+                out.add(day_after(item))
             else:
                 _walk_dates(item, out, in_when)
-
-
-def _next_day(day: str) -> str:
-    try:
-        return (_dt.date.fromisoformat(day) + _dt.timedelta(days=1)).isoformat()
-    except ValueError:
-        return day
 
 
 def date_representatives(bundle: Mapping[str, Any]) -> dict[str, str]:
@@ -99,19 +91,11 @@ def date_representatives(bundle: Mapping[str, Any]) -> dict[str, str]:
         last_day = period.get("to") if isinstance(period, dict) else None
         if isinstance(last_day, str) and _DATE_RE.match(last_day) and last_day > end:
             end = last_day
+    bounds.add(start)
     try:
-        day, last = _dt.date.fromisoformat(start), _dt.date.fromisoformat(end)
+        return Stretches(bounds).days(start, end)
     except ValueError:
         return {}
-    bounds.add(start)
-    ordered = sorted(bounds)
-    out: dict[str, str] = {}
-    one = _dt.timedelta(days=1)
-    while day <= last:
-        text = day.isoformat()
-        out[text] = ordered[bisect.bisect_right(ordered, text) - 1]
-        day += one
-    return out
 
 
 def text_value(value: Any, canonical: bool = True) -> str:

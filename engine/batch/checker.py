@@ -74,7 +74,7 @@ from engine.core.codebook import NOT_VALID_ON_DATE, PAYABLE_STATUSES, Codebook
 from engine.core.contract import FIELDS
 from engine.core.errors import EncounterError
 from engine.core.lines import format_lines
-from engine.core.selection import addon_spec
+from engine.core.methods import addon_spec
 from engine.core.templates import render
 
 TYPE_CHECKING = False

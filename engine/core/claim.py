@@ -42,6 +42,7 @@ from engine.core.conditions import compile_condition, fields_used
 from engine.core.lines import format_line
 from engine.core.phrases import codes_phrase, replacement_phrase, validity_phrase
 from engine.core.plan import compiled, source_ids
+from engine.core.stretches import Stretches, bounds_of
 from engine.core.templates import render
 
 TYPE_CHECKING = False
@@ -188,17 +189,10 @@ class _Line:
         self.blocked = False  # a fact the claim does not show decides the line: none follows
 
 
-def _day_after(day: str) -> str:
-    import datetime as dt
-
-    return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
-
-
 def _segment_starts(cb: Codebook) -> list[str]:
-    """Sorted first days of the date segments: every day where a record claim mode reads
-    (code versions, statuses, routes, rules, flexibility periods, modifiers, places of
-    service and their scopes, the covered range) starts or stops holding."""
-    bounds = {""}
+    """Sorted first days of the date segments (engine.core.stretches): every day where a
+    record claim mode reads (code versions, statuses, routes, rules, flexibility periods,
+    modifiers, places of service and their scopes, the covered range) starts or stops holding."""
     b = cb.bundle
     records: list[dict[str, Any]] = []
     for group in ("routes", "rules", "codes", "statuses", "flexibilities", "modifiers",
@@ -209,13 +203,7 @@ def _segment_starts(cb: Codebook) -> list[str]:
                            and group in ("modifiers", "places_of_service"))
     records.append({"from": cb.covers_from, "to": cb.covers_to})
     records.extend(cb.provisional)
-    for rec in records:
-        start, end = rec.get("from"), rec.get("to")
-        if isinstance(start, str):
-            bounds.add(start)
-        if isinstance(end, str):
-            bounds.add(_day_after(end))
-    return sorted(bounds)
+    return Stretches(bounds_of(records)).starts
 
 
 class ClaimChecker:

@@ -1,4 +1,6 @@
-"""Selection methods (codebook/README.md, "Selection methods"): which code of a family.
+"""Selection methods (codebook/README.md, "Selection methods"): which code of one family.
+
+Used by the select stage (engine.core.select) for each family of the route.
 
 - `mdm_or_time`: level = max(level of the code whose mdm is the encounter's MDM,
   highest level whose min_minutes the time meets);
@@ -16,10 +18,10 @@
 A family with `when` selects only when its condition holds (else it adds nothing); a code with
 `when` is a candidate only when its condition holds.
 
-Warnings for a family that finds no code use the family's messages (below_minimum,
-above_maximum, no_level) with warning id "<family id>-below-minimum" etc.; the engine message
-"no-code-for-encounter" (messages.yaml) when no code of the family fits the patient status,
-modality or date at all.
+Notes (engine.core.notes, written by the render stage) for a family that finds no code
+use the family's messages (below_minimum, above_maximum, no_level) with warning id
+"<family id>-below-minimum" etc.; the engine message "no-code-for-encounter" (messages.yaml)
+when no code of the family fits the patient status, modality or date at all.
 
 Speed: everything that does not depend on the encounter's own values (the candidate codes of a
 family for a route, patient status and stretch of dates, their levels, bands, add-ons and
@@ -29,28 +31,32 @@ codebook); `select` then only compares the encounter's MDM and time with it.
 
 from __future__ import annotations
 
-from engine.core.codebook import Codebook, CodebookError, in_range
+from engine.core.codebook import Codebook, CodebookError
 from engine.core.conditions import compile_condition
-from engine.core.templates import is_strict, render
+from engine.core.notes import RENDER
+from engine.core.sources import source_ids
+from engine.core.templates import is_strict
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
     from typing import Any
 
-__all__ = ["Candidates", "Selection", "select", "select_family", "time_value",
+    from engine.core.notes import Note
+
+__all__ = ["Candidates", "Selection", "select", "time_value",
            "evisit_periods", "static_candidates"]
 
 
 class Selection:
-    """What one family of a route selected: its lines, warnings and trace."""
+    """What one family of a route selected: its lines, notes (unwritten warnings) and trace."""
 
-    __slots__ = ("family_id", "family", "lines", "warnings", "trace", "missing_time", "needs")
+    __slots__ = ("family_id", "family", "lines", "notes", "trace", "missing_time", "needs")
 
     def __init__(self, family_id: str, family: dict[str, Any]) -> None:
         self.family_id = family_id
         self.family = family
         self.lines: list[dict[str, Any]] = []
-        self.warnings: list[dict[str, Any]] = []
+        self.notes: list[Note] = []  # engine.core.notes
         self.trace: list[dict[str, Any]] = []
         self.missing_time = False
         # add-on code -> what it lacked: {"primaries": [...]} or
@@ -73,15 +79,6 @@ def addon_units(first_at: int, each: int, t: int) -> int:
     if t < first_at:
         return 0
     return 1 + ((t - first_at) // each if each > 0 else 0)
-
-
-def _sources(record: dict[str, Any] | None) -> list[str]:
-    out: list[str] = []
-    for s in (record or {}).get("sources") or ():
-        ident = s.get("id") if isinstance(s, dict) else s
-        if isinstance(ident, str) and ident not in out:
-            out.append(ident)
-    return out
 
 
 def evisit_periods(by_day: dict[str, int], period_days: int) -> list[tuple[int, int]]:
@@ -177,12 +174,12 @@ class Candidates:
         self.method = family.get("selection")
         self.basis: str = family.get("time_basis") or "minutes"
         self.codes = codes
-        self.fsources = _sources(family)
+        self.fsources = source_ids(family)
         # per code: the family's sources, then the code's own (a selection step cites both)
         self.code_sources: dict[int, list[str]] = {}
         for c in codes:
             merged = list(self.fsources)
-            merged += [s for s in _sources(c) if s not in merged]
+            merged += [s for s in source_ids(c) if s not in merged]
             self.code_sources[id(c)] = merged
         self.labels = {id(c): c.get("label") or "" for c in codes}
         # mdm_or_time: the highest level per MDM, (min_minutes, level) pairs, first code per level
@@ -275,12 +272,8 @@ class _Selector:
         more = {"family": family.get("title") or self.fid, "family_id": self.fid,
                 "time_basis": family.get("time_basis"), "minimum": self.cands.minimum,
                 **PERIOD_KEYS, **(extra or {})}
-        self.sel.warnings.append({
-            "id": f"{self.fid}-{key.replace('_', '-')}",
-            "severity": "warning",
-            "message": render(text, self.ctx, more),
-            "sources": list(self.cands.fsources),
-        })
+        self.sel.notes.append((f"{self.fid}-{key.replace('_', '-')}", "warning", text, more,
+                               self.cands.fsources, self.ctx["codes"], RENDER, None))
 
     def no_code(self) -> None:
         family = self.cands.family
@@ -289,14 +282,12 @@ class _Selector:
         for mid in ("no-code-for-encounter", "not-covered-no-route"):
             msg = self.cb.message(mid)
             if msg is not None:
-                srcs = _sources(msg)
+                srcs = source_ids(msg)
                 for s in self.cands.fsources:
                     if s not in srcs:
                         srcs.append(s)
-                self.sel.warnings.append({
-                    "id": mid, "severity": msg.get("severity") or "warning",
-                    "message": render(msg.get("text"), self.ctx, more), "sources": srcs,
-                })
+                self.sel.notes.append((mid, msg.get("severity") or "warning", msg.get("text"),
+                                       more, srcs, self.ctx["codes"], RENDER, None))
                 return
         if is_strict():
             raise CodebookError("messages.yaml has no message 'no-code-for-encounter'")
@@ -509,15 +500,3 @@ def select(cb: Codebook, cands: Candidates, enc: dict[str, Any], ctx: dict[str, 
     """Select the line(s) of one family; lines carry `mods` (copied) and `pos` (add-ons: those
     of their primary among `prior`, the lines the route's earlier families selected)."""
     return _Selector(cb, cands, enc, ctx, list(mods), pos, prior).run()
-
-
-def select_family(cb: Codebook, family: dict[str, Any], route: dict[str, Any],
-                  enc: dict[str, Any], ctx: dict[str, Any],
-                  cache: dict[Any, Any] | None = None) -> Selection:
-    """Select the line(s) of one family of the route on the encounter's date (no modifiers,
-    pos null). The engine itself uses `select` with candidates precomputed by engine.core.plan."""
-    day = enc["date_of_service"]
-    codes = [c for c in static_candidates(cb, family["id"], route.get("codes"),
-                                          enc["patient_status"], enc["modality"])
-             if in_range(c, day)]
-    return select(cb, Candidates(family, codes), enc, ctx)
