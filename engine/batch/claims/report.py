@@ -16,8 +16,8 @@ from engine.batch.cells import FORMULA_CELL, csv_field
 from engine.core.claim import VERDICTS, ClaimLine, ClaimResult
 from engine.core.codebook import Codebook
 
-__all__ = ["ROW_KEYS", "RULE_PAGE", "row", "summary", "summary_text", "write_csv",
-           "write_jsonl"]
+__all__ = ["ROW_KEYS", "RULE_PAGE", "RenderedRows", "csv_tail", "result_cells", "row", "summary",
+           "summary_text", "write_csv", "write_jsonl"]
 
 ROW_KEYS = ("claim_id", "line", "code", "verdict", "reasons", "message", "suggested",
             "provisional")
@@ -27,7 +27,13 @@ RULE_PAGE = "claims/"
 
 def row(line: ClaimLine, result: ClaimResult) -> dict[str, Any]:
     return {"claim_id": line.claim_id, "line": line.line, "code": line.code,
-            "verdict": result.verdict, "reasons": result.reason_ids,
+            **result_cells(result)}
+
+
+def result_cells(result: ClaimResult) -> dict[str, Any]:
+    """The row's keys after claim_id, line and code: what the verdict decides (the same for
+    every line with this result; CSV and JSONL render it once per result)."""
+    return {"verdict": result.verdict, "reasons": result.reason_ids,
             "message": result.message, "suggested": result.suggested or "",
             "provisional": result.provisional}
 
@@ -38,19 +44,54 @@ def _cell(text: str) -> str:
     return csv_field(text)
 
 
+def _csv_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(value)
+    return value
 
 
-def write_csv(out: IO[str], lines: Sequence[ClaimLine], results: Sequence[ClaimResult]) -> None:
+def csv_tail(result: ClaimResult) -> str:
+    """The CSV cells of `result_cells` (after the code's cell), with the line end."""
+    return ",".join(_cell(_csv_text(v)) for v in result_cells(result).values()) + "\n"
+
+
+class RenderedRows(Sequence[str]):
+    """CSV rows already rendered (without the header), one per claim line in input order:
+    what engine.batch.claims.fast_csv makes; `write_csv` writes them as they are."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list[str]) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i):  # noqa: ANN001, ANN204 - an index or a slice
+        if isinstance(i, slice):
+            return RenderedRows(self.rows[i])
+        return self.rows[i]
+
+
+def write_csv(out: IO[str], lines: Sequence[ClaimLine] | RenderedRows,
+              results: Sequence[ClaimResult]) -> None:
     out.write(",".join(ROW_KEYS) + "\n")
+    if isinstance(lines, RenderedRows):
+        if len(lines) != len(results):
+            raise ValueError("one result per rendered row")
+        rows = lines.rows
+        for i in range(0, len(rows), 4096):
+            out.write("".join(rows[i:i + 4096]))
+        return
     memo: dict[int, str] = {}
     cell = _cell
     chunk: list[str] = []
     for ln, r in zip(lines, results, strict=True):
         tail = memo.get(id(r))
         if tail is None:
-            tail = memo[id(r)] = ",".join(cell(t) for t in (
-                r.verdict, ";".join(r.reason_ids), r.message, r.suggested or "",
-                "true" if r.provisional else "false")) + "\n"
+            tail = memo[id(r)] = csv_tail(r)
         head = f"{ln.claim_id},{ln.line},{ln.code},"
         if (head.count(",") != 3 or '"' in head or "\n" in head or "\r" in head
                 or FORMULA_CELL.search(head) is not None):
@@ -69,27 +110,36 @@ def write_jsonl(out: IO[str], lines: Sequence[ClaimLine],
     for ln, r in zip(lines, results, strict=True):
         tail = memo.get(id(r))
         if tail is None:
-            tail = memo[id(r)] = dumps(
-                {"verdict": r.verdict, "reasons": r.reason_ids, "message": r.message,
-                 "suggested": r.suggested or "", "provisional": r.provisional},
-                ensure_ascii=False)[1:]
+            tail = memo[id(r)] = dumps(result_cells(r), ensure_ascii=False)[1:]
         head = dumps({"claim_id": ln.claim_id, "line": ln.line, "code": ln.code},
                      ensure_ascii=False)[:-1]
         out.write(f"{head}, {tail}\n")
 
 
-def summary(cb: Codebook, name: str, fmt: str, lines: Sequence[ClaimLine],
+def summary(cb: Codebook, name: str, fmt: str, lines: Sequence[ClaimLine] | Sequence[str],
             results: Sequence[ClaimResult], site_url: str = "") -> dict[str, Any]:
     """Counts by verdict and by reason (worst first, then most lines), with each reason's
-    title, severity, sources and the site anchor that explains it."""
+    title, severity, sources and the site anchor that explains it. `lines`: the claim lines,
+    or their claim ids."""
+    # the lines and claims of each distinct result, in the order results first appear
+    groups: dict[ClaimResult, tuple[list[int], set[str]]] = {}
+    get = groups.get
+    claim_ids = lines if not lines or isinstance(lines[0], str) else [
+        ln.claim_id for ln in lines]  # type: ignore[union-attr]
+    for cid, r in zip(claim_ids, results, strict=True):
+        g = get(r)
+        if g is None:
+            g = groups[r] = ([0], set())
+        g[0][0] += 1
+        g[1].add(cid)
     verdicts = dict.fromkeys(VERDICTS, 0)
     by_reason: dict[str, dict[str, Any]] = {}
-    claims: set[str] = set()
     provisional = 0
-    for ln, r in zip(lines, results, strict=True):
-        verdicts[r.verdict] += 1
-        claims.add(ln.claim_id)
-        provisional += r.provisional
+    for r, (count, claims_of) in groups.items():
+        n = count[0]
+        verdicts[r.verdict] += n
+        if r.provisional:
+            provisional += n
         for reason in r.reasons:
             entry = by_reason.get(reason.id)
             if entry is None:
@@ -98,8 +148,8 @@ def summary(cb: Codebook, name: str, fmt: str, lines: Sequence[ClaimLine],
                     "id": reason.id, "title": msg.get("title") or reason.id,
                     "severity": reason.severity, "lines": 0, "claims": set(),
                     "sources": [], "url": f"{site_url}{RULE_PAGE}#{reason.id}"}
-            entry["lines"] += 1
-            entry["claims"].add(ln.claim_id)
+            entry["lines"] += n
+            entry["claims"] |= claims_of
             if reason.severity == "error":
                 entry["severity"] = "error"
             elif reason.severity == "warning" and entry["severity"] == "info":
@@ -112,7 +162,8 @@ def summary(cb: Codebook, name: str, fmt: str, lines: Sequence[ClaimLine],
                                                         e["id"]))
     for e in reasons:
         e["claims"] = len(e["claims"])
-    return {"input": name, "format": fmt, "codebook": cb.version, "lines": len(lines),
+    claims: set[str] = set().union(*(g[1] for g in groups.values()))
+    return {"input": name, "format": fmt, "codebook": cb.version, "lines": len(results),
             "claims": len(claims), "verdicts": verdicts, "provisional": provisional,
             "reasons": reasons}
 

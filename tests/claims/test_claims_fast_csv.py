@@ -1,0 +1,154 @@
+"""The CSV fast path of `telecode claims` (engine/batch/claims/fast_csv.py) gives, byte for
+byte, what the general path gives (read_csv, check_lines, report.write_csv, summary): rows,
+summary and the messages of unreadable files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from engine.batch.claims import ClaimFileError, check_lines, read_claims
+from engine.batch.claims.fast_csv import check_csv_file
+from engine.batch.claims.report import summary, write_csv
+from engine.cli import main
+from engine.core.claim import ClaimChecker
+
+HEADER = "claim_id,line,date_of_service,payer,code,modifiers,pos,units\n"
+LIMIT = csv.field_size_limit()
+
+
+def general(path: str, cb) -> tuple[str, str]:
+    """(CSV output, summary JSON) by the general path, or ('error', message)."""
+    try:
+        lines, results = check_lines(read_claims(path, "csv"), ClaimChecker(cb))
+    except ClaimFileError as exc:
+        return "error", str(exc)
+    out = io.StringIO()
+    write_csv(out, lines, results)
+    return out.getvalue(), json.dumps(summary(cb, path, "csv", lines, results))
+
+
+def fast(path: str, cb) -> tuple[str, str]:
+    try:
+        rows, results, claim_ids = check_csv_file(path, ClaimChecker(cb))
+    except ClaimFileError as exc:
+        return "error", str(exc)
+    out = io.StringIO()
+    write_csv(out, rows, results)
+    return out.getvalue(), json.dumps(summary(cb, path, "csv", claim_ids, results))
+
+
+CASES = {
+    "plain and add-ons across the file": HEADER
+    + "A1,1,2025-03-10,medicare,99457,,11,1\n"
+    "B1,1,2025-03-10,medicare,99458,,11,1\n"
+    "A1,2,2025-03-10,medicare,99458,,11,2\n"
+    "A1,3,2025-03-11,medicare,99458,,11,1\n"
+    "C1,1,2024-05-01,medicare,99213,95,11,1\n"
+    "C1,2,2024-05-02,medicare,99213,95,11,1\n",
+    "quoted cells, multi-line cells, formulas": HEADER
+    + '"A,1",1,2025-03-10,medicare,99213,95,10,1\n'
+    'A2,1,2025-03-10,medicare,"99213","95,25",10,1\n'
+    '"multi\nline",1,2025-03-10,medicare,99213,95,10,1\n'
+    "=1+1,1,2025-03-10,medicare,99213,95,10,1\n"
+    "-5,-2,2025-03-10,medicare,99213,95,10,1\n"
+    "@x,1,2025-03-10,commercial,98006,95,10,1\n"
+    '"He said ""x""",1,2024-05-01,medicare,99214,95,02,1\n',
+    "odd widths, blank lines, missing ids and numbers": HEADER
+    + "S1,1,2024-05-01,medicare\n"
+    "L1,1,2024-05-01,medicare,99214,95,02,1,extra,more\n"
+    "\n   \n,,,,,,,\n"
+    "B1, 1 ,2024-05-01, Medicare ,99214 ,95 ,2, 1.0\n"
+    "B1,,2024-05-01,medicare,99214,95,02,\n"
+    ",,2024-05-01,medicare,99458,,02,2\n"
+    "U1,1,2025/03/01,medicare,9921,9,002,0\n"
+    "U2,1,1999-05-01,medicare,99214,95,02,1\n"
+    "U3,1,03/01/2025,ma,99214,95-GT,02,1",
+    "CRLF and a byte-order mark": "\ufeff" + HEADER.replace("\n", "\r\n")
+    + "A1,1,2025-03-10,medicare,98005,,10,1\r\n\r\nA1,2,2025-03-10,medicare,99458,,11,1\r\n",
+    "lone CR line ends": HEADER.replace("\n", "\r") + "A1,1,2025-03-10,medicare,98005,,10,1\r",
+    "other column order": "Code , PAYER,claim_id,date_of_service,extra\n"
+    "99213,medicare,R1,2025-03-10,foo\n99457,medicare,R2,2025-03-10,\n"
+    "99458,medicare,R2,2025-03-10,\n",
+    "a cell at the csv module's limit": HEADER
+    + f"{'X' * LIMIT},1,2025-03-10,medicare,99213,95,10,1\n"
+    f"L1,1,2025-03-10,medicare,99213,95,10,{'1' * LIMIT}\n",
+    "a cell over the limit": HEADER + "L1,1,2025-03-10,medicare,99213,95,10,1\n"
+    f"L2,1,2025-03-10,medicare,99213,95,10,{'X' * (LIMIT + 1)}\n",
+    "a quoted cell over the limit": HEADER + f'L2,1,2025-03-10,medicare,"{"X" * (LIMIT + 1)}"\n',
+    "a claim id over the limit": HEADER + f"{'X' * (LIMIT + 1)},1,2025-03-10,medicare,99213\n",
+    "an unterminated quote": HEADER + 'A1,1,2025-03-10,medicare,99213,95,10,1\nA3,"unterminated\n',
+    "a two-line header": '"claim_id","line\n",date_of_service,payer,code\n'
+    'A1,"x",2025-03-10,medicare,99213\n',
+    "header only": HEADER,
+    "empty": "",
+    "no required columns": "a,b,c\n1,2,3\n",
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_fast_path_is_the_general_path(tmp_path, real_cb, name):
+    path = tmp_path / "lines.csv"
+    path.write_text(CASES[name], encoding="utf-8", newline="")
+    assert fast(str(path), real_cb) == general(str(path), real_cb)
+
+
+def test_not_utf8_after_the_first_block(tmp_path, real_cb):
+    """A bad byte past the start: both paths name the same line."""
+    body = "".join(f"C{i},1,2025-03-10,medicare,99213,95,10,1\n" for i in range(800))
+    for tail in (b"\xe9t\xe9,1,2025-03-10,medicare,99213,95,10,1\n",
+                 b'"multi\nline\xe9",1,2025-03-10,medicare,99213,95,10,1\n'):
+        path = tmp_path / "lines.csv"
+        path.write_bytes(HEADER.encode() + body.encode() + tail)
+        got = fast(str(path), real_cb)
+        assert got == general(str(path), real_cb)
+        assert got[0] == "error" and "not UTF-8 text" in got[1]
+
+
+def test_random_mix_matches(tmp_path, real_cb):
+    """Many codes, payers, dates (outside the codebook too), modifiers and units."""
+    import random
+
+    rnd = random.Random(7)
+    codes = ["99213", "99214", "98005", "98006", "98013", "99457", "99458", "G2012", "71046",
+             "99453", "99454", "99091", "98016", "99421", "98970", "99212"]
+    mods = ["", "95", "93", "GT", "FQ", '"95,25"', "25", "95 GT"]
+    rows = []
+    for c in range(800):
+        for n in range(rnd.choice([1, 1, 2, 3])):
+            day = f"{rnd.choice(['2023', '2024', '2025', '2026', '2027'])}-" \
+                  f"{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+            rows.append(",".join([f"R{rnd.randint(0, c)}", str(n + 1), day,
+                                  rnd.choice(["medicare", "commercial", "medicaid", "Medicare",
+                                              "medicare advantage", "bogus"]),
+                                  rnd.choice(codes), rnd.choice(mods),
+                                  rnd.choice(["10", "02", "11", "", "2"]),
+                                  rnd.choice(["1", "2", ""])]))
+    path = tmp_path / "lines.csv"
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    got = fast(str(path), real_cb)
+    assert got[0] != "error" and got[0].count("\n") == len(rows) + 1
+    assert got == general(str(path), real_cb)
+
+
+def test_cli_csv_output_is_the_fast_path(tmp_path, monkeypatch):
+    """`telecode claims x.csv -o y.csv` takes the fast path; JSONL output the general one."""
+    import engine.batch.claims.fast_csv as fast_csv
+
+    calls = []
+    real = fast_csv.check_csv_file
+    monkeypatch.setattr(fast_csv, "check_csv_file", lambda *a: calls.append(a) or real(*a))
+    src = tmp_path / "in.csv"
+    src.write_text(CASES["plain and add-ons across the file"], encoding="utf-8")
+    assert main(["claims", str(src), "-o", str(tmp_path / "o.csv"), "--quiet"]) == 0
+    assert len(calls) == 1
+    assert main(["claims", str(src), "-o", str(tmp_path / "o.jsonl"), "--quiet"]) == 0
+    assert len(calls) == 1
+    rows = list(csv.DictReader(open(tmp_path / "o.csv", encoding="utf-8")))
+    assert [r["code"] for r in rows] == ["99457", "99458", "99458", "99458", "99213", "99213"]
+    # B1's 99458 has no 99457 on its claim; A1's do, wherever they are in the file
+    assert "claim-add-on-without-primary" in rows[1]["reasons"]
+    assert "claim-add-on-without-primary" not in rows[2]["reasons"]
