@@ -152,3 +152,68 @@ def test_cli_csv_output_is_the_fast_path(tmp_path, monkeypatch):
     # B1's 99458 has no 99457 on its claim; A1's do, wherever they are in the file
     assert "claim-add-on-without-primary" in rows[1]["reasons"]
     assert "claim-add-on-without-primary" not in rows[2]["reasons"]
+
+
+def naive_summary(cb, name, lines, results):
+    """The summary counted line by line, with a set of claim ids per reason."""
+    by: dict = {}
+    verdicts = {"ok": 0, "warning": 0, "error": 0}
+    for ln, r in zip(lines, results, strict=True):
+        verdicts[r.verdict] += 1
+        for x in r.reasons:
+            e = by.setdefault(x.id, {"lines": 0, "claims": set(), "sources": []})
+            e["lines"] += 1
+            e["claims"].add(ln.claim_id)
+            e["sources"] += [s for s in x.sources if s not in e["sources"]]
+    return (verdicts, len({ln.claim_id for ln in lines}),
+            {k: (e["lines"], len(e["claims"]), e["sources"]) for k, e in by.items()})
+
+
+@pytest.mark.parametrize("together", [True, False])
+def test_summary_counts_claims_per_reason(real_cb, checker, together):
+    """Claims per reason: a claim with several lines that share a reason counts once, whether
+    its lines are together in the file or not."""
+    import random
+
+    from engine.core.claim import ClaimLine
+
+    rnd = random.Random(3)
+    lines = []
+    for c in range(300):
+        for n in range(rnd.choice([1, 2, 3, 5])):
+            lines.append(ClaimLine(f"K{c}", str(n + 1), rnd.choice(
+                ["2024-03-10", "2025-03-10", "2026-07-01", "2019-01-01"]),
+                rnd.choice(["medicare", "commercial", "medicaid"]),
+                rnd.choice(["99213", "98005", "99458", "99457", "G2012"]),
+                rnd.choice([(), ("95",), ("93", "95"), ("GT",), ("FQ", "GT")]),
+                rnd.choice(["10", "02", "11", None])))
+    if not together:
+        rnd.shuffle(lines)
+    lines += [ClaimLine("", "1", "", "", "", (), None, 1, "no claim_id")] * 3
+    results = check_lines(lines, checker)[1]
+    data = summary(real_cb, "x", "csv", lines, results)
+    verdicts, claims, by = naive_summary(real_cb, "x", lines, results)
+    assert data["verdicts"] == verdicts
+    assert data["claims"] == claims
+    assert {e["id"]: (e["lines"], e["claims"], e["sources"]) for e in data["reasons"]} == by
+    assert data["lines"] == len(lines)
+
+
+def test_claims_by_reason_with_a_reason_twice_in_one_result():
+    from engine.batch.claims.report import claims_by_reason
+    from engine.core.claim import ClaimResult, Reason
+
+    def reason(rid):
+        return Reason(rid, "warning", "m", (), ())
+
+    twice = ClaimResult("warning", (reason("a"), reason("a"), reason("b")), "m", None)
+    other = ClaimResult("warning", (reason("b"), reason("c")), "m", None)
+    ok = ClaimResult("ok", (), "", None)
+    ids = ["X", "X", "Y", "Z", "Z", "Z"]
+    res = [twice, other, twice, ok, other, twice]
+    assert claims_by_reason(ids, res) == (3, {"a": 3, "b": 3, "c": 2})
+    # the same lines, a claim's lines apart
+    order = [0, 2, 3, 1, 4, 5]
+    assert claims_by_reason([ids[i] for i in order], [res[i] for i in order]) == (
+        3, {"a": 3, "b": 3, "c": 2})
+    assert claims_by_reason([], []) == (0, {})

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from itertools import compress
 from typing import IO, Any
 
 from engine.batch.cells import csv_field
@@ -198,11 +199,11 @@ class _Run:
                     a = answer(tok, rest, day_cell,
                                tuple(rest.rstrip("\r\n").split(",")))
                 num = num.strip() or numbering.next(cid)
-                head = (cid if cid[:1] not in plain else "'" + cid) + "," + (
-                    num if num[:1] not in plain else "'" + num) + ","
+                if num[0] in plain:
+                    num = "'" + num
                 if a.add_on:
                     waiting.append((len(rows), a, day_cell))
-                rows.append(head + a.tail)
+                rows.append(f"{cid if cid[0] not in plain else chr(39) + cid},{num},{a.tail}")
                 results.append(a.result)
                 claim_ids.append(cid)
                 codes.append(a.code)
@@ -245,9 +246,9 @@ class _Run:
         claim_ids = self.claim_ids
         wanted = {claim_ids[i] for i, _, _ in self.waiting}
         codes: dict[str, list[str]] = {}
-        for cid, code in zip(claim_ids, self.codes, strict=True):
-            if cid in wanted:
-                codes.setdefault(cid, []).append(code)
+        all_codes = self.codes
+        for i in compress(range(len(claim_ids)), map(wanted.__contains__, claim_ids)):
+            codes.setdefault(claim_ids[i], []).append(all_codes[i])
         check = self.checker.check_line
         tails: dict[int, str] = {}
         for i, a, day_cell in self.waiting:

@@ -9,15 +9,18 @@ CSV and a boolean in JSONL. The summary counts the provisional lines.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
+from itertools import compress
+from operator import ne, not_
 from typing import IO, Any
 
 from engine.batch.cells import FORMULA_CELL, csv_field
 from engine.core.claim import VERDICTS, ClaimLine, ClaimResult
 from engine.core.codebook import Codebook
 
-__all__ = ["ROW_KEYS", "RULE_PAGE", "RenderedRows", "csv_tail", "result_cells", "row", "summary",
-           "summary_text", "write_csv", "write_jsonl"]
+__all__ = ["ROW_KEYS", "RULE_PAGE", "RenderedRows", "claims_by_reason", "csv_tail", "result_cells",
+           "row", "summary", "summary_text", "write_csv", "write_jsonl"]
 
 ROW_KEYS = ("claim_id", "line", "code", "verdict", "reasons", "message", "suggested",
             "provisional")
@@ -116,27 +119,58 @@ def write_jsonl(out: IO[str], lines: Sequence[ClaimLine],
         out.write(f"{head}, {tail}\n")
 
 
+def claims_by_reason(claim_ids: Sequence[str], results: Sequence[ClaimResult]
+                     ) -> tuple[int, dict[str, int]]:
+    """(the number of claims, reason id -> the number of claims with a line that has it).
+
+    Where each claim's lines are together (the usual file), a claim is a run of lines with
+    one claim id: its first line counts for its reasons, and a further line only for reasons
+    the run has not had yet. Else every claim id is kept in a set per reason."""
+    n = len(results)
+    if n == 0:
+        return 0, {}
+    starts = [True, *map(ne, claim_ids[1:], claim_ids[:-1])]  # a new claim id on this line
+    firsts = list(compress(claim_ids, starts))
+    claims = len(set(firsts))
+    counts: dict[str, int] = {}
+    if claims == len(firsts):  # no claim id comes back after another one
+        for r, k in Counter(compress(results, starts)).items():
+            for rid in {x.id: None for x in r.reasons}:
+                counts[rid] = counts.get(rid, 0) + k
+        seen: set[str] = set()
+        last = -2
+        for i in compress(range(n), map(not_, starts)):  # the further lines of a claim
+            if i != last + 1:  # a new run: what its first line has
+                seen = {x.id for x in results[i - 1].reasons}
+            last = i
+            for x in results[i].reasons:
+                if x.id not in seen:
+                    seen.add(x.id)
+                    counts[x.id] = counts.get(x.id, 0) + 1
+        return claims, counts
+    by_reason: dict[str, set[str]] = {}
+    for cid, r in zip(claim_ids, results, strict=True):
+        for x in r.reasons:
+            by_reason.setdefault(x.id, set()).add(cid)
+    return len(set(claim_ids)), {rid: len(c) for rid, c in by_reason.items()}
+
+
 def summary(cb: Codebook, name: str, fmt: str, lines: Sequence[ClaimLine] | Sequence[str],
             results: Sequence[ClaimResult], site_url: str = "") -> dict[str, Any]:
     """Counts by verdict and by reason (worst first, then most lines), with each reason's
     title, severity, sources and the site anchor that explains it. `lines`: the claim lines,
     or their claim ids."""
-    # the lines and claims of each distinct result, in the order results first appear
-    groups: dict[ClaimResult, tuple[list[int], set[str]]] = {}
-    get = groups.get
     claim_ids = lines if not lines or isinstance(lines[0], str) else [
         ln.claim_id for ln in lines]  # type: ignore[union-attr]
-    for cid, r in zip(claim_ids, results, strict=True):
-        g = get(r)
-        if g is None:
-            g = groups[r] = ([0], set())
-        g[0][0] += 1
-        g[1].add(cid)
+    if len(claim_ids) != len(results):
+        raise ValueError("one result per line")
+    claims, claims_of = claims_by_reason(claim_ids, results)  # type: ignore[arg-type]
+    # the lines of each distinct result, in the order results first appear
+    groups = Counter(results)
     verdicts = dict.fromkeys(VERDICTS, 0)
     by_reason: dict[str, dict[str, Any]] = {}
     provisional = 0
-    for r, (count, claims_of) in groups.items():
-        n = count[0]
+    for r, n in groups.items():
         verdicts[r.verdict] += n
         if r.provisional:
             provisional += n
@@ -146,10 +180,9 @@ def summary(cb: Codebook, name: str, fmt: str, lines: Sequence[ClaimLine] | Sequ
                 msg = cb.message(reason.id) or {}
                 entry = by_reason[reason.id] = {
                     "id": reason.id, "title": msg.get("title") or reason.id,
-                    "severity": reason.severity, "lines": 0, "claims": set(),
+                    "severity": reason.severity, "lines": 0, "claims": claims_of[reason.id],
                     "sources": [], "url": f"{site_url}{RULE_PAGE}#{reason.id}"}
             entry["lines"] += n
-            entry["claims"] |= claims_of
             if reason.severity == "error":
                 entry["severity"] = "error"
             elif reason.severity == "warning" and entry["severity"] == "info":
@@ -160,11 +193,8 @@ def summary(cb: Codebook, name: str, fmt: str, lines: Sequence[ClaimLine] | Sequ
     rank = {"error": 0, "warning": 1, "info": 2}
     reasons = sorted(by_reason.values(), key=lambda e: (rank[e["severity"]], -e["lines"],
                                                         e["id"]))
-    for e in reasons:
-        e["claims"] = len(e["claims"])
-    claims: set[str] = set().union(*(g[1] for g in groups.values()))
     return {"input": name, "format": fmt, "codebook": cb.version, "lines": len(results),
-            "claims": len(claims), "verdicts": verdicts, "provisional": provisional,
+            "claims": claims, "verdicts": verdicts, "provisional": provisional,
             "reasons": reasons}
 
 
