@@ -127,10 +127,11 @@ def _run(args: argparse.Namespace) -> int:
         if fmt is None:
             with open(args.input, encoding="utf-8", errors="replace") as fh:
                 fmt = detect_format(args.input, fh.read(8192))
-        if fmt == "csv" and out_fmt == "csv":  # the fast path: rows rendered as they are read
+        if fmt == "csv":  # the fast path: CSV and JSONL rows rendered as they are read
             from engine.batch.claims.fast_csv import check_csv_file
 
-            lines, results, claim_ids = check_csv_file(args.input, ClaimChecker(cb))
+            lines, results, claim_ids = check_csv_file(
+                args.input, ClaimChecker(cb), out_fmt if out_fmt != "html" else "lines")
         else:
             lines, results = check_lines(read_claims(args.input, fmt, payer_map),
                                          ClaimChecker(cb))

@@ -20,25 +20,40 @@ HEADER = "claim_id,line,date_of_service,payer,code,modifiers,pos,units\n"
 LIMIT = csv.field_size_limit()
 
 
-def general(path: str, cb) -> tuple[str, str]:
-    """(CSV output, summary JSON) by the general path, or ('error', message)."""
+def general(path: str, cb, fmt: str = "csv") -> tuple[str, str]:
+    """(output, summary JSON) by the general path, or ('error', message)."""
     try:
         lines, results = check_lines(read_claims(path, "csv"), ClaimChecker(cb))
     except ClaimFileError as exc:
         return "error", str(exc)
-    out = io.StringIO()
-    write_csv(out, lines, results)
-    return out.getvalue(), json.dumps(summary(cb, path, "csv", lines, results))
+    return _written(cb, path, fmt, lines, results,
+                    summary(cb, path, "csv", lines, results))
 
 
-def fast(path: str, cb) -> tuple[str, str]:
+def fast(path: str, cb, fmt: str = "csv") -> tuple[str, str]:
     try:
-        rows, results, claim_ids = check_csv_file(path, ClaimChecker(cb))
+        rows, results, claim_ids = check_csv_file(path, ClaimChecker(cb),
+                                                  "lines" if fmt == "html" else fmt)
     except ClaimFileError as exc:
         return "error", str(exc)
+    return _written(cb, path, fmt, rows, results, summary(cb, path, "csv", claim_ids, results))
+
+
+def _written(cb, path, fmt, lines, results, data) -> tuple[str, str]:
+    from engine.batch.claims.html import write_html
+    from engine.batch.claims.report import write_jsonl
+
     out = io.StringIO()
-    write_csv(out, rows, results)
-    return out.getvalue(), json.dumps(summary(cb, path, "csv", claim_ids, results))
+    if fmt == "csv":
+        write_csv(out, lines, results)
+    elif fmt == "jsonl":
+        write_jsonl(out, lines, results)
+    else:
+        write_html(out, cb, data, lines, results, "http://x/")
+    return out.getvalue(), json.dumps(data)
+
+
+FORMATS = ("csv", "jsonl", "html")
 
 
 CASES = {
@@ -89,11 +104,12 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("name", list(CASES))
-def test_fast_path_is_the_general_path(tmp_path, real_cb, name):
+def test_fast_path_is_the_general_path(tmp_path, real_cb, name, fmt):
     path = tmp_path / "lines.csv"
     path.write_text(CASES[name], encoding="utf-8", newline="")
-    assert fast(str(path), real_cb) == general(str(path), real_cb)
+    assert fast(str(path), real_cb, fmt) == general(str(path), real_cb, fmt)
 
 
 def test_not_utf8_after_the_first_block(tmp_path, real_cb):
@@ -129,13 +145,15 @@ def test_random_mix_matches(tmp_path, real_cb):
                                   rnd.choice(["1", "2", ""])]))
     path = tmp_path / "lines.csv"
     path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    got = fast(str(path), real_cb)
-    assert got[0] != "error" and got[0].count("\n") == len(rows) + 1
-    assert got == general(str(path), real_cb)
+    for fmt in FORMATS:
+        got = fast(str(path), real_cb, fmt)
+        assert got[0] != "error"
+        assert got == general(str(path), real_cb, fmt)
+    assert fast(str(path), real_cb)[0].count("\n") == len(rows) + 1
 
 
 def test_cli_csv_output_is_the_fast_path(tmp_path, monkeypatch):
-    """`telecode claims x.csv -o y.csv` takes the fast path; JSONL output the general one."""
+    """`telecode claims x.csv` takes the fast path, whatever the output format."""
     import engine.batch.claims.fast_csv as fast_csv
 
     calls = []
@@ -146,7 +164,8 @@ def test_cli_csv_output_is_the_fast_path(tmp_path, monkeypatch):
     assert main(["claims", str(src), "-o", str(tmp_path / "o.csv"), "--quiet"]) == 0
     assert len(calls) == 1
     assert main(["claims", str(src), "-o", str(tmp_path / "o.jsonl"), "--quiet"]) == 0
-    assert len(calls) == 1
+    assert main(["claims", str(src), "-o", str(tmp_path / "o.html"), "--quiet"]) == 0
+    assert [c[2] for c in calls] == ["csv", "jsonl", "lines"]
     rows = list(csv.DictReader(open(tmp_path / "o.csv", encoding="utf-8")))
     assert [r["code"] for r in rows] == ["99457", "99458", "99458", "99458", "99213", "99213"]
     # B1's 99458 has no 99457 on its claim; A1's do, wherever they are in the file

@@ -25,34 +25,45 @@ engine/batch/fast_csv.py does for `telecode batch`):
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import compress
+from json.encoder import encode_basestring as _json_str
 from typing import IO, Any
 
 from engine.batch.cells import csv_field
 from engine.batch.claims.fields import ClaimFileError, make_table_line, parse_date, parse_values
 from engine.batch.claims.read import open_claim_file
-from engine.batch.claims.report import RenderedRows, csv_tail
+from engine.batch.claims.report import RenderedRows, csv_tail, jsonl_tail
 from engine.batch.claims.table import Layout, Numbering, read_header
 from engine.core.claim import ClaimChecker, ClaimLine, ClaimResult
 from engine.core.spreadsheet import FORMULA_START
 
-__all__ = ["check_csv_file"]
+__all__ = ["TableLines", "check_csv_file"]
 
 
 class _Answer:
     """What the cells after claim_id and line decide: the parsed line (its claim id, number and
-    date are those of the first line seen), the code, and the verdict with its CSV cells, or
-    `add_on` (the verdict waits for the claim's other codes)."""
+    date are those of the first line seen), the code, and the verdict with its cells after
+    the line number (`tail`, in the output format), or `add_on` (the verdict waits for the
+    claim's other codes)."""
 
     __slots__ = ("line", "code", "result", "tail", "add_on")
 
-    def __init__(self, line: ClaimLine, result: ClaimResult | None) -> None:
+    def __init__(self, line: ClaimLine, result: ClaimResult | None, fmt: str) -> None:
         self.line = line
         self.code = line.code
         self.result = result
         self.add_on = result is None
-        self.tail = "" if result is None else csv_field(line.code) + "," + csv_tail(result)
+        self.tail = "" if result is None else _tail(fmt, line.code, result)
+
+
+def _tail(fmt: str, code: str, result: ClaimResult) -> str:
+    """A row's text after its line number."""
+    if fmt == "csv":
+        return csv_field(code) + "," + csv_tail(result)
+    if fmt == "jsonl":
+        return f'"code": {_json_str(code)}, ' + jsonl_tail(result)
+    return ""
 
 
 class _Pushback:
@@ -76,26 +87,50 @@ class _Pushback:
         return next(self.lines)
 
 
-def check_csv_file(path: str, checker: ClaimChecker
-                   ) -> tuple[RenderedRows, list[ClaimResult], list[str]]:
-    """The CSV rows (claim_id ... provisional, no header), the verdicts and the claim ids of
-    every line of the claim-line CSV at `path`, in input order."""
+def check_csv_file(path: str, checker: ClaimChecker, fmt: str = "csv"
+                   ) -> tuple[RenderedRows | TableLines, list[ClaimResult], list[str]]:
+    """The rows, the verdicts and the claim ids of every line of the claim-line CSV at `path`,
+    in input order. The rows: for `fmt` csv or jsonl, rendered as report.write_csv or
+    write_jsonl writes them (CSV without the header); for `fmt` lines, the claim lines'
+    claim id, number and code (what the HTML report shows)."""
+    if fmt not in ("csv", "jsonl", "lines"):
+        raise ValueError(f"unknown output format {fmt!r}")
     fh = open_claim_file(path)
     try:
-        return _Run(checker, path).check(fh)
+        return _Run(checker, path, fmt).check(fh)
     finally:
         fh.close()
+
+
+class TableLines(Sequence[ClaimLine]):
+    """The claim id, number and code of each line (a ClaimLine with only those)."""
+
+    __slots__ = ("claim_ids", "numbers", "codes")
+
+    def __init__(self, claim_ids: list[str], numbers: list[str], codes: list[str]) -> None:
+        self.claim_ids = claim_ids
+        self.numbers = numbers
+        self.codes = codes
+
+    def __len__(self) -> int:
+        return len(self.claim_ids)
+
+    def __getitem__(self, i):  # noqa: ANN001, ANN204 - an index or a slice
+        if isinstance(i, slice):
+            return TableLines(self.claim_ids[i], self.numbers[i], self.codes[i])
+        return ClaimLine(self.claim_ids[i], self.numbers[i], "", "", self.codes[i])
 
 
 class _Run:
     """One file's pass: its memo and the rows made so far."""
 
-    def __init__(self, checker: ClaimChecker, name: str) -> None:
+    def __init__(self, checker: ClaimChecker, name: str, fmt: str) -> None:
         self.checker = checker
         self.name = name
+        self.fmt = fmt
+        self.rows: list[str] = []  # the rendered rows; for fmt "lines", the line numbers
         self.memo: dict[Any, _Answer] = {}
         self.days: dict[str, Any] = {}  # date cell -> its stretch, or (the cell,): not a date
-        self.rows: list[str] = []
         self.results: list[Any] = []  # None while an add-on waits
         self.claim_ids: list[str] = []
         self.codes: list[str] = []
@@ -129,10 +164,10 @@ class _Run:
         checker = self.checker
         line = ClaimLine("", "", *parse_values(day_cell, *values))
         if line.problem is None and line.code in checker.add_on_codes:
-            found = _Answer(line, None)  # the day is the line's own when it is checked
+            found = _Answer(line, None, self.fmt)  # the day: the line's own, when checked
         else:
             result = checker.check_line(line)
-            found = _Answer(line, result)
+            found = _Answer(line, result, self.fmt)
             if checker.shows_day(result, line.date_of_service):
                 key = dated
         if len(self.memo) >= max(checker.cache_size, 1):
@@ -141,7 +176,8 @@ class _Run:
         return found
 
     # ---- the pass ---------------------------------------------------------------------------
-    def check(self, fh: IO[str]) -> tuple[RenderedRows, list[ClaimResult], list[str]]:
+    def check(self, fh: IO[str]) -> tuple[RenderedRows | TableLines, list[ClaimResult],
+                                          list[str]]:
         name = self.name
         reader = csv.reader(fh)
         lay = read_header(reader, name)
@@ -158,6 +194,10 @@ class _Run:
         numbering = self.numbering
         waiting = self.waiting
         plain = FORMULA_START
+        fmt = self.fmt
+        as_csv = fmt == "csv"
+        as_jsonl = fmt == "jsonl"
+        js = _json_str
         try:
             for text in it:
                 lineno += 1
@@ -199,11 +239,15 @@ class _Run:
                     a = answer(tok, rest, day_cell,
                                tuple(rest.rstrip("\r\n").split(",")))
                 num = num.strip() or numbering.next(cid)
-                if num[0] in plain:
-                    num = "'" + num
                 if a.add_on:
                     waiting.append((len(rows), a, day_cell))
-                rows.append(f"{cid if cid[0] not in plain else chr(39) + cid},{num},{a.tail}")
+                if as_csv:
+                    rows.append(f"{cid if cid[0] not in plain else chr(39) + cid},"
+                                f"{num if num[0] not in plain else chr(39) + num},{a.tail}")
+                elif as_jsonl:
+                    rows.append(f'{{"claim_id": {js(cid)}, "line": {js(num)}, {a.tail}')
+                else:
+                    rows.append(num)
                 results.append(a.result)
                 claim_ids.append(cid)
                 codes.append(a.code)
@@ -211,7 +255,9 @@ class _Run:
             raise _not_utf8(name, exc, lineno if lineno > header_end else 1) from None
         if waiting:
             self.add_ons()
-        return RenderedRows(rows), results, claim_ids
+        if fmt == "lines":
+            return TableLines(claim_ids, rows, codes), results, claim_ids
+        return RenderedRows(rows, fmt), results, claim_ids
 
     def row(self, row: list[str], lay: Layout) -> None:
         """A record split in cells (a quoted one, or not of the common layout): read_csv's
@@ -230,12 +276,18 @@ class _Run:
         day_cell = row[lay.day]
         if not cid:
             line = make_table_line(cid, num, day_cell, *values)
-            a = _Answer(line, self.checker.check_line(line))
+            a = _Answer(line, self.checker.check_line(line), self.fmt)
         else:
             a = self.answer(self.day(day_cell), values, day_cell, values)
         if a.add_on:
             self.waiting.append((len(self.rows), a, day_cell))
-        self.rows.append(csv_field(cid) + "," + csv_field(num) + "," + a.tail)
+        if self.fmt == "csv":
+            self.rows.append(csv_field(cid) + "," + csv_field(num) + "," + a.tail)
+        elif self.fmt == "jsonl":
+            self.rows.append(f'{{"claim_id": {_json_str(cid)}, "line": {_json_str(num)}, '
+                             + a.tail)
+        else:
+            self.rows.append(num)
         self.results.append(a.result)
         self.claim_ids.append(cid)
         self.codes.append(a.code)
@@ -251,6 +303,7 @@ class _Run:
             codes.setdefault(claim_ids[i], []).append(all_codes[i])
         check = self.checker.check_line
         tails: dict[int, str] = {}
+        fmt = self.fmt
         for i, a, day_cell in self.waiting:
             cid = claim_ids[i]
             others = list(codes[cid])
@@ -261,7 +314,7 @@ class _Run:
             r = check(line, others)
             tail = tails.get(id(r))
             if tail is None:
-                tail = tails[id(r)] = csv_field(a.code) + "," + csv_tail(r)
+                tail = tails[id(r)] = _tail(fmt, a.code, r)
             self.rows[i] += tail
             self.results[i] = r
 

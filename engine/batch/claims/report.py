@@ -19,8 +19,9 @@ from engine.batch.cells import FORMULA_CELL, csv_field
 from engine.core.claim import VERDICTS, ClaimLine, ClaimResult
 from engine.core.codebook import Codebook
 
-__all__ = ["ROW_KEYS", "RULE_PAGE", "RenderedRows", "claims_by_reason", "csv_tail", "result_cells",
-           "row", "summary", "summary_text", "write_csv", "write_jsonl"]
+__all__ = ["ROW_KEYS", "RULE_PAGE", "RenderedRows", "claims_by_reason", "csv_tail", "jsonl_head",
+           "jsonl_tail", "result_cells", "row", "summary", "summary_text", "write_csv",
+           "write_jsonl"]
 
 ROW_KEYS = ("claim_id", "line", "code", "verdict", "reasons", "message", "suggested",
             "provisional")
@@ -60,33 +61,55 @@ def csv_tail(result: ClaimResult) -> str:
     return ",".join(_cell(_csv_text(v)) for v in result_cells(result).values()) + "\n"
 
 
+def jsonl_tail(result: ClaimResult) -> str:
+    """The JSONL keys of `result_cells` (after the code's), with the closing brace and the
+    line end."""
+    return json.dumps(result_cells(result), ensure_ascii=False)[1:] + "\n"
+
+
+def jsonl_head(claim_id: str, line: str, code: str) -> str:
+    """The JSONL row up to its result's keys: json.dumps of claim_id, line and code without the
+    closing brace, and the separator."""
+    return (f'{{"claim_id": {_json_str(claim_id)}, "line": {_json_str(line)}, '
+            f'"code": {_json_str(code)}, ')
+
+
+_json_str = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it
+
+
 class RenderedRows(Sequence[str]):
-    """CSV rows already rendered (without the header), one per claim line in input order:
-    what engine.batch.claims.fast_csv makes; `write_csv` writes them as they are."""
+    """Rows already rendered (CSV without the header, or JSONL), one per claim line in input
+    order: what engine.batch.claims.fast_csv makes; `write_csv`/`write_jsonl` write them as
+    they are."""
 
-    __slots__ = ("rows",)
+    __slots__ = ("rows", "format")
 
-    def __init__(self, rows: list[str]) -> None:
+    def __init__(self, rows: list[str], fmt: str = "csv") -> None:
         self.rows = rows
+        self.format = fmt
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def __getitem__(self, i):  # noqa: ANN001, ANN204 - an index or a slice
         if isinstance(i, slice):
-            return RenderedRows(self.rows[i])
+            return RenderedRows(self.rows[i], self.format)
         return self.rows[i]
+
+    def write(self, out: IO[str], fmt: str, results: Sequence[ClaimResult]) -> None:
+        if self.format != fmt or len(self.rows) != len(results):
+            raise ValueError(f"{len(self.rows)} rendered {self.format} rows, not "
+                             f"{len(results)} {fmt} rows")
+        rows = self.rows
+        for i in range(0, len(rows), 4096):
+            out.write("".join(rows[i:i + 4096]))
 
 
 def write_csv(out: IO[str], lines: Sequence[ClaimLine] | RenderedRows,
               results: Sequence[ClaimResult]) -> None:
     out.write(",".join(ROW_KEYS) + "\n")
     if isinstance(lines, RenderedRows):
-        if len(lines) != len(results):
-            raise ValueError("one result per rendered row")
-        rows = lines.rows
-        for i in range(0, len(rows), 4096):
-            out.write("".join(rows[i:i + 4096]))
+        lines.write(out, "csv", results)
         return
     memo: dict[int, str] = {}
     cell = _cell
@@ -106,17 +129,17 @@ def write_csv(out: IO[str], lines: Sequence[ClaimLine] | RenderedRows,
     out.write("".join(chunk))
 
 
-def write_jsonl(out: IO[str], lines: Sequence[ClaimLine],
+def write_jsonl(out: IO[str], lines: Sequence[ClaimLine] | RenderedRows,
                 results: Sequence[ClaimResult]) -> None:
-    dumps = json.dumps
+    if isinstance(lines, RenderedRows):
+        lines.write(out, "jsonl", results)
+        return
     memo: dict[int, str] = {}
     for ln, r in zip(lines, results, strict=True):
         tail = memo.get(id(r))
         if tail is None:
-            tail = memo[id(r)] = dumps(result_cells(r), ensure_ascii=False)[1:]
-        head = dumps({"claim_id": ln.claim_id, "line": ln.line, "code": ln.code},
-                     ensure_ascii=False)[:-1]
-        out.write(f"{head}, {tail}\n")
+            tail = memo[id(r)] = jsonl_tail(r)
+        out.write(jsonl_head(ln.claim_id, ln.line, ln.code) + tail)
 
 
 def claims_by_reason(claim_ids: Sequence[str], results: Sequence[ClaimResult]
