@@ -1,11 +1,11 @@
-"""Claim-line CSV in, CSV rows out at full speed: the loop behind `telecode claims x.csv`
-with CSV output.
+"""Claim-line CSV in, rows out at full speed: the loop behind `telecode claims x.csv`.
 
-    rows, results, claim_ids = check_csv_file(path, checker)
+    rows, results, claim_ids = check_csv_file(path, checker, "csv")   # or "jsonl", "lines"
     report.write_csv(out, rows, results); report.summary(cb, path, "csv", claim_ids, results)
 
-It gives exactly what `read_csv` + `check_lines` + `report.write_csv` give, only faster (as
-engine/batch/fast_csv.py does for `telecode batch`):
+It gives exactly what `read_csv` + `check_lines` + `report.write_csv` (or `write_jsonl`, or
+the lines `html.write_html` lists) give, only faster (as engine/batch/fast_csv.py does for
+`telecode batch`):
 
 - reading: a line with no double quote is split on commas, which is what csv.reader returns
   for it (in a file opened with newline="", a line holds no line break but its end); a line
@@ -17,8 +17,8 @@ engine/batch/fast_csv.py does for `telecode batch`):
   miss they are parsed (fields.parse_values) and checked (`ClaimChecker.check_line`). An answer
   whose text quotes the date is kept for that date only. An add-on code's verdict waits for
   the end of the file, when the codes of its whole claim are known.
-- writing: an answer's cells after the claim id and line are rendered once
-  (`report.csv_tail`); a row adds its claim id and line number, which need no quoting on a
+- writing: an answer's cells after the line number are rendered once (report.csv_tail,
+  report.jsonl_tail); a row adds its claim id and line number, which need no CSV quoting on a
   line without a quote (they hold no comma, quote or line break).
 """
 
