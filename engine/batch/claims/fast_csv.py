@@ -194,6 +194,7 @@ class _Run:
         numbering = self.numbering
         waiting = self.waiting
         plain = FORMULA_START
+        apos = "'"
         fmt = self.fmt
         as_csv = fmt == "csv"
         as_jsonl = fmt == "jsonl"
@@ -242,8 +243,9 @@ class _Run:
                 if a.add_on:
                     waiting.append((len(rows), a, day_cell))
                 if as_csv:
-                    rows.append(f"{cid if cid[0] not in plain else chr(39) + cid},"
-                                f"{num if num[0] not in plain else chr(39) + num},{a.tail}")
+                    # spreadsheet-safe (engine/core/spreadsheet): a formula's sign gets a "'"
+                    rows.append(f"{cid if cid[0] not in plain else apos + cid},"
+                                f"{num if num[0] not in plain else apos + num},{a.tail}")
                 elif as_jsonl:
                     rows.append(f'{{"claim_id": {js(cid)}, "line": {js(num)}, {a.tail}')
                 else:
