@@ -28,8 +28,8 @@ from stretches) -> select (the route and each family's lines; methods: the selec
 (every message written once, from the notes the stages return, see notes; templates fills
 placeholders, phrases the ready-made phrases). Also: codebook (loading, queries), conditions
 (`when`), sources (source ids), lines (line text), errors (EncounterError), profiles (payer
-profiles), payments (Medicare national amounts of result lines), claim (claim mode), web (the browser worker's entry point). Standard library only;
-runs in Pyodide.
+profiles), payments (Medicare national amounts of result lines), claim (claim mode),
+web (the browser worker's entry point). Standard library only; runs in Pyodide.
 """
 
 from __future__ import annotations

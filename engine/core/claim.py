@@ -227,6 +227,20 @@ class ClaimChecker:
         self._segment_of: dict[str, Any] = {}
 
     # ---- public ---------------------------------------------------------------------------
+    def segment(self, day: str) -> Any:
+        """The date stretch of `day` (YYYY-MM-DD) in the memo's keys: days of one stretch share
+        an answer unless its text shows the date (then it is kept for that date only)."""
+        seg = self._segment_of.get(day)
+        if seg is None:
+            seg = bisect_right(self._starts, day) - 1 if self._share_segments else day
+            if len(self._segment_of) < 100_000:
+                self._segment_of[day] = seg
+        return seg
+
+    def shows_day(self, result: ClaimResult, day: str) -> bool:
+        """True when the text of `result` quotes `day` (its answer is kept for that day only)."""
+        return day in result.message or any(day in r.message for r in result.reasons)
+
     def check_claim(self, lines: Sequence[ClaimLine]) -> list[ClaimResult]:
         """Verdicts for the lines of one claim (in order); add-ons look at the other lines."""
         codes = [ln.code for ln in lines]
@@ -270,9 +284,7 @@ class ClaimChecker:
         memo = self._memo
         seg = self._segment_of.get(day)
         if seg is None:
-            seg = bisect_right(self._starts, day) - 1 if self._share_segments else day
-            if len(self._segment_of) < 100_000:
-                self._segment_of[day] = seg
+            seg = self.segment(day)
         # within a segment every record in range is the same: lines share one answer unless
         # its text shows the date (then the answer is kept for that date only)
         key = (seg, line.payer, line.code, line.modifiers, line.pos, line.units, primary_seen)
@@ -285,9 +297,7 @@ class ClaimChecker:
                 if len(memo) >= self.cache_size:
                     memo.clear()
                 if self.cache_size:
-                    shows_day = day in found.message or any(day in r.message
-                                                            for r in found.reasons)
-                    memo[dated if shows_day else key] = found
+                    memo[dated if self.shows_day(found, day) else key] = found
         return found
 
     # ---- reasons ----------------------------------------------------------------------------

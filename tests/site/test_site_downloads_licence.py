@@ -1,6 +1,6 @@
 """The downloads page says what licence applies to what (issue 17, item 7): the program's MIT
-licence (pyproject.toml, LICENSE), the codebook data's CC BY 4.0 (codebook/LICENSE.md), and what is not
-ours (CPT codes and descriptors), with the column guide of the flat CSV."""
+licence (pyproject.toml, LICENSE), the codebook data's CC BY 4.0 (codebook/LICENSE.md), and
+what is not ours (CPT codes and descriptors), with the column guide of the flat CSV."""
 
 from __future__ import annotations
 
