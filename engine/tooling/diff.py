@@ -206,7 +206,7 @@ class _Index:
         if payer in (None, "any"):
             return "Any payer"
         p = self.payers.get(payer) or {}
-        return str(p.get("name") or payer).split(" (")[0]
+        return str(p.get("short_name") or p.get("name") or payer)
 
     def codes_on(self, day: str) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
