@@ -15,6 +15,7 @@ import hashlib
 import json
 from typing import Any
 
+from engine.tooling.family_data import fill_family_messages
 from engine.tooling.records import Index
 
 FORMAT = 1
@@ -59,6 +60,7 @@ def build_bundle(index: Index) -> dict[str, Any]:
         for code in data.get("codes", []):
             code["family"] = family["id"]
             codes.append(code)
+    fill_family_messages(families, codes)  # {min_minutes}, {99212.min_minutes}: the data's own
 
     modifiers: list[dict[str, Any]] = []
     for _, data in of_kind("modifiers"):
