@@ -15,8 +15,9 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from engine.core.codebook import in_range
 from engine.core.spreadsheet import spreadsheet_safe
-from engine.tooling.diff import _Index, code_ranges, in_range
+from engine.tooling.diff import _Index, code_ranges
 
 KIND_TITLES = {
     "provisional": "Left unreviewed by the provisional period",
