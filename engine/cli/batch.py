@@ -319,7 +319,7 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if args.strict and summary.failed() else 0
 
 
-def _out_names(names: list[str], extras: list[str], billed: bool) -> list[str]:
+def _out_names(extras: list[str], billed: bool) -> list[str]:
     base = list(OUTPUT_COLUMNS if billed else SHORT_COLUMNS)
     taken = set(base)
     for x in extras:
@@ -353,7 +353,7 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
     extra_idx = [i for i, n in enumerate(names)
                  if n not in FIELDS and n not in BILLED_COLUMNS and n != ID_COLUMN]
     extras = [names[i] for i in extra_idx]
-    out_names = _out_names(names, extras, billed)
+    out_names = _out_names(extras, billed)
     if out_fmt == "csv":
         _CsvLines(out).writerow(out_names)
         with _ticker(progress) as tick:
@@ -436,7 +436,7 @@ def _jsonl_in(fh: IO[str], out: IO[str], out_fmt: str, checker: BatchChecker,
         row = raw if isinstance(raw, dict) else {}
         if extras is None:
             extras = [k for k in row if k not in _NOT_EXTRA]
-            writer.writerow(_out_names([], extras, True))
+            writer.writerow(_out_names(extras, True))
         for k in row:
             if k not in _NOT_EXTRA and k not in extras and len(dropped) < 100:
                 dropped.add(k)

@@ -724,8 +724,6 @@ def render_text(changes: list[Change], d1: str, d2: str) -> str:
 
 def render_markdown(
     changes: list[Change],
-    d1: str,
-    d2: str,
     *,
     heading_level: int = 2,
     code_link: Callable[[str], str | None] | None = None,

@@ -33,7 +33,6 @@ KIND_TITLES = {
 }
 CSV_COLUMNS = ["kind", "id", "where", "payer", "subject", "value", "from", "to", "sources",
                "last_verified", "evidence", "note", "question", "answer"]
-STALE_MONTHS = 12
 
 
 @dataclass
