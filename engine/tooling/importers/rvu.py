@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.core.codebook import Codebook
+
 # CMS PFS status indicator -> the codebook's status vocabulary (codebook/README.md).
 STATUS_WORDS: dict[str, str] = {
     "A": "payable",
@@ -223,21 +225,12 @@ def _find_status_column(rows: list[list[str]], header_at: int, path: str) -> int
 
 
 # --------------------------------------------------------------------------- compare
-def _in_range(rec: dict[str, Any], day: str) -> bool:
-    return (rec.get("from") or "") <= day and (rec.get("to") is None or day <= rec["to"])
-
-
-def codebook_status(bundle: dict[str, Any], code: str, day: str) -> str:
+def codebook_status(cb: Codebook, code: str, day: str) -> str:
     """The codebook's Medicare status word for `code` on `day`."""
-    versions = [c for c in bundle.get("codes", []) if c.get("code") == code]
-    if not any(_in_range(v, day) for v in versions):
-        if versions and all((v.get("from") or "") > day for v in versions):
-            return NOT_YET_VALID
-        return DELETED
-    for s in bundle.get("statuses", []):
-        if s.get("payer") == PAYER and code in (s.get("codes") or []) and _in_range(s, day):
-            return str(s.get("status"))
-    return NO_RECORD
+    if cb.code_on(code, day) is None:
+        return NOT_YET_VALID if cb.code_validity(code, day) == "not_yet_valid" else DELETED
+    record = cb.status_of(code, PAYER, day)
+    return NO_RECORD if isinstance(record, str) else str(record.get("status"))
 
 
 def file_status(rvu: RvuFile, code: str) -> tuple[str, str | None]:
@@ -248,10 +241,11 @@ def file_status(rvu: RvuFile, code: str) -> tuple[str, str | None]:
 
 
 def compare(bundle: dict[str, Any], rvu: RvuFile, release: str) -> list[Difference]:
-    codes = sorted({c["code"] for c in bundle.get("codes", []) if c.get("code")})
+    cb = Codebook(bundle)
+    codes = sorted(c for c in cb.code_index if c)
     out: list[Difference] = []
     for code in codes:
-        ours = codebook_status(bundle, code, release)
+        ours = codebook_status(cb, code, release)
         theirs, letter = file_status(rvu, code)
         if ours in (DELETED, NOT_YET_VALID):
             if letter is not None:
