@@ -11,6 +11,7 @@ file:line of every record id, for the annual commands).
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import hashlib
 import io
@@ -234,8 +235,8 @@ def _end_records_on(statuses: CommentedSeq, day: str, group: list[StatusChange],
         rec["to"] = to_date(before)
         if rest:
             cont = CommentedMap()
-            for k, v in rec.items():
-                cont[k] = v
+            for k, v in rec.items():  # copies: shared values would be written as YAML aliases
+                cont[k] = copy.deepcopy(v)
             cont["id"] = _new_id(ids, f"{rec.get('id')}-from-{day}")
             cont["codes"] = quoted_codes(rest)
             cont["from"] = to_date(day)
