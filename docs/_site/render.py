@@ -12,7 +12,7 @@ from typing import Any
 
 from engine.core.codebook import Codebook
 
-from . import extensions, state, views, words
+from . import extensions, source, state, views, words
 from .text import (
     badge,
     code_span,
@@ -51,15 +51,6 @@ STATUS_CLASS = {
     "statutory_exclusion": "maybe",
     "not_valid_on_date": "none",
 }
-MODALITY_WORDS = {
-    "audio_video": "Audio-video",
-    "audio_only": "Audio-only",
-    "virtual_checkin": "Virtual check-in",
-    "store_and_forward": "Store and forward",
-    "portal_evisit": "Patient-portal e-visit",
-    "interprofessional": "Interprofessional consultation",
-    "remote_monitoring": "Remote monitoring",
-}
 EFFECT_WORDS = {
     "deny": "not reportable",
     "drop": "line dropped",
@@ -90,7 +81,10 @@ def word(table_: dict[str, str], value: Any) -> str:
 
 
 def modality(value: Any) -> str:
-    return word(MODALITY_WORDS, value)
+    """A modality as a table row or heading (messages.yaml labels.modality_title), escaped."""
+    if value is None:
+        return ""
+    return esc(source.codebook().label("modality_title", value))
 
 
 def status_word(value: str) -> str:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from operator import itemgetter
 
-from engine.core.contract import FIELDS
+from engine.core.contract import decode_text
 from engine.core.lines import parse_billed
 from engine.core.spreadsheet import FORMULA_START, spreadsheet_safe
 
@@ -25,25 +25,18 @@ __all__ = ["BrokenRow", "FORMULA_CELL", "csv_field", "date_representatives", "de
            "parse_billed_cells", "row_getter", "safe_joined", "text_value"]
 
 # Input-format problems (not domain facts): how a cell must be written.
-_BAD_JSON = "is not valid JSON ({detail}); write an object such as {{\"0\": 5, \"2\": 3}}"
 _BAD_BILLED_CODE = (
     "must be a five-character code such as 99213, or billed lines such as 99214-95@10;99458x2"
 )
 _BAD_MODIFIER = "{value!r} is not a modifier; write two characters, several separated by ';'"
 _BAD_POS = "{value!r} is not a place of service; write two digits such as 02 or 10"
-_TOO_LARGE = "is a number of {digits} digits; an encounter's minutes and days are far smaller"
-_MAX_DIGITS = 18
 _BOTH_FORMS = "give modifiers and POS either inside billed_code or in their own columns, not both"
 
-_INT_RE = re.compile(r"^[+-]?[0-9]+\Z")
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _CODE_RE = re.compile(r"^[0-9A-Z]{5}\Z")
 _MOD_RE = re.compile(r"^[0-9A-Z]{2}\Z")
 _MOD_SPLIT = re.compile(r"[;,\s]+")
 _COMPACT = re.compile(r"[-@;]|X[0-9]+\Z")
-_TRUE = frozenset({"true", "yes", "1", "y", "t"})
-_FALSE = frozenset({"false", "no", "0", "n", "f"})
-_KIND = {name: f.kind for name, f in FIELDS.items()}
 NEEDS_QUOTES = re.compile(r'[",\r\n]')
 # a cell of a comma-joined line that a spreadsheet would run as a formula
 FORMULA_CELL = re.compile(r'(?:^|,)[=+\-@\t\r]')
@@ -135,10 +128,6 @@ def text_value(value: Any, canonical: bool = True) -> str:
         return json.dumps(value, sort_keys=canonical, ensure_ascii=canonical)
     return str(value)
 
-def _short(exc: Exception) -> str:
-    text = str(exc)
-    return text if len(text) <= 120 else text[:117] + "..."
-
 
 class BrokenRow:
     """A row that could not be read (a JSONL line that is not JSON, a CSV record the csv
@@ -174,37 +163,10 @@ def row_getter(idx: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
     return itemgetter(*idx)  # type: ignore[return-value]
 
 
-def decode_cell(name: str, text: str, errors: list[dict[str, str]]) -> Any:
-    """Cell text -> the contract value (None = absent). Text that does not parse is passed on
-    unchanged so the engine reports it with its own words."""
-    text = text.strip()
-    if not text:
-        return None
-    kind = _KIND[name]
-    if kind == "int":
-        if not _INT_RE.match(text):
-            return text
-        if len(text.lstrip("+-0")) > _MAX_DIGITS:  # a number no encounter holds
-            errors.append({"field": name, "message": _TOO_LARGE.format(digits=len(text))})
-            return None
-        return int(text)
-    if kind == "bool":
-        low = text.lower()
-        if low in _TRUE:
-            return True
-        if low in _FALSE:
-            return False
-        return text
-    if kind == "minutes_by_day":
-        try:
-            return json.loads(text)
-        except ValueError as exc:
-            errors.append({"field": name, "message": _BAD_JSON.format(detail=_short(exc))})
-            return None
-        except RecursionError:
-            errors.append({"field": name, "message": _BAD_JSON.format(detail="nested too deeply")})
-            return None
-    return text
+# Cell text -> the contract value (None = absent): the contract's one text decoder, collecting
+# unreadable cells (invalid JSON, a number of absurdly many digits) in its `errors` list. Other
+# text that does not parse is passed on unchanged so the engine reports it in its own words.
+decode_cell = decode_text
 
 
 def parse_billed_cells(values: dict[str, Any], errors: list[dict[str, str]]

@@ -94,7 +94,12 @@ def run(argv: list[str]) -> int:
             as_of = parse_when(args.as_of, end=False)
         except DiffError as exc:
             return fail(f"--as-of: {exc}")
-    diffs = rvu.compare(bundle, data, as_of)
+    from engine.core.codebook import CodebookError
+
+    try:
+        diffs = rvu.compare(bundle, data, as_of)
+    except CodebookError as exc:
+        return fail(str(exc))
     checked = len({c["code"] for c in bundle.get("codes", [])})
 
     written: list[str] = []

@@ -37,7 +37,6 @@ STATUS_WORDS: dict[str, str] = {
 }
 DELETED = "deleted"
 NOT_YET_VALID = "not_yet_valid"
-NO_RECORD = "no_record"
 PAYER = "medicare"
 CODE_RE = re.compile(r"^[0-9A-Z]{5}\Z")
 RELEASED_RE = re.compile(r"RELEASED:?\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
@@ -226,11 +225,13 @@ def _find_status_column(rows: list[list[str]], header_at: int, path: str) -> int
 
 # --------------------------------------------------------------------------- compare
 def codebook_status(cb: Codebook, code: str, day: str) -> str:
-    """The codebook's Medicare status word for `code` on `day`."""
-    if cb.code_on(code, day) is None:
-        return NOT_YET_VALID if cb.code_validity(code, day) == "not_yet_valid" else DELETED
-    record = cb.status_of(code, PAYER, day)
-    return NO_RECORD if isinstance(record, str) else str(record.get("status"))
+    """The codebook's Medicare status word for `code` on `day` (core.Codebook's lookups):
+    a vocabulary status, no_record, or not_yet_valid / deleted when no version of the code is
+    in effect on the day."""
+    validity = cb.code_validity(code, day)
+    if validity != "valid":
+        return NOT_YET_VALID if validity == "not_yet_valid" else DELETED
+    return cb.status_name(code, PAYER, day)
 
 
 def file_status(rvu: RvuFile, code: str) -> tuple[str, str | None]:
@@ -241,10 +242,11 @@ def file_status(rvu: RvuFile, code: str) -> tuple[str, str | None]:
 
 
 def compare(bundle: dict[str, Any], rvu: RvuFile, release: str) -> list[Difference]:
+    """The codes whose Medicare status on `release` differs between the codebook and the file.
+    Raises core's CodebookError when `bundle` is not a compiled codebook."""
     cb = Codebook(bundle)
-    codes = sorted(c for c in cb.code_index if c)
     out: list[Difference] = []
-    for code in codes:
+    for code in sorted(cb.code_index):
         ours = codebook_status(cb, code, release)
         theirs, letter = file_status(rvu, code)
         if ours in (DELETED, NOT_YET_VALID):
