@@ -97,11 +97,8 @@ def status_chip(value: str) -> str:
 
 
 def payer_name(cb: Codebook, payer_id: str, short: bool = True) -> str:
-    payer = cb.payer(payer_id) or {}
-    name = str(payer.get("name") or payer_id)
-    if short:
-        name = name.split(" (")[0]
-    return esc(name)
+    name = cb.payer_short_name(payer_id) if short else (cb.payer(payer_id) or {}).get("name")
+    return esc(str(name or payer_id))
 
 
 # ---- shared pieces -----------------------------------------------------------------------

@@ -718,9 +718,7 @@ class BatchChecker:
         payer = encounter.get("payer") or ""
         name = self._payer_names.get(payer)
         if name is None:
-            record = self.codebook.payer(payer) if self.codebook else None
-            name = str((record or {}).get("name") or payer)
-            name = name.split(" (")[0]  # "Medicare (traditional fee-for-service, Part B)"
+            name = self.codebook.payer_short_name(payer) if self.codebook else str(payer)
             self._payer_names[payer] = name
         return name
 

@@ -325,8 +325,7 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if args.strict and summary.failed() else 0
 
 
-def _out_names(names: list[str], extras: list[str], billed: bool,
-               payments: bool = False) -> list[str]:
+def _out_names(extras: list[str], billed: bool, payments: bool = False) -> list[str]:
     base = list(OUTPUT_COLUMNS if billed else SHORT_COLUMNS)
     if payments:
         base += PAYMENT_COLUMNS
@@ -362,7 +361,7 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
     extra_idx = [i for i, n in enumerate(names)
                  if n not in FIELDS and n not in BILLED_COLUMNS and n != ID_COLUMN]
     extras = [names[i] for i in extra_idx]
-    out_names = _out_names(names, extras, billed, pay is not None)
+    out_names = _out_names(extras, billed, pay is not None)
     if out_fmt == "csv" and pay is not None:  # the general path: the fast one has no payments
         _csv_rows_with_payments(out, out_names, names, checker.table(header, reader,
                                 skip=(csv.Error,)), extra_idx, billed, summary, pay, progress)
@@ -481,14 +480,14 @@ def _jsonl_in(fh: IO[str], out: IO[str], out_fmt: str, checker: BatchChecker,
         row = raw if isinstance(raw, dict) else {}
         if extras is None:
             extras = [k for k in row if k not in _NOT_EXTRA]
-            writer.writerow(_out_names([], extras, True, pay is not None))
+            writer.writerow(_out_names(extras, True, pay is not None))
         for k in row:
             if k not in _NOT_EXTRA and k not in extras and len(dropped) < 100:
                 dropped.add(k)
         paid = _payments_of(pay, o, row) if pay is not None else ()
         writer.writerow((rid, *o.cells, *paid, *(row.get(k) for k in extras)))
     if extras is None:
-        writer.writerow(_out_names([], [], True, pay is not None))
+        writer.writerow(_out_names([], True, pay is not None))
     if dropped:
         print(f"telecode batch: extra keys not in the first row were left out of the CSV: "
               f"{', '.join(sorted(dropped))} (use --format jsonl to keep them)", file=sys.stderr)
