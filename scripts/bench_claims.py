@@ -8,7 +8,8 @@ at the same machine speed; lines per second are the best round by CPU time, rati
 median of the rounds):
 
 - csv.DictReader merely reading the file (the baseline, as in scripts/bench),
-- `telecode claims` in-process (engine.cli.claims.run: read, check, write CSV),
+- `telecode claims` in-process (engine.cli.claims.run: read, check, write CSV; for CSV input
+  that is the fast path of engine/batch/claims/fast_csv.py),
 - the check alone (engine.batch.claims.check_lines over lines already read).
 
 With --x12-mb N it writes an N MB X12 837P file of the same lines and times pyx12's own bare

@@ -5,6 +5,7 @@
   lists of plain values are joined with "; ", nested objects are compact JSON.
 - `code-payer-year.csv`: the flat table a spreadsheet wants, one row per code, payer and year
   (its columns: FLAT_COLUMNS, explained on /downloads/ by the `flat_columns` macro).
+- `localities.csv`: Medicare's payment localities with their cost indices (LOCALITY_COLUMNS).
 
 Cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
 return; lists too) get a leading apostrophe (engine/core/spreadsheet.py). Output is
@@ -142,7 +143,29 @@ def _files_for(cb: Codebook) -> dict[str, bytes]:
     for name, key in KINDS:
         out[f"downloads/{name}.csv"] = to_csv(list(cb.bundle.get(key, [])))
     out["downloads/code-payer-year.csv"] = code_payer_year(cb)
+    if cb.bundle.get("localities"):
+        out["downloads/localities.csv"] = localities(cb)
     return out
+
+
+LOCALITY_COLUMNS = ("payer", "from", "to", "release", "mac", "state", "locality", "name",
+                    "counties", "work GPCI", "PE GPCI", "MP GPCI", "source")
+
+
+def localities(cb: Codebook) -> bytes:
+    """`localities.csv`: one row per payment locality and period (localities/*.yaml), with its
+    geographic practice cost indices."""
+    rows = []
+    for rec in cb.bundle.get("localities") or ():
+        source = "; ".join(str(s.get("id")) for s in rec.get("sources") or ())
+        for place in rec.get("localities") or ():
+            rows.append({"payer": rec["payer"], "from": rec["from"], "to": rec.get("to") or "",
+                         "release": rec["release"], "mac": place["mac"],
+                         "state": place["state"], "locality": place["locality"],
+                         "name": place["name"], "counties": place.get("counties") or "",
+                         "work GPCI": place["work"], "PE GPCI": place["pe"],
+                         "MP GPCI": place["mp"], "source": source})
+    return to_csv(rows)
 
 
 def sha256(data: bytes) -> str:

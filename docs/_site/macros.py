@@ -22,6 +22,7 @@ from _site import (  # noqa: E402
     claim_reasons,
     contract_schemas,
     downloads,
+    pages_checker,
     render,
     source,
     views,
@@ -120,6 +121,24 @@ def define_env(env) -> None:  # noqa: C901 - one registration per macro
         return "\n".join(f'    <option value="{esc(p["id"])}">{esc(p.get("name") or p["id"])}'
                          "</option>"
                          for p in sorted(profiles, key=lambda p: str(p.get("name") or p["id"])))
+
+    @env.macro
+    def checker_select(name: str, help: bool = False, selected: str | None = None,
+                       group: str | None = None) -> str:
+        """A contract field's <select> on the checker page (pages_checker.select); with
+        `group`, the named payer plans in an <optgroup> of that label."""
+        return pages_checker.select(cb(), str(name), bool(help), selected, group,
+                                    payer_profile_options() if group is not None else "")
+
+    @env.macro
+    def checker_box(name: str) -> str:
+        """A true/false contract field's checkbox on the checker page (pages_checker.box)."""
+        return pages_checker.box(str(name))
+
+    @env.macro
+    def checker_contract() -> str:
+        """The encounter contract as JSON for checker.js (pages_checker.contract_element)."""
+        return pages_checker.contract_element(cb())
 
     @env.macro
     def answers_to() -> str:

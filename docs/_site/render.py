@@ -12,7 +12,7 @@ from typing import Any
 
 from engine.core.codebook import Codebook
 
-from . import extensions, state, views, words
+from . import extensions, source, state, views, words
 from .text import (
     badge,
     code_span,
@@ -51,15 +51,6 @@ STATUS_CLASS = {
     "statutory_exclusion": "maybe",
     "not_valid_on_date": "none",
 }
-MODALITY_WORDS = {
-    "audio_video": "Audio-video",
-    "audio_only": "Audio-only",
-    "virtual_checkin": "Virtual check-in",
-    "store_and_forward": "Store and forward",
-    "portal_evisit": "Patient-portal e-visit",
-    "interprofessional": "Interprofessional consultation",
-    "remote_monitoring": "Remote monitoring",
-}
 EFFECT_WORDS = {
     "deny": "not reportable",
     "drop": "line dropped",
@@ -90,7 +81,10 @@ def word(table_: dict[str, str], value: Any) -> str:
 
 
 def modality(value: Any) -> str:
-    return word(MODALITY_WORDS, value)
+    """A modality as a table row or heading (messages.yaml labels.modality_title), escaped."""
+    if value is None:
+        return ""
+    return esc(source.codebook().label("modality_title", value))
 
 
 def status_word(value: str) -> str:
@@ -103,11 +97,8 @@ def status_chip(value: str) -> str:
 
 
 def payer_name(cb: Codebook, payer_id: str, short: bool = True) -> str:
-    payer = cb.payer(payer_id) or {}
-    name = str(payer.get("name") or payer_id)
-    if short:
-        name = name.split(" (")[0]
-    return esc(name)
+    name = cb.payer_short_name(payer_id) if short else (cb.payer(payer_id) or {}).get("name")
+    return esc(str(name or payer_id))
 
 
 # ---- shared pieces -----------------------------------------------------------------------
@@ -543,12 +534,10 @@ def money(value: float) -> str:
 
 
 def national_amount(total: float, factor: float) -> float:
-    """Total RVUs x conversion factor, rounded to the cent (half up), as CMS computes it."""
-    from decimal import ROUND_HALF_UP, Decimal
+    """Total RVUs x conversion factor, rounded to the cent (half up): engine/core/payments.py."""
+    from engine.core.payments import national_amount as core_amount
 
-    cents = (Decimal(str(total)) * Decimal(str(factor))).quantize(Decimal("0.01"),
-                                                                   rounding=ROUND_HALF_UP)
-    return float(cents)
+    return core_amount(total, factor)
 
 
 def payment_section(cb: Codebook, src: str, code: str) -> list[str]:
@@ -593,6 +582,58 @@ def payment_section(cb: Codebook, src: str, code: str) -> list[str]:
     out += ["", table(["Dates of service", "Non-facility (POS 10)", "Facility (POS 02)",
                        "RVUs: work / PE non-facility / PE facility / MP", "Source"], rows,
                       cls="tc-payment"), ""]
+    out += locality_section(cb, src, code, schedules)
+    return out
+
+
+def locality_section(cb: Codebook, src: str, code: str, schedules: list[Record]) -> list[str]:
+    """`### In your locality`: a picker of the Medicare payment localities (localities/*.yaml,
+    written by import-rvu --write-gpci) with the code's amount there, for each fee schedule
+    whose dates fall in the localities' year. Amounts are computed here (engine/core/payments,
+    locality_amount); the picker's script (assets/locality.js) only shows the chosen one."""
+    from engine.core.payments import locality_amount
+
+    out: list[str] = []
+    for loc in cb.bundle.get("localities") or ():
+        if loc.get("payer") != "medicare":
+            continue
+        for s in schedules:
+            if not (loc["from"] <= s["from"] <= (loc.get("to") or "9999-12-31")):
+                continue
+            v = next((x for x in s.get("values") or [] if x.get("code") == code), None)
+            if (v is None or cb.status_name(code, "medicare", s["from"]) not in PAYING
+                    or not (v["total_nonfacility"] or v["total_facility"])):
+                continue
+            factor = v.get("conversion_factor") or s["conversion_factor"]
+            ident = f"tc-locality-{slug(code)}-{slug(s['from'])}"
+            options = ['<option value="">Choose a locality</option>']
+            for place in sorted(loc["localities"], key=lambda p: (p["state"], p["name"])):
+                nonfac = money(locality_amount(v, "nonfacility", place, factor))
+                fac = money(locality_amount(v, "facility", place, factor))
+                where = place.get("counties") or ""
+                label = f"{place['state']} · {place['name'].title()}"
+                if (where and "(" not in place["name"]
+                        and where.upper() not in ("ALL COUNTIES", "ALL OTHER COUNTIES")):
+                    label += f" ({where.title()})"
+                options.append(
+                    f'<option value="{esc(place["mac"])}-{esc(place["locality"])}" '
+                    f'data-nonfacility="{nonfac}" data-facility="{fac}" '
+                    f'data-gpci="{place["work"]} / {place["pe"]} / {place["mp"]}">'
+                    f"{esc(label)}</option>")
+            out += [f"### In a Medicare locality, from {esc(s['from'])} "
+                    f"{{: #medicare-locality-{slug(s['from'])} }}", "",
+                    "A locality's amount uses its geographic practice cost indices (GPCIs): "
+                    "(work RVU × work GPCI + PE RVU × PE GPCI + MP RVU × MP GPCI) × "
+                    f"conversion factor ({factor:.4f}), before the deductible and coinsurance. "
+                    f"Indices: {esc(loc['title'])} <small>({source_refs(cb, src, loc)})</small>.",
+                    "",
+                    f'<div class="tc-locality" data-locality-picker data-search-exclude '
+                    f'data-code="{esc(code)}" hidden>'
+                    f'<label for="{ident}">Locality</label> '
+                    f'<select id="{ident}">{"".join(options)}</select>'
+                    '<p class="tc-locality-amount" aria-live="polite" '
+                    'data-testid="locality-amount"></p></div>',
+                    "<noscript><p>The locality picker needs JavaScript.</p></noscript>", ""]
     return out
 
 

@@ -13,11 +13,10 @@ import re
 from typing import Any
 
 from engine.core.codebook import Codebook
+from engine.core.contract import FIELDS
 
 Record = dict[str, Any]
 
-# fields whose values have words in messages.yaml `labels:` (kind = field name)
-LABELLED = ("payer", "modality", "clinician", "patient_status")
 
 
 def _fields(cb: Codebook) -> dict[str, Record]:
@@ -40,8 +39,8 @@ def field_name(cb: Codebook, field: str) -> str:
 
 def value_words(cb: Codebook, field: str, value: Any) -> str:
     """Words for one value of a field."""
-    if field in LABELLED and not isinstance(value, bool):
-        return cb.label(field, value)
+    if field in FIELDS and field in cb.labels and not isinstance(value, bool):
+        return cb.label(field, value)  # a contract field with labels (payer, modality, ...)
     words = ((_fields(cb).get(field) or {}).get("values") or {}).get(_key(value))
     if words:
         return str(words)
@@ -131,7 +130,7 @@ def clinician(cb: Codebook, record: Record) -> str:
     """`the clinician cannot bill E/M visits ...` for a route whose clinician is not the
     default, else ""."""
     value = record.get("clinician") if isinstance(record, dict) else None
-    if value in (None, "any", "em_practitioner"):
+    if value in (None, "any", FIELDS["clinician"].default):
         return ""
     return condition(cb, {"field": "clinician", "is": value})
 

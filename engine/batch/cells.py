@@ -6,16 +6,15 @@ Standard library only (the engine core). Used by engine.batch and engine.batch.f
 
 from __future__ import annotations
 
-import bisect
-import datetime as _dt
 import json
 import re
 from collections.abc import Callable, Mapping
 from operator import itemgetter
 
-from engine.core.contract import FIELDS
+from engine.core.contract import decode_text
 from engine.core.lines import parse_billed
 from engine.core.spreadsheet import FORMULA_START, spreadsheet_safe
+from engine.core.stretches import Stretches, day_after
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
@@ -25,25 +24,18 @@ __all__ = ["BrokenRow", "FORMULA_CELL", "csv_field", "date_representatives", "de
            "parse_billed_cells", "row_getter", "safe_joined", "text_value"]
 
 # Input-format problems (not domain facts): how a cell must be written.
-_BAD_JSON = "is not valid JSON ({detail}); write an object such as {{\"0\": 5, \"2\": 3}}"
 _BAD_BILLED_CODE = (
     "must be a five-character code such as 99213, or billed lines such as 99214-95@10;99458x2"
 )
 _BAD_MODIFIER = "{value!r} is not a modifier; write two characters, several separated by ';'"
 _BAD_POS = "{value!r} is not a place of service; write two digits such as 02 or 10"
-_TOO_LARGE = "is a number of {digits} digits; an encounter's minutes and days are far smaller"
-_MAX_DIGITS = 18
 _BOTH_FORMS = "give modifiers and POS either inside billed_code or in their own columns, not both"
 
-_INT_RE = re.compile(r"^[+-]?[0-9]+\Z")
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _CODE_RE = re.compile(r"^[0-9A-Z]{5}\Z")
 _MOD_RE = re.compile(r"^[0-9A-Z]{2}\Z")
 _MOD_SPLIT = re.compile(r"[;,\s]+")
 _COMPACT = re.compile(r"[-@;]|X[0-9]+\Z")
-_TRUE = frozenset({"true", "yes", "1", "y", "t"})
-_FALSE = frozenset({"false", "no", "0", "n", "f"})
-_KIND = {name: f.kind for name, f in FIELDS.items()}
 NEEDS_QUOTES = re.compile(r'[",\r\n]')
 # a cell of a comma-joined line that a spreadsheet would run as a formula
 FORMULA_CELL = re.compile(r'(?:^|,)[=+\-@\t\r]')
@@ -61,28 +53,21 @@ def _walk_dates(node: Any, out: set[str], in_when: bool = False) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
             if key in ("from", "to") and isinstance(value, str) and _DATE_RE.match(value):
-                out.add(value if key == "from" else _next_day(value))
+                out.add(value if key == "from" else day_after(value))
             elif key == "when" or in_when:
                 _walk_dates(value, out, True)
             elif isinstance(value, (dict, list)):
                 _walk_dates(value, out, False)
             if in_when and isinstance(value, str) and _DATE_RE.match(value):
                 out.add(value)
-                out.add(_next_day(value))
+                out.add(day_after(value))
     elif isinstance(node, list):
         for item in node:
             if in_when and isinstance(item, str) and _DATE_RE.match(item):
                 out.add(item)
-                out.add(_next_day(item))
+                out.add(day_after(item))
             else:
                 _walk_dates(item, out, in_when)
-
-
-def _next_day(day: str) -> str:
-    try:
-        return (_dt.date.fromisoformat(day) + _dt.timedelta(days=1)).isoformat()
-    except ValueError:
-        return day
 
 
 def date_representatives(bundle: Mapping[str, Any]) -> dict[str, str]:
@@ -106,19 +91,11 @@ def date_representatives(bundle: Mapping[str, Any]) -> dict[str, str]:
         last_day = period.get("to") if isinstance(period, dict) else None
         if isinstance(last_day, str) and _DATE_RE.match(last_day) and last_day > end:
             end = last_day
+    bounds.add(start)
     try:
-        day, last = _dt.date.fromisoformat(start), _dt.date.fromisoformat(end)
+        return Stretches(bounds).days(start, end)
     except ValueError:
         return {}
-    bounds.add(start)
-    ordered = sorted(bounds)
-    out: dict[str, str] = {}
-    one = _dt.timedelta(days=1)
-    while day <= last:
-        text = day.isoformat()
-        out[text] = ordered[bisect.bisect_right(ordered, text) - 1]
-        day += one
-    return out
 
 
 def text_value(value: Any, canonical: bool = True) -> str:
@@ -134,10 +111,6 @@ def text_value(value: Any, canonical: bool = True) -> str:
     if isinstance(value, (dict, list)):
         return json.dumps(value, sort_keys=canonical, ensure_ascii=canonical)
     return str(value)
-
-def _short(exc: Exception) -> str:
-    text = str(exc)
-    return text if len(text) <= 120 else text[:117] + "..."
 
 
 class BrokenRow:
@@ -174,37 +147,10 @@ def row_getter(idx: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
     return itemgetter(*idx)  # type: ignore[return-value]
 
 
-def decode_cell(name: str, text: str, errors: list[dict[str, str]]) -> Any:
-    """Cell text -> the contract value (None = absent). Text that does not parse is passed on
-    unchanged so the engine reports it with its own words."""
-    text = text.strip()
-    if not text:
-        return None
-    kind = _KIND[name]
-    if kind == "int":
-        if not _INT_RE.match(text):
-            return text
-        if len(text.lstrip("+-0")) > _MAX_DIGITS:  # a number no encounter holds
-            errors.append({"field": name, "message": _TOO_LARGE.format(digits=len(text))})
-            return None
-        return int(text)
-    if kind == "bool":
-        low = text.lower()
-        if low in _TRUE:
-            return True
-        if low in _FALSE:
-            return False
-        return text
-    if kind == "minutes_by_day":
-        try:
-            return json.loads(text)
-        except ValueError as exc:
-            errors.append({"field": name, "message": _BAD_JSON.format(detail=_short(exc))})
-            return None
-        except RecursionError:
-            errors.append({"field": name, "message": _BAD_JSON.format(detail="nested too deeply")})
-            return None
-    return text
+# Cell text -> the contract value (None = absent): the contract's one text decoder, collecting
+# unreadable cells (invalid JSON, a number of absurdly many digits) in its `errors` list. Other
+# text that does not parse is passed on unchanged so the engine reports it in its own words.
+decode_cell = decode_text
 
 
 def parse_billed_cells(values: dict[str, Any], errors: list[dict[str, str]]

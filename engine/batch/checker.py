@@ -74,7 +74,7 @@ from engine.core.codebook import NOT_VALID_ON_DATE, PAYABLE_STATUSES, Codebook
 from engine.core.contract import FIELDS
 from engine.core.errors import EncounterError
 from engine.core.lines import format_lines
-from engine.core.selection import addon_spec
+from engine.core.methods import addon_spec
 from engine.core.templates import render
 
 TYPE_CHECKING = False
@@ -718,9 +718,7 @@ class BatchChecker:
         payer = encounter.get("payer") or ""
         name = self._payer_names.get(payer)
         if name is None:
-            record = self.codebook.payer(payer) if self.codebook else None
-            name = str((record or {}).get("name") or payer)
-            name = name.split(" (")[0]  # "Medicare (traditional fee-for-service, Part B)"
+            name = self.codebook.payer_short_name(payer) if self.codebook else str(payer)
             self._payer_names[payer] = name
         return name
 

@@ -34,6 +34,7 @@ from engine.batch.checker import (
     BatchChecker,
     BatchSummary,
     BrokenRow,
+    HeaderLayout,
     csv_field,
     row_getter,
 )
@@ -70,6 +71,56 @@ class _Pushback:
         return next(self.lines)
 
 
+class _Records:
+    """The file's rare records: quoted ones (csv.reader reads them, from the same lines as the
+    fast path) and unreadable ones; counts the lines that are not records of their own (blank
+    lines, the further lines of a multi-line record) and the unreadable records in a row."""
+
+    __slots__ = ("source", "reader", "first_line", "extra_lines", "failures")
+
+    def __init__(self, lines: Iterator[str], first_line: int) -> None:
+        self.source = _Pushback(lines)
+        self.reader = csv.reader(self.source)
+        self.first_line = first_line
+        self.extra_lines = 0
+        self.failures = 0
+
+    def line_of(self, number: int) -> int:
+        """The physical line of record `number` (1-based) when it is being read."""
+        return self.first_line + number - 1 + self.extra_lines
+
+    def quoted(self, line: str, number: int) -> Any:
+        """The record that starts with `line` (it may span lines): its cells, [] for a blank
+        line, or a BrokenRow; None at the end of the file."""
+        self.source.first = line
+        reader = self.reader
+        before = reader.line_num
+        try:
+            row: Any = next(reader)
+            self.failures = 0
+        except StopIteration:  # pragma: no cover - the line itself is there to read
+            return None
+        except csv.Error as exc:
+            self.unreadable()
+            row = BrokenRow(f"line {self.line_of(number + 1)}: not a readable record ({exc})")
+        self.extra_lines += reader.line_num - before - 1
+        return row
+
+    def too_long(self, number: int, limit: int) -> BrokenRow:
+        """Record `number`, a plain line with a cell longer than `limit`: unreadable."""
+        error = f"field larger than field limit ({limit})"
+        self.unreadable(error)
+        return BrokenRow(f"line {self.line_of(number)}: not a readable record ({error})")
+
+    def unreadable(self, error: str | None = None) -> None:
+        """One more unreadable record in a row; csv.Error after MAX_UNREADABLE_IN_A_ROW."""
+        self.failures += 1
+        if self.failures > MAX_UNREADABLE_IN_A_ROW:
+            if error is None:
+                raise
+            raise csv.Error(error)
+
+
 def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str],
               write: Callable[[str], Any], summary: BatchSummary, *,
               extra_idx: Sequence[int], billed: bool, first_line: int = 2,
@@ -84,7 +135,8 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
     cells; a blank line is skipped; a record csv cannot read is invalid and reading goes on
     (after MAX_UNREADABLE_IN_A_ROW such records in a row, csv.Error is raised).
     """
-    width, lid, get, di, ii, has_billed = checker.header_layout(header)
+    layout = checker.header_layout(header)
+    width, lid, get, di, ii, _ = layout
     names = [h.strip() for h in header]
     extras = row_getter(list(extra_idx))
     plain: dict[str, Any] = {}  # a plain line's key text (with its stretch) -> Outcome
@@ -100,11 +152,9 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
     append = buf.append
     join = ",".join
     it = iter(lines)
-    source = _Pushback(it)  # the quoted records' reader reads on from the same lines
-    reader = csv.reader(source)
+    rare = _Records(it, first_line)  # quoted and unreadable records, the line count
+    odd = _OddRows(checker, layout, billed, extra_idx, summary, append).write
     number = 0
-    extra_lines = 0  # blank lines and the further lines of multi-line records, so far
-    failures = 0
     # the common layout (id and date first, then the encounter and billed columns, then the
     # extras): a plain line's key and extras are slices of its text, with no full split
     cut = _sliced_layout(names, extra_idx)
@@ -117,27 +167,15 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
         #    id and extra cells as CSV text
         if '"' in line:
             # a quoted record (it may span lines): csv.reader reads it, from this line on
-            source.first = line
-            before = reader.line_num
-            try:
-                row: Any = next(reader)
-                failures = 0
-            except StopIteration:  # pragma: no cover - the line itself is there to read
+            row: Any = rare.quoted(line, number)
+            if row is None:  # pragma: no cover - the line itself is there to read
                 break
-            except csv.Error as exc:
-                failures += 1
-                if failures > MAX_UNREADABLE_IN_A_ROW:
-                    raise
-                row = BrokenRow(f"line {first_line + number + extra_lines}: "
-                                f"not a readable record ({exc})")
-            extra_lines += reader.line_num - before - 1
             if len(row) != width:
                 if isinstance(row, list) and not row:  # csv.reader's blank line
-                    extra_lines += 1
+                    rare.extra_lines += 1
                     continue
                 number += 1
-                _odd_row(checker, row, number, lid, get, width, di, ii, has_billed, billed,
-                         extra_idx, True, summary, append)
+                odd(row, number, True)
                 continue
             key = None
             rid = row[ii] if ii is not None else ""
@@ -145,14 +183,8 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
             extra_text = "," + join(map(csv_field, extras(row))) if n_extra else ""
         elif len(line) > cell_limit and _has_long_cell(line, cell_limit):
             # a cell longer than the csv module's limit: unreadable, as csv.reader says of it
-            failures += 1
-            if failures > MAX_UNREADABLE_IN_A_ROW:
-                raise csv.Error(f"field larger than field limit ({cell_limit})")
             number += 1
-            broken = BrokenRow(f"line {first_line + number - 1 + extra_lines}: not a readable "
-                               f"record (field larger than field limit ({cell_limit}))")
-            _odd_row(checker, broken, number, lid, get, width, di, ii, has_billed, billed,
-                     extra_idx, False, summary, append)
+            odd(rare.too_long(number, cell_limit), number, False)
             continue
         elif cut and line.count(",") == commas:
             row = None
@@ -173,11 +205,10 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
             row = line.rstrip("\r\n").split(",")
             if len(row) != width:
                 if row == [""]:  # a blank line
-                    extra_lines += 1
+                    rare.extra_lines += 1
                     continue
                 number += 1
-                _odd_row(checker, row, number, lid, get, width, di, ii, has_billed, billed,
-                         extra_idx, False, summary, append)
+                odd(row, number, False)
                 continue
             key = join(get(row))
             rid = rid_text = row[ii] if ii is not None else ""
@@ -257,37 +288,45 @@ def _plain_field(value: Any) -> str:
     return spreadsheet_safe(value if isinstance(value, str) else str(value))
 
 
-def _odd_row(checker: BatchChecker, row: Any, number: int, lid: int,
-              get: Callable[[Any], tuple[Any, ...]], width: int,
-              di: int | None, ii: int | None, has_billed: bool, billed: bool,
-              extra_idx: Sequence[int], quoted: bool, summary: BatchSummary,
-              append: Callable[[str], Any]) -> None:
-    """A record that is not of the header's width (or not readable), checked and written
-    like BatchChecker.table does."""
-    field = csv_field if quoted else _plain_field
-    if isinstance(row, BrokenRow):
-        o = checker._not_an_object(row)
-        rid: Any = number
-        cells: list[str] | None = None
-    elif len(row) > width:
-        o = checker._too_many_cells(len(row), width, has_billed)
-        rid = (row[ii] or number) if ii is not None else number
-        cells = row
-    else:
-        if len(row) < width:
-            row = row + [""] * (width - len(row))
-        o = checker.row_outcome(lid, get, row, di)
-        rid = (row[ii] or number) if ii is not None else number
-        cells = row
-    summary.count(o)
-    if o.errors:
-        summary.example(number, rid, o)
-    tail = o.csv_full if billed else o.csv_short
-    if tail is None:
-        tail = o.csv_tail(billed)
-    if cells is None:
-        append(f"{rid}{tail}{',' * len(extra_idx)}\n")
-    elif extra_idx:
-        append(f"{field(rid)}{tail},{','.join(field(cells[i]) for i in extra_idx)}\n")
-    else:
-        append(f"{field(rid)}{tail}\n")
+class _OddRows:
+    """Records that are not of the header's width (or not readable): checked and written like
+    BatchChecker.table does, one call each (they are rare: no fast path)."""
+
+    __slots__ = ("checker", "layout", "billed", "extra_idx", "summary", "append")
+
+    def __init__(self, checker: BatchChecker, layout: HeaderLayout, billed: bool,
+                 extra_idx: Sequence[int], summary: BatchSummary,
+                 append: Callable[[str], Any]) -> None:
+        self.checker, self.layout, self.billed = checker, layout, billed
+        self.extra_idx, self.summary, self.append = extra_idx, summary, append
+
+    def write(self, row: Any, number: int, quoted: bool) -> None:
+        checker, (width, lid, get, di, ii, has_billed) = self.checker, self.layout
+        field = csv_field if quoted else _plain_field
+        if isinstance(row, BrokenRow):
+            o = checker._not_an_object(row)
+            rid: Any = number
+            cells: list[str] | None = None
+        elif len(row) > width:
+            o = checker._too_many_cells(len(row), width, has_billed)
+            rid = (row[ii] or number) if ii is not None else number
+            cells = row
+        else:
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            o = checker.row_outcome(lid, get, row, di)
+            rid = (row[ii] or number) if ii is not None else number
+            cells = row
+        self.summary.count(o)
+        if o.errors:
+            self.summary.example(number, rid, o)
+        tail = o.csv_full if self.billed else o.csv_short
+        if tail is None:
+            tail = o.csv_tail(self.billed)
+        extra_idx = self.extra_idx
+        if cells is None:
+            self.append(f"{rid}{tail}{',' * len(extra_idx)}\n")
+        elif extra_idx:
+            self.append(f"{field(rid)}{tail},{','.join(field(cells[i]) for i in extra_idx)}\n")
+        else:
+            self.append(f"{field(rid)}{tail}\n")

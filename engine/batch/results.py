@@ -15,8 +15,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
     from typing import Any
 
-__all__ = ["BatchSummary", "OUTPUT_COLUMNS", "Outcome", "RowResult", "SHORT_COLUMNS", "VERDICTS",
-           "invalid_outcome"]
+__all__ = ["BatchSummary", "OUTPUT_COLUMNS", "Outcome", "PAYMENT_COLUMNS", "PaymentCells",
+           "RowResult", "SHORT_COLUMNS", "VERDICTS", "invalid_outcome"]
 
 VERDICTS = ("ok", "mismatch", "not_billable", "invalid")
 DAY = "\x00date\x00"  # a stand-in date of service in texts made once per date stretch
@@ -265,3 +265,47 @@ class BatchSummary:
 def invalid_outcome(errors: list[dict[str, str]], has_billed: bool) -> Outcome:
     return Outcome(None, (), "", (), "", "invalid" if has_billed else "", "", "invalid",
                    tuple(errors), has_billed)
+
+
+# Optional columns (`telecode batch --payments`, `telecode claims --payments`): each line's
+# Medicare national amount (engine/core/payments.py), in the order of `expected`, joined with
+# ';' (an empty item for a line without one); all empty unless the payer is Medicare.
+PAYMENT_COLUMNS = ("medicare_national_amount", "medicare_nonfacility_amount",
+                   "medicare_facility_amount")
+_NO_PAYMENTS = ("", "", "")
+
+
+def _cents(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+class PaymentCells:
+    """PAYMENT_COLUMNS cells for a row's lines: `medicare_national_amount` is the amount the
+    line's place of service gets (non-facility for POS 10, facility for POS 02, for its units;
+    empty for a line without a telehealth POS), the other two the per-unit amounts of both
+    rates. Memoised by (lines, day): many rows share them."""
+
+    def __init__(self, cb: Any, max_memo: int = 65536) -> None:
+        self.cb = cb
+        self.memo: dict[tuple[Any, ...], tuple[str, str, str]] = {}
+        self.max_memo = max_memo
+
+    def cells(self, lines: Any, day: Any, payer: Any) -> tuple[str, str, str]:
+        if payer != "medicare" or not lines or not isinstance(day, str):
+            return _NO_PAYMENTS
+        key = (tuple((ln.get("code"), ln.get("pos"), ln.get("units")) for ln in lines), day)
+        hit = self.memo.get(key)
+        if hit is not None:
+            return hit
+        from engine.core.payments import line_amounts
+
+        amounts = line_amounts(self.cb, lines, day)
+        if not any(amounts):
+            out = _NO_PAYMENTS
+        else:
+            out = tuple(";".join(_cents(a.get(k) if a else None) for a in amounts)
+                        for k in ("amount", "nonfacility", "facility"))  # type: ignore[assignment]
+        if len(self.memo) >= self.max_memo:
+            self.memo.clear()
+        self.memo[key] = out
+        return out

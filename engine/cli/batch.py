@@ -36,6 +36,7 @@ from engine.batch.checker import (
     Outcome,
 )
 from engine.batch.fast_csv import check_csv
+from engine.batch.results import PAYMENT_COLUMNS, PaymentCells
 from engine.core.contract import FIELDS
 
 TYPE_CHECKING = False
@@ -70,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--payer-profiles", metavar="DIR", default=None,
                    help="a folder of your own payer profiles (YAML or JSON; default: "
                         "$TELECODE_PAYER_PROFILES)")
+    p.add_argument("--payments", action="store_true",
+                   help="add each line's Medicare national amount (columns "
+                        + ", ".join(PAYMENT_COLUMNS) + "; Medicare rows only)")
     p.add_argument("--no-progress", action="store_true",
                    help="no progress bar (it is only shown when stderr is a terminal)")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
@@ -257,6 +261,7 @@ def _run(args: argparse.Namespace) -> int:
     except (CodebookError, ProfileProblems) as exc:
         return _err(str(exc))
     checker = BatchChecker(cb)
+    pay = PaymentCells(cb) if args.payments else None
     summary = BatchSummary()
     name = "stdin" if args.input == "-" else args.input
     to_file = args.output != "-"
@@ -281,9 +286,10 @@ def _run(args: argparse.Namespace) -> int:
                 stack.callback(out.flush)
             try:
                 if in_fmt == "csv":
-                    _csv_in(fh, name, out, out_fmt, checker, summary, not args.no_progress)
+                    _csv_in(fh, name, out, out_fmt, checker, summary, not args.no_progress,
+                            pay)
                 else:
-                    _jsonl_in(fh, out, out_fmt, checker, summary, not args.no_progress)
+                    _jsonl_in(fh, out, out_fmt, checker, summary, not args.no_progress, pay)
             except csv.Error as exc:
                 raise InputError(
                     f"{name}: more than {MAX_UNREADABLE_IN_A_ROW} records in a row are not "
@@ -319,8 +325,10 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if args.strict and summary.failed() else 0
 
 
-def _out_names(names: list[str], extras: list[str], billed: bool) -> list[str]:
+def _out_names(extras: list[str], billed: bool, payments: bool = False) -> list[str]:
     base = list(OUTPUT_COLUMNS if billed else SHORT_COLUMNS)
+    if payments:
+        base += PAYMENT_COLUMNS
     taken = set(base)
     for x in extras:
         n = x
@@ -332,7 +340,7 @@ def _out_names(names: list[str], extras: list[str], billed: bool) -> list[str]:
 
 
 def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchChecker,
-            summary: BatchSummary, progress: bool) -> None:
+            summary: BatchSummary, progress: bool, pay: PaymentCells | None = None) -> None:
     reader = csv.reader(fh)
     try:
         header = next(reader)
@@ -353,7 +361,11 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
     extra_idx = [i for i, n in enumerate(names)
                  if n not in FIELDS and n not in BILLED_COLUMNS and n != ID_COLUMN]
     extras = [names[i] for i in extra_idx]
-    out_names = _out_names(names, extras, billed)
+    out_names = _out_names(extras, billed, pay is not None)
+    if out_fmt == "csv" and pay is not None:  # the general path: the fast one has no payments
+        _csv_rows_with_payments(out, out_names, names, checker.table(header, reader,
+                                skip=(csv.Error,)), extra_idx, billed, summary, pay, progress)
+        return
     if out_fmt == "csv":
         _CsvLines(out).writerow(out_names)
         with _ticker(progress) as tick:
@@ -362,7 +374,9 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
         return
     results = _progress(checker.table(header, reader, skip=(csv.Error,)), progress)
     example = summary.example
-    keys = out_names[len(OUTPUT_COLUMNS if billed else SHORT_COLUMNS):]
+    keys = out_names[len(OUTPUT_COLUMNS if billed else SHORT_COLUMNS)
+                     + (len(PAYMENT_COLUMNS) if pay is not None else 0):]
+    di, pi = _index(names, "date_of_service"), _index(names, "payer")
     dumps = json.dumps
     write = out.write
     for number, rid, o, row in results:
@@ -370,11 +384,39 @@ def _csv_in(fh: IO[str], name: str, out: IO[str], out_fmt: str, checker: BatchCh
         if o.errors:
             example(number, rid, o)
         rec = _json_record(rid, o, billed)
+        if pay is not None:
+            rec.update(zip(PAYMENT_COLUMNS, pay.cells(o.lines, _cell(row, di), _cell(row, pi)),
+                           strict=True))
         if len(row) >= len(names):
             for k, i in zip(keys, extra_idx, strict=True):
                 rec[k] = row[i]
         write(dumps(rec, ensure_ascii=False))
         write("\n")
+
+
+def _index(names: list[str], column: str) -> int | None:
+    return names.index(column) if column in names else None
+
+
+def _cell(row: Any, i: int | None) -> str | None:
+    return row[i].strip() if i is not None and i < len(row) else None
+
+
+def _csv_rows_with_payments(out: IO[str], out_names: list[str], names: list[str],
+                            results: Iterator[Any], extra_idx: list[int], billed: bool,
+                            summary: BatchSummary, pay: PaymentCells, progress: bool) -> None:
+    """CSV -> CSV with the payment columns (after the result's, before the input's extras)."""
+    writer = _CsvLines(out)
+    writer.writerow(out_names)
+    di, pi = _index(names, "date_of_service"), _index(names, "payer")
+    for number, rid, o, row in _progress(results, progress):
+        summary.count(o)
+        if o.errors:
+            summary.example(number, rid, o)
+        extras = [row[i] if i < len(row) else "" for i in extra_idx] if isinstance(
+            row, list) else [""] * len(extra_idx)
+        writer.writerow((rid, *(o.cells if billed else o.short_cells),
+                         *pay.cells(o.lines, _cell(row, di), _cell(row, pi)), *extras))
 
 
 class _CsvLines:
@@ -406,7 +448,7 @@ _NOT_EXTRA = frozenset(FIELDS) | frozenset(BILLED_COLUMNS) | {ID_COLUMN}
 
 
 def _jsonl_in(fh: IO[str], out: IO[str], out_fmt: str, checker: BatchChecker,
-              summary: BatchSummary, progress: bool) -> None:
+              summary: BatchSummary, progress: bool, pay: PaymentCells | None = None) -> None:
     results = _progress(checker.mappings(_jsonl_rows(fh)), progress)
     if out_fmt == "jsonl":
         dumps = json.dumps
@@ -417,6 +459,8 @@ def _jsonl_in(fh: IO[str], out: IO[str], out_fmt: str, checker: BatchChecker,
                 summary.example(number, rid, o)
             billed = isinstance(row, dict) and any(c in row for c in BILLED_COLUMNS)
             rec = _json_record(rid, o, billed or isinstance(row, BrokenRow))
+            if pay is not None:
+                rec.update(zip(PAYMENT_COLUMNS, _payments_of(pay, o, row), strict=True))
             if isinstance(row, dict):
                 for k, v in row.items():
                     if k not in _NOT_EXTRA:
@@ -436,13 +480,22 @@ def _jsonl_in(fh: IO[str], out: IO[str], out_fmt: str, checker: BatchChecker,
         row = raw if isinstance(raw, dict) else {}
         if extras is None:
             extras = [k for k in row if k not in _NOT_EXTRA]
-            writer.writerow(_out_names([], extras, True))
+            writer.writerow(_out_names(extras, True, pay is not None))
         for k in row:
             if k not in _NOT_EXTRA and k not in extras and len(dropped) < 100:
                 dropped.add(k)
-        writer.writerow((rid, *o.cells, *(row.get(k) for k in extras)))
+        paid = _payments_of(pay, o, row) if pay is not None else ()
+        writer.writerow((rid, *o.cells, *paid, *(row.get(k) for k in extras)))
     if extras is None:
-        writer.writerow(OUTPUT_COLUMNS)
+        writer.writerow(_out_names([], True, pay is not None))
     if dropped:
         print(f"telecode batch: extra keys not in the first row were left out of the CSV: "
               f"{', '.join(sorted(dropped))} (use --format jsonl to keep them)", file=sys.stderr)
+
+
+def _payments_of(pay: PaymentCells, o: Outcome, row: Any) -> tuple[str, str, str]:
+    if not isinstance(row, dict):
+        return pay.cells((), None, None)
+    day, payer = row.get("date_of_service"), row.get("payer")
+    return pay.cells(o.lines, day.strip() if isinstance(day, str) else day,
+                     payer.strip() if isinstance(payer, str) else payer)

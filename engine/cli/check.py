@@ -35,16 +35,17 @@ documentation checklist and the cited reasons.
   --codebook PATH   a compiled bundle (default: engine/data/codebook.json)
   --payer-profiles DIR  your own payer profiles (default: $TELECODE_PAYER_PROFILES);
                     a broken profile is listed as file:line: entry: what — fix (exit 2)
-  --KEY VALUE       any encounter key, e.g. --payer medicare --modality audio_video
-                    --minutes 25 --mdm moderate --patient_video_unavailable true
+  --KEY VALUE       any encounter key below, e.g. --payer medicare --minutes 25
                     --evisit_minutes_by_day '{"0": 5, "2": 3}'   (flags override FILE)
-
-Encounter keys: """
+"""
+# the encounter keys' kinds in the help's words (the keys, choices and defaults come from
+# engine.core.contract.FIELDS)
+_KIND_WORDS = {"date": "a date, YYYY-MM-DD", "int": "a whole number", "bool": "true or false",
+               "minutes_by_day": "a JSON object", "code": "a five-character code",
+               "state": "a two-letter state"}
 
 _PROFILES = "--payer-profiles"  # kept in flags until the codebook is loaded
-_TRUE = ("true", "yes", "1", "y")
 MAX_ENCOUNTER_CHARS = 1 << 20  # an encounter is a few hundred characters: /dev/zero is refused
-_FALSE = ("false", "no", "0", "n")
 
 
 class _Problem(Exception):
@@ -54,33 +55,40 @@ class _Problem(Exception):
         self.status = status
 
 
-def _flag_value(kind: str, text: str) -> Any:
-    """Convert a flag's text to the contract's JSON type; leave it as text when it does not
-    convert, so the encounter validator reports it in its usual words."""
-    if kind == "bool":
-        low = text.strip().lower()
-        if low in _TRUE:
-            return True
-        if low in _FALSE:
-            return False
-        return text
-    if kind == "int":
-        try:
-            return int(text.strip())
-        except ValueError:
-            return text
-    if kind == "minutes_by_day":
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text
-    if text.strip().lower() in ("null", "none", ""):
-        return None
-    return text
+def _keys_help() -> str:
+    """The encounter keys, each with what it holds (kind, choices, default, required), from
+    the contract; then how flag text is read (contract.decode_text)."""
+    from engine.core import contract
+
+    out = ["Encounter keys (the encounter contract):"]
+    width = max(len(name) for name in contract.FIELDS) + 2
+    for name, f in contract.FIELDS.items():
+        if name == "payer":  # the codebook's payers and profiles, not only the contract's
+            what = f.help
+        elif f.kind == "enum":
+            what = ", ".join(f.choices)
+        else:
+            what = _KIND_WORDS.get(f.kind, f.kind)
+        if f.help and name != "payer":
+            # a date, code or state says its form in its help already
+            what = f.help if f.kind in ("date", "code", "state") else f"{f.help}; {what}"
+        if f.required:
+            what = "required: " + what
+        elif f.default is not None:
+            default = str(f.default).lower() if isinstance(f.default, bool) else f.default
+            what += f" (default {default})"
+        out += textwrap.wrap(what, width=WIDTH, initial_indent=f"  {name.ljust(width)}",
+                             subsequent_indent=" " * (width + 4), break_on_hyphens=False)
+    out += ["", *textwrap.wrap(
+        "Flag values: true or false as " + " ".join(contract.TRUE_WORDS) + " / "
+        + " ".join(contract.FALSE_WORDS) + "; "
+        + ", ".join(repr(w) for w in contract.NOT_GIVEN_WORDS) + " leave a key out.",
+        width=WIDTH)]
+    return "\n".join(out)
 
 
 def _parse_args(argv: list[str]) -> tuple[dict[str, Any], str | None, str, str | None, bool]:
-    from engine.core.contract import FIELDS
+    from engine.core.contract import FIELDS, decode_text
 
     flags: dict[str, Any] = {}
     file: str | None = None
@@ -112,7 +120,7 @@ def _parse_args(argv: list[str]) -> tuple[dict[str, Any], str | None, str, str |
             elif key == "payer_profiles":
                 flags[_PROFILES] = value
             elif key in FIELDS:
-                flags[key] = _flag_value(FIELDS[key].kind, value)
+                flags[key] = decode_text(key, value)
             else:
                 close = difflib.get_close_matches(
                     key, [*FIELDS, "format", "codebook", "payer_profiles"], n=1)
@@ -280,6 +288,37 @@ def _report(result: dict[str, Any], cb: Any) -> list[str]:
     return out
 
 
+_RATE_WORDS = {"nonfacility": "non-facility", "facility": "facility"}
+
+
+def _payments(result: dict[str, Any], cb: Any) -> list[str]:
+    """Each line's Medicare national amount (engine/core/payments.py), when a fee schedule of
+    the codebook covers the date."""
+    from engine.core.payments import line_amounts
+
+    amounts = line_amounts(cb, result["lines"], result["as_of"])
+    shown = [a for a in amounts if a]
+    if not shown:
+        return []
+    out = ["", *_wrap(f"Medicare payment (national, before the locality adjustment, deductible "
+                      f"and coinsurance; CMS fee schedule, {shown[0]['release']} release):",
+                      "", "")]
+    for a in shown:
+        if a["amount"] is not None:
+            units = f" for {a['units']} units" if a["units"] > 1 else ""
+            text = (f"{a['code']}: ${a['amount']:,.2f}{units} "
+                    f"({_RATE_WORDS[a['rate']]}, POS {a['pos']})")
+        elif a["nonfacility"] is not None:
+            text = (f"{a['code']}: ${a['nonfacility']:,.2f} non-facility or "
+                    f"${a['facility']:,.2f} facility per unit; your usual place of service "
+                    "decides which")
+        else:
+            text = (f"{a['code']}: no fee schedule amount (Medicare does not pay it from the "
+                    "schedule)")
+        out += _wrap(text, "  ", "    ")
+    return out
+
+
 def format_text(result: dict[str, Any], cb: Any, encounter: dict[str, Any]) -> str:
     """The result for people: the lines to report, why (the cited trace), errors, warnings
     and notes, the documentation checklist, then the sources by number with their titles."""
@@ -297,6 +336,8 @@ def format_text(result: dict[str, Any], cb: Any, encounter: dict[str, Any]) -> s
            f"date of service {result['as_of']} (codebook {result['codebook']})",
            "", "Report:"]
     out += _report(result, cb)
+    if encounter.get("payer") == "medicare":
+        out += _payments(result, cb)
 
     # Why: the route, then how the codes were chosen, then the rules that spoke; checklist
     # rules are cited with their item under Document instead.
@@ -368,9 +409,7 @@ def run(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = No
     try:
         flags, file, fmt, bundle, want_help = _parse_args(argv)
         if want_help:
-            from engine.core.contract import FIELDS
-
-            print(USAGE + ", ".join(FIELDS), file=stdout)
+            print(USAGE + "\n" + _keys_help(), file=stdout)
             return 0
         profiles = flags.pop(_PROFILES, None)
         raw = _read_encounter(file, stdin)

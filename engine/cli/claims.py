@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--payer-profiles", metavar="DIR", default=None,
                    help="a folder of your own payer profiles (YAML or JSON; default: "
                         "$TELECODE_PAYER_PROFILES)")
+    p.add_argument("--payments", action="store_true",
+                   help="add the line's Medicare national amount (columns "
+                        "medicare_national_amount, medicare_nonfacility_amount, "
+                        "medicare_facility_amount; Medicare lines only; csv and jsonl)")
     p.add_argument("--strict", action="store_true", help="exit 1 when a line has an error")
     p.add_argument("--quiet", action="store_true", help="no summary on standard error")
     return p
@@ -92,6 +96,14 @@ def _payer_map(path: str) -> dict[str, str]:
     return out
 
 
+def _payments(cb):  # noqa: ANN001, ANN202 - a Codebook; a line's payment cells
+    from engine.batch.results import PaymentCells
+
+    cells = PaymentCells(cb).cells
+    return lambda ln: cells(({"code": ln.code, "pos": ln.pos, "units": ln.units},),
+                            ln.date_of_service, ln.payer)
+
+
 def _run(args: argparse.Namespace) -> int:
     from engine.batch.claims import ClaimFileError, check_lines, detect_format, read_claims
     from engine.batch.claims.report import summary, summary_text, write_csv, write_jsonl
@@ -127,17 +139,27 @@ def _run(args: argparse.Namespace) -> int:
         if fmt is None:
             with open(args.input, encoding="utf-8", errors="replace") as fh:
                 fmt = detect_format(args.input, fh.read(8192))
-        lines, results = check_lines(read_claims(args.input, fmt, payer_map),
-                                     ClaimChecker(cb))
+        if fmt == "csv" and not args.payments:  # the fast path: rows rendered as they are read
+            from engine.batch.claims.fast_csv import check_csv_file
+
+            lines, results, claim_ids = check_csv_file(
+                args.input, ClaimChecker(cb), out_fmt if out_fmt != "html" else "lines")
+        else:
+            lines, results = check_lines(read_claims(args.input, fmt, payer_map),
+                                         ClaimChecker(cb))
+            claim_ids = [ln.claim_id for ln in lines]
     except ClaimFileError as exc:
         return _fail(str(exc))
-    data = summary(cb, args.input, fmt, lines, results, args.site_url)
+    data = summary(cb, args.input, fmt, claim_ids, results, args.site_url)
+    extra = {"payments": _payments(cb)} if args.payments else {}
+    if extra and out_fmt == "html":
+        return _fail("--payments adds columns to csv and jsonl output, not to the html report")
 
     def write(out) -> None:  # noqa: ANN001 - a text file
         if out_fmt == "csv":
-            write_csv(out, lines, results)
+            write_csv(out, lines, results, **extra)
         elif out_fmt == "jsonl":
-            write_jsonl(out, lines, results)
+            write_jsonl(out, lines, results, **extra)
         else:
             from engine.batch.claims.html import write_html
             write_html(out, cb, data, lines, results, args.site_url)

@@ -91,7 +91,7 @@ def run(argv: list[str]) -> int:
         sys.stdout.write(render_json(changes, d1, d2))
     elif args.format == "markdown":
         sys.stdout.write(render_markdown(
-            changes, d1, d2, heading_level=1, title=f"Changes from {d1} to {d2}"))
+            changes, heading_level=1, title=f"Changes from {d1} to {d2}"))
     else:
         sys.stdout.write(render_text(changes, d1, d2))
     return 0

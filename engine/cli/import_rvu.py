@@ -39,6 +39,14 @@ conversion factor) into payments/medicare-<YEAR>.yaml, dated from the quarter of
 year, citing the file. The site shows national amounts (total x conversion factor) from them;
 it never reads CMS files. Only the rows of the codebook's codes are written.
 
+--write-gpci reads FILE as the CMS GPCI addendum of an RVU package (GPCI<YEAR>.csv, PFS
+Addendum E) and writes localities/medicare-<YEAR>.yaml: per payment locality its contractor,
+state, locality number, name and work, practice expense and malpractice GPCIs, for the calendar
+year the title names; --counties nnLOCCO.csv adds each locality's counties; --release gives the
+package's release date (the addendum has none). Both files are cited (sources.yaml, with their
+sha256). Code pages show a locality's amount: (work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x
+MP GPCI) x conversion factor.
+
 Exit status: 0 no differences (or all written), 1 differences found (or some left for a
 person), 2 unreadable file or codebook.
 """
@@ -60,8 +68,17 @@ def run(argv: list[str]) -> int:
     parser.add_argument("--write-payments", action="store_true",
                         help="write the payment values of the codebook's codes into "
                              "payments/medicare-<YEAR>.yaml (no status comparison)")
+    parser.add_argument("--write-gpci", action="store_true",
+                        help="FILE is a GPCI addendum (GPCI<YEAR>.csv): write its localities "
+                             "into localities/medicare-<YEAR>.yaml (needs --release)")
+    parser.add_argument("--counties", metavar="FILE",
+                        help="with --write-gpci: the locality-to-county file (nnLOCCO.csv)")
     args = parser.parse_args(argv)
     args.codebook = codebook_folder(args.codebook)
+    if args.counties and not args.write_gpci:
+        return make_fail("import-rvu")("--counties goes with --write-gpci")
+    if args.write_gpci:
+        return write_gpci(args)
     if args.write_payments:
         return write_payments(args)
 
@@ -94,7 +111,12 @@ def run(argv: list[str]) -> int:
             as_of = parse_when(args.as_of, end=False)
         except DiffError as exc:
             return fail(f"--as-of: {exc}")
-    diffs = rvu.compare(bundle, data, as_of)
+    from engine.core.codebook import CodebookError
+
+    try:
+        diffs = rvu.compare(bundle, data, as_of)
+    except CodebookError as exc:
+        return fail(str(exc))
     checked = len({c["code"] for c in bundle.get("codes", [])})
 
     written: list[str] = []
@@ -198,5 +220,67 @@ def write_payments(args: argparse.Namespace) -> int:
     print(f"{args.file}: released {release}; wrote the payment values of {n} codes of the "
           f"codebook (dates of service {start} to {start[:4]}-12-31) to "
           f"payments/{out.name}, conversion factor {doc['schedule']['conversion_factor']}.")
+    print("Next: telecode validate, then telecode compile.")
+    return 0
+
+
+def write_gpci(args: argparse.Namespace) -> int:
+    """`--write-gpci`: a GPCI addendum's localities (and their counties) as YAML."""
+    from pathlib import Path
+
+    from engine.tooling.diff import DiffError, LoadError, load_bundle, parse_when
+    from engine.tooling.importers import gpci, rvu
+    from engine.tooling.write import WriteError, dump_rt, ensure_source, sha256_of, today
+
+    fail = make_fail("import-rvu")
+    if not args.release:
+        return fail("--write-gpci: give the release date of the RVU package the file comes "
+                    "from with --release YYYY-MM-DD (the GPCI addendum does not print it)")
+    try:
+        release = parse_when(args.release, end=False)
+    except DiffError as exc:
+        return fail(f"--release: {exc}")
+    try:
+        gf = gpci.read_gpci(args.file)
+        counties = gpci.read_counties(args.counties) if args.counties else None
+    except rvu.RvuError as exc:
+        return fail(str(exc))
+    if gf.year is None:
+        return fail(f"{args.file}: the title names no year (CY <year>)")
+    if counties is not None:
+        unmatched = [f"{loc.mac}/{loc.locality}" for loc in gf.localities
+                     if (loc.mac, loc.locality) not in counties]
+        if unmatched:
+            return fail(f"{args.counties}: no counties for contractor/locality "
+                        f"{', '.join(unmatched[:5])}{' ...' if len(unmatched) > 5 else ''} of "
+                        f"{args.file} — are the two files of the same year?")
+    try:
+        bundle = load_bundle(args.codebook)
+    except (LoadError, WriteError) as exc:
+        return fail(str(exc))
+    root = Path(args.codebook)
+    files = [("gpci", args.file, "work, PE and MP GPCI columns by locality")]
+    if args.counties:
+        files.append(("locco", args.counties, "counties of each locality"))
+    try:
+        cited = []
+        for kind, path, locator in files:
+            digest = sha256_of(path)
+            known = next((s["id"] for s in bundle.get("sources", [])
+                          if s.get("sha256") == digest), None)
+            if known is None:
+                entry = gpci.source_entry(kind, path, gf.year, release, digest, today())
+                ensure_source(root, entry)
+                known = entry["id"]
+            cited.append({"id": known, "locator": locator})
+        doc = gpci.document(gf, counties, release, cited, today())
+        out = root / "localities" / f"medicare-{gf.year}.yaml"
+        out.parent.mkdir(exist_ok=True)
+        dump_rt(doc, out)
+    except (WriteError, OSError) as exc:
+        return fail(str(exc))
+    print(f"{args.file}: {len(gf.localities)} localities of CY{gf.year} (release {release}) "
+          f"written to localities/{out.name}"
+          + (", with their counties" if counties else "") + ".")
     print("Next: telecode validate, then telecode compile.")
     return 0

@@ -20,11 +20,16 @@ Line text shared with the batch checker: format_line / format_lines ("99214-95@1
 parse_billed, line_matches, lines_match.
 
 The core is the only layer that runs in the browser (the checker's wheel holds engine/core
-and the compiled codebook, nothing else). Modules: codebook (loading, queries), contract (the
-encounter contract), conditions (`when`), templates (message placeholders), selection
-(selection methods), plan (per-codebook precomputation by payer, modality, clinician and date
-segment), pipeline (engine.check), lines (line text), phrases, errors (EncounterError), web (the
-browser worker's entry point). Standard library only; runs in Pyodide.
+and the compiled codebook, nothing else). engine.check (pipeline) runs one encounter through
+the stages, each in its own module and each returning data: contract (validate the encounter)
+-> plan (per-codebook precomputation by payer, modality, clinician and date segment; segments
+from stretches) -> select (the route and each family's lines; methods: the selection methods)
+-> rules (deny, drop, warn / info / checklist) -> requested (the code asked about) -> render
+(every message written once, from the notes the stages return, see notes; templates fills
+placeholders, phrases the ready-made phrases). Also: codebook (loading, queries), conditions
+(`when`), sources (source ids), lines (line text), errors (EncounterError), profiles (payer
+profiles), payments (Medicare national amounts of result lines), claim (claim mode),
+web (the browser worker's entry point). Standard library only; runs in Pyodide.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ from engine.core.conditions import compile_condition, fields_used
 from engine.core.lines import format_line
 from engine.core.phrases import codes_phrase, replacement_phrase, validity_phrase
 from engine.core.plan import compiled, source_ids
+from engine.core.stretches import Stretches, bounds_of
 from engine.core.templates import render
 
 TYPE_CHECKING = False
@@ -188,17 +189,10 @@ class _Line:
         self.blocked = False  # a fact the claim does not show decides the line: none follows
 
 
-def _day_after(day: str) -> str:
-    import datetime as dt
-
-    return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
-
-
 def _segment_starts(cb: Codebook) -> list[str]:
-    """Sorted first days of the date segments: every day where a record claim mode reads
-    (code versions, statuses, routes, rules, flexibility periods, modifiers, places of
-    service and their scopes, the covered range) starts or stops holding."""
-    bounds = {""}
+    """Sorted first days of the date segments (engine.core.stretches): every day where a
+    record claim mode reads (code versions, statuses, routes, rules, flexibility periods,
+    modifiers, places of service and their scopes, the covered range) starts or stops holding."""
     b = cb.bundle
     records: list[dict[str, Any]] = []
     for group in ("routes", "rules", "codes", "statuses", "flexibilities", "modifiers",
@@ -209,13 +203,7 @@ def _segment_starts(cb: Codebook) -> list[str]:
                            and group in ("modifiers", "places_of_service"))
     records.append({"from": cb.covers_from, "to": cb.covers_to})
     records.extend(cb.provisional)
-    for rec in records:
-        start, end = rec.get("from"), rec.get("to")
-        if isinstance(start, str):
-            bounds.add(start)
-        if isinstance(end, str):
-            bounds.add(_day_after(end))
-    return sorted(bounds)
+    return Stretches(bounds_of(records)).starts
 
 
 class ClaimChecker:
@@ -239,6 +227,20 @@ class ClaimChecker:
         self._segment_of: dict[str, Any] = {}
 
     # ---- public ---------------------------------------------------------------------------
+    def segment(self, day: str) -> Any:
+        """The date stretch of `day` (YYYY-MM-DD) in the memo's keys: days of one stretch share
+        an answer unless its text shows the date (then it is kept for that date only)."""
+        seg = self._segment_of.get(day)
+        if seg is None:
+            seg = bisect_right(self._starts, day) - 1 if self._share_segments else day
+            if len(self._segment_of) < 100_000:
+                self._segment_of[day] = seg
+        return seg
+
+    def shows_day(self, result: ClaimResult, day: str) -> bool:
+        """True when the text of `result` quotes `day` (its answer is kept for that day only)."""
+        return day in result.message or any(day in r.message for r in result.reasons)
+
     def check_claim(self, lines: Sequence[ClaimLine]) -> list[ClaimResult]:
         """Verdicts for the lines of one claim (in order); add-ons look at the other lines."""
         codes = [ln.code for ln in lines]
@@ -282,9 +284,7 @@ class ClaimChecker:
         memo = self._memo
         seg = self._segment_of.get(day)
         if seg is None:
-            seg = bisect_right(self._starts, day) - 1 if self._share_segments else day
-            if len(self._segment_of) < 100_000:
-                self._segment_of[day] = seg
+            seg = self.segment(day)
         # within a segment every record in range is the same: lines share one answer unless
         # its text shows the date (then the answer is kept for that date only)
         key = (seg, line.payer, line.code, line.modifiers, line.pos, line.units, primary_seen)
@@ -297,9 +297,7 @@ class ClaimChecker:
                 if len(memo) >= self.cache_size:
                     memo.clear()
                 if self.cache_size:
-                    shows_day = day in found.message or any(day in r.message
-                                                            for r in found.reasons)
-                    memo[dated if shows_day else key] = found
+                    memo[dated if self.shows_day(found, day) else key] = found
         return found
 
     # ---- reasons ----------------------------------------------------------------------------

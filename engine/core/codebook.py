@@ -208,6 +208,12 @@ class Codebook:
     def payer(self, payer_id: str) -> dict[str, Any] | None:
         return self.payers.get(payer_id)
 
+    def payer_short_name(self, payer_id: str) -> str:
+        """The payer's name for tables and short sentences: its `short_name`, else its `name`
+        (else the id, for a payer the codebook does not know)."""
+        p = self.payers.get(payer_id) or {}
+        return str(p.get("short_name") or p.get("name") or payer_id)
+
     def effective_payer(self, payer: str, state: str | None) -> str:
         """The payer the engine answers for: `medicaid` with a state that has a profile is that
         profile; any other payer is itself."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import json
 import re
 import reprlib
 
@@ -20,7 +21,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
     from typing import Any
 
-__all__ = ["FIELDS", "Field", "validate", "MODALITIES", "PAYERS", "SERVICES"]
+__all__ = ["FIELDS", "Field", "validate", "decode_text", "describe", "MODALITIES", "PAYERS",
+           "SERVICES", "TRUE_WORDS", "FALSE_WORDS", "NOT_GIVEN_WORDS"]
 
 PAYERS = ("medicare", "medicaid", "commercial")
 PATIENT_STATUSES = ("new", "established")
@@ -128,6 +130,84 @@ FIELDS: dict[str, Field] = {
         Field("requested_code", "code", help="the code you meant to bill"),
     )
 }
+
+
+# ---- text -> value: the one decoder of cell, flag and form text (CLI, batch, widget) ---------
+# Words for true and false (any case), and the texts that mean "not given" (after stripping).
+TRUE_WORDS = ("true", "yes", "y", "t", "1", "on")
+FALSE_WORDS = ("false", "no", "n", "f", "0", "off")
+NOT_GIVEN_WORDS = ("", "null", "none")
+# a whole number of more digits than this is no encounter's minutes or days (batch: an error)
+MAX_DIGITS = 18
+_TRUE_SET = frozenset(TRUE_WORDS)
+_FALSE_SET = frozenset(FALSE_WORDS)
+_NOT_GIVEN_SET = frozenset(NOT_GIVEN_WORDS)
+_NOT_GIVEN_LEN = max(map(len, NOT_GIVEN_WORDS))
+_WHOLE_RE = re.compile(r"[+-]?[0-9]+")
+_KIND: dict[str, str] = {n: f.kind for n, f in FIELDS.items()}
+# input-format problems (how a text must be written), reported when the caller collects them
+_BAD_JSON = "is not valid JSON ({detail}); write an object such as {{\"0\": 5, \"2\": 3}}"
+_TOO_LARGE = "is a number of {digits} digits; an encounter's minutes and days are far smaller"
+
+
+def decode_text(name: str, text: str, errors: list[dict[str, str]] | None = None) -> Any:
+    """Text for one contract key (a batch cell, a command-line flag) -> its JSON value.
+
+    None means "not given" (an empty text, `null`, `none`). Booleans are TRUE_WORDS or
+    FALSE_WORDS in any case, whole numbers are digits with an optional sign, minutes by day are
+    a JSON object; other kinds keep the (stripped) text. Text that does not convert is returned
+    unchanged, so `validate` reports it in its usual words. With `errors`, a text that cannot be
+    read at all (invalid JSON, a number of more than MAX_DIGITS digits) is reported there
+    instead, as {"field", "message"}, and None is returned."""
+    text = text.strip()
+    if not text or (len(text) <= _NOT_GIVEN_LEN and text.lower() in _NOT_GIVEN_SET):
+        return None
+    kind = _KIND[name]
+    if kind == "bool":
+        low = text.lower()
+        if low in _TRUE_SET:
+            return True
+        if low in _FALSE_SET:
+            return False
+        return text
+    if kind == "int":
+        if not _WHOLE_RE.fullmatch(text):
+            return text
+        if len(text.lstrip("+-0")) > MAX_DIGITS and errors is not None:
+            errors.append({"field": name, "message": _TOO_LARGE.format(digits=len(text))})
+            return None
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python converts (4300): the validator says so
+            return text
+    if kind == "minutes_by_day":
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            if errors is None:
+                return text
+            detail = "nested too deeply" if isinstance(exc, RecursionError) else _brief(exc)
+            errors.append({"field": name, "message": _BAD_JSON.format(detail=detail)})
+            return None
+    return text
+
+
+def _brief(exc: Exception) -> str:
+    text = str(exc)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def describe() -> dict[str, Any]:
+    """The contract as plain JSON data: per key its kind, whether it is required, its default
+    and its choices (in the contract's order), and the decoder's words. The checker page
+    embeds it (docs/_site) so its script holds no contract values of its own."""
+    return {
+        "fields": {n: {"kind": f.kind, "required": f.required, "default": f.default,
+                       "choices": list(f.choices)} for n, f in FIELDS.items()},
+        "true_words": list(TRUE_WORDS),
+        "false_words": list(FALSE_WORDS),
+        "not_given_words": list(NOT_GIVEN_WORDS),
+    }
 
 
 _DEFAULTS: dict[str, Any] = {n: f.default for n, f in FIELDS.items() if f.default is not None}

@@ -1,14 +1,14 @@
 """Per-codebook precomputation for engine.check, so the work per encounter is small.
 
 Every dated record (routes, rules, code versions, payer statuses, flexibility periods) starts
-on its `from` and stops after its `to`. Those boundaries split the calendar into *segments*:
-within one segment the set of records in force never changes. `Segments.index(day)` finds a
-day's segment with one bisect.
+on its `from` and stops after its `to`. Those boundaries split the calendar into *segments*
+(engine.core.stretches): within one segment the set of records in force never changes.
+`segments(cb).index(day)` finds a day's segment with one bisect.
 
 A `Plan` holds everything that depends only on (payer, modality, clinician, segment): the
 routes to try in order (clinician and dates already checked, conditions compiled once), for each
 route the rules in scope and in force, the candidate codes of each family per patient status
-(`engine.core.selection.Candidates`), the payer statuses that forbid a candidate, the route's trace
+(`engine.core.methods.Candidates`), the payer statuses that forbid a candidate, the route's trace
 line per patient location, and the flexibility period. Plans are built lazily, the first time
 an encounter needs one, and kept on the Codebook (`compiled(cb)`); a codebook has at most
 payers x modalities x clinicians x segments of them.
@@ -19,26 +19,25 @@ and writes every warning and trace entry for each encounter.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Iterator
 
 from engine.core.codebook import PAYABLE_STATUSES, Codebook, CodebookError, in_range
 from engine.core.conditions import _always, compile_condition
 from engine.core.contract import FIELDS, LOCATIONS, PATIENT_STATUSES
-from engine.core.selection import Candidates, static_candidates
+from engine.core.methods import Candidates, static_candidates
+from engine.core.notes import FIXED, RENDER
+from engine.core.sources import merge, source_ids
+from engine.core.stretches import Stretches, bounds_of
 from engine.core.templates import is_strict, placeholders
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
     from typing import Any
 
-__all__ = ["Compiled", "Plan", "RoutePlan", "RuleEntry", "RulePhases", "Segments", "compiled",
-           "source_ids", "DERIVED_FIELDS", "DENYING", "LABELS"]
+__all__ = ["Compiled", "Plan", "RoutePlan", "RuleEntry", "RulePhases", "compiled", "segments",
+           "source_ids", "DERIVED_FIELDS", "DENYING"]
 
 DERIVED_FIELDS = ("discussion_share", "flexibility_state", "selected_codes", "time_minutes")
-# {<kind>_label}: words for enum values (messages.yaml `labels:`, Codebook.label); the first
-# four are in every context, status and time_basis only where the engine fills those
-LABELS = ("payer", "modality", "clinician", "patient_status", "status", "time_basis")
 # The evaluation context always holds every contract key and derived fact (None when not
 # given), so conditions see "absent" and templates render an absent value as "".
 _CTX_BASE: dict[str, Any] = dict.fromkeys((*FIELDS, *DERIVED_FIELDS))
@@ -64,62 +63,22 @@ _EFFECT_OUTCOME = {
 }
 
 
-def source_ids(record: dict[str, Any] | None) -> list[str]:
-    """The source ids a record cites (its `sources` list of {id, locator} or plain ids)."""
-    out: list[str] = []
-    if not record:
-        return out
-    for s in record.get("sources") or ():
-        ident = s.get("id") if isinstance(s, dict) else s
-        if isinstance(ident, str) and ident not in out:
-            out.append(ident)
-    return out
-
-
-def _merge(into: list[str], more: list[str]) -> list[str]:
-    for s in more:
-        if s not in into:
-            into.append(s)
-    return into
-
-
-def _after(day: str) -> str:
-    """The smallest string greater than `day`: a segment boundary falling right after it
-    (for "YYYY-MM-DD" strings, `d > day` exactly when `d >= _after(day)`)."""
-    return day + "\x00"
-
-
-class Segments:
-    """The sorted segment starts of a codebook; segment i is [starts[i], starts[i+1])."""
-
-    def __init__(self, cb: Codebook) -> None:
-        bounds = {""}  # "" sorts before every date: the segment before the first record
-        b = cb.bundle
-        groups = [b.get(g) or () for g in ("routes", "rules", "codes", "statuses",
-                                            "flexibilities")]
-        groups.append(cb.provisional)  # a provisional period starts and ends segments too
-        for group in groups:
-            for rec in group:
-                start, end = rec.get("from"), rec.get("to")
-                if isinstance(start, str):
-                    bounds.add(start)
-                if isinstance(end, str):
-                    bounds.add(_after(end))
-        self.starts: list[str] = sorted(bounds)
-
-    def index(self, day: str) -> int:
-        return bisect_right(self.starts, day) - 1
-
-    def __len__(self) -> int:
-        return len(self.starts)
+def segments(cb: Codebook) -> Stretches:
+    """The date segments of a codebook: the stretches (engine.core.stretches) of its routes,
+    rules, code versions, payer statuses, flexibility and provisional periods."""
+    b = cb.bundle
+    bounds: set[str] = set()
+    for group in ("routes", "rules", "codes", "statuses", "flexibilities"):
+        bounds_of(b.get(group) or (), bounds)
+    bounds_of(cb.provisional, bounds)  # a provisional period starts and ends segments too
+    return Stretches(bounds)
 
 
 class RuleEntry:
     """A rule with its scope pre-digested for the per-encounter loop."""
 
     __slots__ = ("rule", "id", "frm", "to", "codes", "when", "effect", "families", "drop_families",
-                 "sources", "conflict", "extra", "title", "message", "text", "severity",
-                 "outcome")
+                 "sources", "severity", "outcome", "template", "note_extra", "how")
 
     def __init__(self, rule: dict[str, Any], when: Any, sources: list[str],
                  conflict: dict[str, Any] | None) -> None:
@@ -136,23 +95,20 @@ class RuleEntry:
             tuple(scope["families"]) if scope.get("families") else None)
         self.drop_families = self.families
         self.sources = sources
-        self.conflict = conflict
-        self.extra = {"conflict": conflict} if conflict else None
+        extra = {"conflict": conflict} if conflict else None
         if rule.get("message_extra"):  # payer profiles' not-covered rules (engine.core.profiles)
-            self.extra = {**(self.extra or {}), **rule["message_extra"]}
-        self.title = rule.get("title")
-        self.message = rule.get("message")
-        # the message text when it has no placeholder (most do not); else None: render it
-        msg = self.message
-        if msg is None:
-            self.text: str | None = ""
-        elif isinstance(msg, str):
-            self.text = None if placeholders(msg) else msg
-        else:
-            self.text = str(msg)
+            extra = {**(extra or {}), **rule["message_extra"]}
+        # its note (engine.core.notes): the message as is when it has no placeholder (most do
+        # not), else the message to write with `note_extra`
+        msg = rule.get("message")
+        fixed = not isinstance(msg, str) or not placeholders(msg)
+        self.template = ("" if msg is None else str(msg)) if fixed else msg
+        self.note_extra = None if fixed else extra
+        self.how = FIXED if fixed else RENDER
         self.severity = _EFFECT_SEVERITY.get(self.effect, "warning")
+        title = rule.get("title")
         outcome = _EFFECT_OUTCOME.get(self.effect, self.effect)
-        self.outcome = outcome + (f" ({self.title})" if self.title else "")
+        self.outcome = outcome + (f" ({title})" if title else "")
 
     def in_force(self, day: str) -> bool:
         return self.frm <= day and (self.to is None or day <= self.to)
@@ -276,7 +232,7 @@ class Compiled:
             if cid and conflict is None:
                 self.unknown_conflicts.append(f"rule {rule.get('id')}: unknown conflict {cid!r}")
             self.entries[id(rule)] = RuleEntry(
-                rule, self.when[id(rule)], _merge(srcs, source_ids(conflict)),
+                rule, self.when[id(rule)], merge(srcs, source_ids(conflict)),
                 self.conflict_ctx.get(cid) if cid else None)
         self.flex: list[tuple[str, str | None, str, dict[str, Any]]] = []
         for period in cb.flexibilities:
@@ -289,7 +245,7 @@ class Compiled:
             info["restored_by"] = (restorer or {}).get("law") or restored
             info["restored_by_id"] = restored
             self.flex.append((period.get("from") or "", period.get("to"), state, info))
-        self.segments = Segments(cb)
+        self.segments = segments(cb)
         self.plans: dict[tuple[str, str, str, int], Plan] = {}
         self.signatures: dict[int, tuple[Any, ...]] = {}  # id(plan) -> plan_signature
         # routes and rules whose condition reads the date of service itself (a plan with one

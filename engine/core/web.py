@@ -7,7 +7,10 @@ Python; when it cannot, the worker installs the wheel and calls `start` itself.
 
     start() -> str          load the codebook (kept for the page's life); its version
     run(text) -> str        one encounter (JSON) -> {"result": ...} | {"errors": [...]} |
-                            {"failed": "<traceback>"}; never raises
+                            {"failed": "<traceback>"}; never raises. A Medicare answer whose
+                            lines have fee schedule rows also gets "payments": one entry per
+                            line (engine/core/payments.py, line_amounts; null for a line
+                            without a row)
     version() -> str        the codebook version `start` loaded
     warm_up_encounters(first)  encounters (JSON) the worker checks in idle time after the first
                             answer (see the function)
@@ -21,6 +24,7 @@ import json
 from engine.core.codebook import load_codebook
 from engine.core.contract import FIELDS, PAYERS
 from engine.core.errors import EncounterError
+from engine.core.payments import line_amounts
 from engine.core.pipeline import check
 from engine.core.plan import compiled
 
@@ -55,7 +59,14 @@ def run(text: str) -> str:
     try:
         if _codebook is None:
             start()
-        return json.dumps({"result": check(json.loads(text), _codebook)})
+        encounter = json.loads(text)
+        result = check(encounter, _codebook)
+        answer: dict[str, object] = {"result": result}
+        if encounter.get("payer") == "medicare" and result["lines"]:
+            amounts = line_amounts(_codebook, result["lines"], result["as_of"])
+            if any(amounts):
+                answer["payments"] = amounts
+        return json.dumps(answer)
     except EncounterError as err:
         return json.dumps({"errors": err.errors})
     except Exception:

@@ -19,7 +19,7 @@ changes that took effect on 2025-01-01. `changes_in_year` also finds mid-year ch
 the day before and the day of every date in the year on which some record starts or ends.
 
 Ordering is deterministic: by kind (the order above), then code/payer/key, then field.
-This module works on the compiled bundle (a dict), standard library only.
+This module works on the compiled bundle (a dict), read through engine.core's Codebook.
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from engine.core.codebook import Codebook, in_range
 
 KINDS = (
     "code",
@@ -114,11 +116,6 @@ def day_after(day: str) -> str:
     return (_dt.date.fromisoformat(day) + _dt.timedelta(days=1)).isoformat()
 
 
-def in_range(record: dict[str, Any], day: str) -> bool:
-    start, end = record.get("from"), record.get("to")
-    return (start is None or start <= day) and (end is None or day <= end)
-
-
 # --------------------------------------------------------------------------- formatting
 def _code_sort_key(code: str) -> tuple[str, int, str]:
     m = re.fullmatch(r"(\D*)(\d+)(\D*)", code)
@@ -194,29 +191,39 @@ def _source_ids(record: dict[str, Any]) -> list[str]:
 # ------------------------------------------------------------------------------ state
 @dataclass
 class _Index:
+    """One bundle as the diff reads it: its records as compiled (`bundle`: the routes, rules,
+    statuses the codebook states, before payer profiles are resolved) and the lookups of the
+    core `Codebook` over it (code versions, family codes, payer names, statuses)."""
+
     bundle: dict[str, Any]
 
     def __post_init__(self) -> None:
-        b = self.bundle
-        self.codes: list[dict[str, Any]] = list(b.get("codes", []))
-        self.families = {f.get("id"): f for f in b.get("families", [])}
-        self.payers = {p.get("id"): p for p in b.get("payers", [])}
+        self.cb = Codebook(self.bundle)
+        # the codebook's own payers (the Codebook adds payer profiles to its payers)
+        self.payers: list[str] = [p.get("id") for p in self.bundle.get("payers", [])]
 
     def payer_name(self, payer: str | None) -> str:
         if payer in (None, "any"):
             return "Any payer"
-        p = self.payers.get(payer) or {}
-        return str(p.get("name") or payer).split(" (")[0]
+        return self.cb.payer_short_name(payer)
 
     def codes_on(self, day: str) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
-        for c in self.codes:
-            if in_range(c, day) and c["code"] not in out:
-                out[c["code"]] = c
-        return out
+        """code -> its version in force on `day`, for every code that has one."""
+        cb = self.cb
+        return {code: v for code in cb.code_index if (v := cb.code_on(code, day)) is not None}
 
     def family_codes_on(self, family: str, day: str) -> list[str]:
-        return [c["code"] for c in self.codes if c.get("family") == family and in_range(c, day)]
+        return [c["code"] for c in self.cb.codes_of_family(family, day)]
+
+    def statuses_on(self, day: str) -> dict[tuple[str, str], dict[str, Any]]:
+        """(payer, code) -> the first status record in force on `day`."""
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        for key, records in self.cb.status_index.items():
+            for s in records:
+                if in_range(s, day):
+                    out[key] = s
+                    break
+        return out
 
 
 def _pick(rec: dict[str, Any] | None, fields: tuple[str, ...]) -> dict[str, Any] | None:
@@ -235,22 +242,10 @@ def _code_span(c: dict[str, Any]) -> dict[str, Any]:
     return {**_code_value(c), "from": c.get("from"), "to": c.get("to")}
 
 
-def _status_state(bundle: dict[str, Any], codes_on: dict[str, Any], day: str) -> dict:
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for s in bundle.get("statuses", []):
-        if not in_range(s, day):
-            continue
-        for code in s.get("codes", []):
-            key = (s.get("payer"), code)
-            if key in out:
-                continue
-            out[key] = {
-                "status": s.get("status"),
-                "instead": s.get("instead"),
-                "sources": _source_ids(s),
-                "_record": s,
-            }
-    return out
+def _status_state(idx: _Index, day: str) -> dict[tuple[str, str], dict[str, Any]]:
+    return {key: {"status": s.get("status"), "instead": s.get("instead"),
+                  "sources": _source_ids(s), "_record": s}
+            for key, s in idx.statuses_on(day).items()}
 
 
 # the condition of the visit routes (issue 14): a visit is the default service, so a route for
@@ -359,34 +354,45 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str,
     `after`, the `d2` side is read from that bundle (e.g. a reviewed codebook compared with
     the provisional answers of the bundle before the review, on the same day)."""
     idx = _Index(bundle)
-    b2 = bundle if after is None else after
-    idx2 = idx if after is None else _Index(after)
-    changes: list[Change] = []
-    add = changes.append
+    return _diff(idx, idx if after is None else _Index(after), d1, d2)
 
-    # codes
+
+# One function per kind of record: (the d1 side, the d2 side, d1, d2) -> its changes.
+_Differ = Callable[[_Index, _Index, str, str], Iterator[Change]]
+
+
+def _diff(idx: _Index, idx2: _Index, d1: str, d2: str) -> list[Change]:
+    changes = [c for differ in _DIFFERS for c in differ(idx, idx2, d1, d2)]
+    order = {k: i for i, k in enumerate(KINDS)}
+    changes.sort(key=lambda c: (order[c.kind], c.payer or "", _code_sort_key(c.key), c.key,
+                                CHANGE_ORDER[c.change], c.field or ""))
+    return changes
+
+
+def _code_changes(idx: _Index, idx2: _Index, d1: str, d2: str) -> Iterator[Change]:
     c1, c2 = idx.codes_on(d1), idx2.codes_on(d2)
     for code in sort_codes(set(c1) | set(c2)):
         a, b = c1.get(code), c2.get(code)
         eff = _effective(a, b, d1, d2)
         if a is None and b is not None:
-            add(Change("code", "added", code, code, None, None, None, _code_span(b), eff,
-                       f"{code} added: {b.get('label')} [{b.get('family')}]{_from_text(eff)}"))
+            yield Change("code", "added", code, code, None, None, None, _code_span(b), eff,
+                         f"{code} added: {b.get('label')} [{b.get('family')}]{_from_text(eff)}")
         elif b is None and a is not None:
             last = a.get("to")
-            add(Change("code", "ended", code, code, None, None, _code_span(a), None, eff,
-                       f"{code} ended{f' (last day {last})' if last else ''}: "
-                       f"{a.get('label')} [{a.get('family')}]"))
+            yield Change("code", "ended", code, code, None, None, _code_span(a), None, eff,
+                         f"{code} ended{f' (last day {last})' if last else ''}: "
+                         f"{a.get('label')} [{a.get('family')}]")
         elif a is not None and b is not None:
             va, vb = _code_value(a), _code_value(b)
             for f in CODE_FIELDS:
                 if va[f] != vb[f]:
-                    add(Change("code", "changed", code, code, None, f, va[f], vb[f], eff,
-                               f"{code} {f.replace('_', ' ')}: {_value_text(va[f])} → "
-                               f"{_value_text(vb[f])}{_from_text(eff)}"))
+                    yield Change("code", "changed", code, code, None, f, va[f], vb[f], eff,
+                                 f"{code} {f.replace('_', ' ')}: {_value_text(va[f])} → "
+                                 f"{_value_text(vb[f])}{_from_text(eff)}")
 
-    # statuses
-    s1, s2 = _status_state(bundle, c1, d1), _status_state(b2, c2, d2)
+
+def _status_changes(idx: _Index, idx2: _Index, d1: str, d2: str) -> Iterator[Change]:
+    s1, s2 = _status_state(idx, d1), _status_state(idx2, d2)
     for payer, code in sorted(set(s1) | set(s2), key=lambda k: (k[0] or "", _code_sort_key(k[1]))):
         a, b = s1.get((payer, code)), s2.get((payer, code))
         ra, rb = (a or {}).get("_record"), (b or {}).get("_record")
@@ -399,16 +405,17 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str,
             after = b["status"] if b else None
             what = (f"{_words(after)} (new record)" if a is None
                     else f"{_words(before)} (record ended)")
-            add(Change("status", change, key, code, payer, "status", before, after, eff,
-                       f"{name}, {code}: {what}{_from_text(eff)}"))
+            yield Change("status", change, key, code, payer, "status", before, after, eff,
+                         f"{name}, {code}: {what}{_from_text(eff)}")
             continue
         for f in STATUS_FIELDS:
             if a[f] != b[f]:
-                add(Change("status", "changed", key, code, payer, f, a[f], b[f], eff,
-                           f"{name}, {code}: {f} {_value_text(a[f])} → {_value_text(b[f])}"
-                           f"{_from_text(eff)}"))
+                yield Change("status", "changed", key, code, payer, f, a[f], b[f], eff,
+                             f"{name}, {code}: {f} {_value_text(a[f])} → {_value_text(b[f])}"
+                             f"{_from_text(eff)}")
 
-    # routes
+
+def _route_changes(idx: _Index, idx2: _Index, d1: str, d2: str) -> Iterator[Change]:
     r1, r2 = _route_state(idx, d1), _route_state(idx2, d2)
     for key in sorted(set(r1) | set(r2)):
         a, b = r1.get(key), r2.get(key)
@@ -423,42 +430,52 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str,
         va = {f: a[f] for f in ROUTE_FIELDS} if a else None
         vb = {f: b[f] for f in ROUTE_FIELDS} if b else None
         text = f"{who}: {_route_text(a)} → {_route_text(b)}{_from_text(eff)}"
-        if a is None or b is None:
-            change = "added" if a is None else "ended"
-            add(Change("route", change, key, None, rec.get("payer"), None, va, vb, eff, text))
+        if va is None or vb is None:
+            change = "added" if va is None else "ended"
+            yield Change("route", change, key, None, rec.get("payer"), None, va, vb, eff, text)
             continue
-        diffs = [f for f in ROUTE_FIELDS if va[f] != vb[f]]  # type: ignore[index]
+        diffs = [f for f in ROUTE_FIELDS if va[f] != vb[f]]
         if diffs:
-            add(Change("route", "changed", key, None, rec.get("payer"), ",".join(diffs), va,
-                       vb, eff, text))
+            yield Change("route", "changed", key, None, rec.get("payer"), ",".join(diffs), va,
+                         vb, eff, text)
 
-    # rules
-    u1, u2 = _by_id_on(bundle.get("rules", []), d1), _by_id_on(b2.get("rules", []), d2)
+
+def _field_changes(kind: str, key: str, payer: str | None, fields: tuple[str, ...],
+                   va: dict[str, Any], vb: dict[str, Any], eff: str | None,
+                   what: str) -> Iterator[Change]:
+    """One `changed` entry per field that differs between two versions of a record."""
+    for f in fields:
+        if va[f] != vb[f]:
+            yield Change(kind, "changed", key, None, payer, f, va[f], vb[f], eff,
+                         f"{what}: {f} {_value_text(va[f])} → {_value_text(vb[f])}"
+                         f"{_from_text(eff)}")
+
+
+def _rule_changes(idx: _Index, idx2: _Index, d1: str, d2: str) -> Iterator[Change]:
+    u1 = _by_id_on(idx.bundle.get("rules", []), d1)
+    u2 = _by_id_on(idx2.bundle.get("rules", []), d2)
     for rid in sorted(set(u1) | set(u2)):
         a, b = u1.get(rid), u2.get(rid)
         eff = _effective(a, b, d1, d2)
-        va = _pick(a, RULE_FIELDS)
-        vb = _pick(b, RULE_FIELDS)
+        va, vb = _pick(a, RULE_FIELDS), _pick(b, RULE_FIELDS)
         payers = ((b or a) or {}).get("scope", {}) or {}
         payer = ",".join(payers.get("payers") or []) or None
-        if a is None or b is None:
-            change = "added" if a is None else "ended"
+        if va is None or vb is None:
+            change = "added" if va is None else "ended"
             title = (b or a or {}).get("title")
-            add(Change("rule", change, rid, None, payer, None, va, vb, eff,
-                       f"Rule {rid} {change}: {title}{_from_text(eff)}"))
+            yield Change("rule", change, rid, None, payer, None, va, vb, eff,
+                         f"Rule {rid} {change}: {title}{_from_text(eff)}")
             continue
-        for f in RULE_FIELDS:
-            if va[f] != vb[f]:  # type: ignore[index]
-                add(Change("rule", "changed", rid, None, payer, f, va[f], vb[f], eff,  # type: ignore[index]
-                           f"Rule {rid}: {f} {_value_text(va[f])} → {_value_text(vb[f])}"  # type: ignore[index]
-                           f"{_from_text(eff)}"))
+        yield from _field_changes("rule", rid, payer, RULE_FIELDS, va, vb, eff, f"Rule {rid}")
 
-    # modifiers and places of service
+
+def _scope_changes(idx: _Index, idx2: _Index, d1: str, d2: str) -> Iterator[Change]:
+    """Modifiers and places of service: the records, and their use per payer."""
     for kind, group, noun in (
         ("modifier", "modifiers", "Modifier"),
         ("place_of_service", "places_of_service", "POS"),
     ):
-        items, items2 = bundle.get(group, []), b2.get(group, [])
+        items, items2 = idx.bundle.get(group, []), idx2.bundle.get(group, [])
         m1 = {m.get("code"): m for m in items if in_range(m, d1)}
         m2 = {m.get("code"): m for m in items2 if in_range(m, d2)}
         for code in sorted(set(m1) | set(m2)):
@@ -466,10 +483,10 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str,
             if a is None or b is None:
                 eff = _effective(a, b, d1, d2)
                 change = "added" if a is None else "ended"
-                add(Change(kind, change, code, code, None, None,
-                           a and a.get("label"), b and b.get("label"), eff,
-                           f"{noun} {code} {change}: {(b or a or {}).get('label')}"
-                           f"{_from_text(eff)}"))
+                yield Change(kind, change, code, code, None, None,
+                             a and a.get("label"), b and b.get("label"), eff,
+                             f"{noun} {code} {change}: {(b or a or {}).get('label')}"
+                             f"{_from_text(eff)}")
         sc1, sc2 = _scope_state(items, d1), _scope_state(items2, d2)
         for code, payer in sorted(set(sc1) | set(sc2), key=lambda k: (k[0] or "", k[1] or "")):
             a, b = sc1.get((code, payer)), sc2.get((code, payer))
@@ -480,60 +497,61 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str,
             field = "use" if ua != ub else "note"
             before = ua if field == "use" else (a or {}).get("note")
             after = ub if field == "use" else (b or {}).get("note")
-            add(Change(kind, "changed", f"{code} {payer}", code, payer, field, before, after, eff,
-                       f"{noun} {code}, {idx2.payer_name(payer)}: {field} "
-                       f"{_value_text(before)} → {_value_text(after)}{_from_text(eff)}"))
+            yield Change(kind, "changed", f"{code} {payer}", code, payer, field, before, after,
+                         eff, f"{noun} {code}, {idx2.payer_name(payer)}: {field} "
+                         f"{_value_text(before)} → {_value_text(after)}{_from_text(eff)}")
 
-    # flexibilities
-    f1, f2 = _flex_on(bundle, d1), _flex_on(b2, d2)
-    if (f1 or {}).get("id") != (f2 or {}).get("id"):
-        va = _pick(f1, FLEX_FIELDS)
-        vb = _pick(f2, FLEX_FIELDS)
-        diffs = [f for f in FLEX_FIELDS if (va or {}).get(f) != (vb or {}).get(f)]
-        if diffs:
-            eff = _effective(f1, f2, d1, d2)
 
-            def flex_text(p: dict | None) -> str:
-                if p is None:
-                    return "no period recorded"
-                law = f" ({p.get('law')})" if p.get("law") else ""
-                return f"{_words(p.get('state'))}{law}"
+def _flex_text(p: dict[str, Any] | None) -> str:
+    if p is None:
+        return "no period recorded"
+    law = f" ({p.get('law')})" if p.get("law") else ""
+    return f"{_words(p.get('state'))}{law}"
 
-            add(Change("flexibility", "changed", "medicare-telehealth-flexibilities", None,
-                       "medicare", ",".join(diffs), va, vb, eff,
-                       f"Medicare telehealth flexibilities: {flex_text(f1)} → "
-                       f"{flex_text(f2)}{_from_text(eff)}"))
 
-    # conflicts
-    k1 = _by_id_on(bundle.get("conflicts", []), d1)
-    k2 = _by_id_on(b2.get("conflicts", []), d2)
+def _flexibility_changes(idx: _Index, idx2: _Index, d1: str, d2: str) -> Iterator[Change]:
+    f1, f2 = _flex_on(idx.bundle, d1), _flex_on(idx2.bundle, d2)
+    if (f1 or {}).get("id") == (f2 or {}).get("id"):
+        return
+    va, vb = _pick(f1, FLEX_FIELDS), _pick(f2, FLEX_FIELDS)
+    diffs = [f for f in FLEX_FIELDS if (va or {}).get(f) != (vb or {}).get(f)]
+    if diffs:
+        eff = _effective(f1, f2, d1, d2)
+        yield Change("flexibility", "changed", "medicare-telehealth-flexibilities", None,
+                     "medicare", ",".join(diffs), va, vb, eff,
+                     f"Medicare telehealth flexibilities: {_flex_text(f1)} → "
+                     f"{_flex_text(f2)}{_from_text(eff)}")
+
+
+def _conflict_changes(idx: _Index, idx2: _Index, d1: str, d2: str) -> Iterator[Change]:
+    k1 = _by_id_on(idx.bundle.get("conflicts", []), d1)
+    k2 = _by_id_on(idx2.bundle.get("conflicts", []), d2)
     for cid in sorted(set(k1) | set(k2)):
         a, b = k1.get(cid), k2.get(cid)
         eff = _effective(a, b, d1, d2)
-        va = _pick(a, CONFLICT_FIELDS)
-        vb = _pick(b, CONFLICT_FIELDS)
-        if a is None or b is None:
-            change = "added" if a is None else "ended"
-            add(Change("conflict", change, cid, None, None, None, va, vb, eff,
-                       f"Source conflict {cid} {change}: {(b or a or {}).get('topic')}"
-                       f"{_from_text(eff)}"))
+        va, vb = _pick(a, CONFLICT_FIELDS), _pick(b, CONFLICT_FIELDS)
+        if va is None or vb is None:
+            change = "added" if va is None else "ended"
+            yield Change("conflict", change, cid, None, None, None, va, vb, eff,
+                         f"Source conflict {cid} {change}: {(b or a or {}).get('topic')}"
+                         f"{_from_text(eff)}")
             continue
-        for f in CONFLICT_FIELDS:
-            if va[f] != vb[f]:  # type: ignore[index]
-                add(Change("conflict", "changed", cid, None, None, f, va[f], vb[f], eff,  # type: ignore[index]
-                           f"Source conflict {cid}: {f} {_value_text(va[f])} → "  # type: ignore[index]
-                           f"{_value_text(vb[f])}{_from_text(eff)}"))  # type: ignore[index]
+        yield from _field_changes("conflict", cid, None, CONFLICT_FIELDS, va, vb, eff,
+                                  f"Source conflict {cid}")
 
-    # the CMS telehealth list (optional records)
-    def on_list(day: str, source: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
-        for e in source.get("telehealth_list", []):
-            if in_range(e, day):
-                for code in e.get("codes") or []:
-                    out.setdefault(code, e)
-        return out
 
-    t1, t2 = on_list(d1, bundle), on_list(d2, b2)
+def _on_list(bundle: dict[str, Any], day: str) -> dict[str, dict[str, Any]]:
+    """code -> its entry on the CMS telehealth list in force on `day` (optional records)."""
+    out: dict[str, dict[str, Any]] = {}
+    for e in bundle.get("telehealth_list", []):
+        if in_range(e, day):
+            for code in e.get("codes") or []:
+                out.setdefault(code, e)
+    return out
+
+
+def _telehealth_list_changes(idx: _Index, idx2: _Index, d1: str, d2: str) -> Iterator[Change]:
+    t1, t2 = _on_list(idx.bundle, d1), _on_list(idx2.bundle, d2)
     for code in sort_codes(set(t1) | set(t2)):
         a, b = t1.get(code), t2.get(code)
         sa = (a.get("list_status") or "on the list") if a else None
@@ -545,15 +563,16 @@ def diff_bundle(bundle: dict[str, Any], d1: str, d2: str,
         field = "list_status" if sa != sb else "sources"
         before = sa if field == "list_status" else _source_ids(a or {})
         after = sb if field == "list_status" else _source_ids(b or {})
-        add(Change("telehealth_list", change, f"medicare {code}", code, "medicare", field,
-                   before, after, eff,
-                   f"Medicare telehealth list, {code}: {_value_text(before)} → "
-                   f"{_value_text(after)}{_from_text(eff)}"))
+        yield Change("telehealth_list", change, f"medicare {code}", code, "medicare", field,
+                     before, after, eff,
+                     f"Medicare telehealth list, {code}: {_value_text(before)} → "
+                     f"{_value_text(after)}{_from_text(eff)}")
 
-    order = {k: i for i, k in enumerate(KINDS)}
-    changes.sort(key=lambda c: (order[c.kind], c.payer or "", _code_sort_key(c.key), c.key,
-                                CHANGE_ORDER[c.change], c.field or ""))
-    return changes
+
+_DIFFERS: tuple[_Differ, ...] = (
+    _code_changes, _status_changes, _route_changes, _rule_changes, _scope_changes,
+    _flexibility_changes, _conflict_changes, _telehealth_list_changes,
+)
 
 
 # ----------------------------------------------------------------------- whole years
@@ -589,8 +608,9 @@ def changes_in_year(bundle: dict[str, Any], year: int) -> list[tuple[str, list[C
     days = boundary_dates(bundle, start, end)
     if start not in days:
         days.insert(0, start)
+    idx = _Index(bundle)  # one Codebook for every day of the year
     for day in days:
-        changes = diff_bundle(bundle, day_before(day), day)
+        changes = _diff(idx, idx, day_before(day), day)
         if changes or day == start:
             out.append((day, changes))
     return out
@@ -704,8 +724,6 @@ def render_text(changes: list[Change], d1: str, d2: str) -> str:
 
 def render_markdown(
     changes: list[Change],
-    d1: str,
-    d2: str,
     *,
     heading_level: int = 2,
     code_link: Callable[[str], str | None] | None = None,

@@ -45,6 +45,7 @@ FILE_KINDS: list[tuple[str, str]] = [
     ("faq.yaml", "faq"),
     ("changes/*.yaml", "changes"),  # optional: what changed for coders, per year
     ("payments/*.yaml", "payments"),  # optional: written by import-rvu --write-payments
+    ("localities/*.yaml", "localities"),  # optional: written by import-rvu --write-gpci
     ("lint-exceptions.yaml", "lint-exceptions"),  # optional: accepted lint problems
 ]
 

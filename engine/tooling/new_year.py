@@ -12,11 +12,13 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from engine.core.codebook import in_range
 from engine.core.spreadsheet import spreadsheet_safe
-from engine.tooling.diff import _Index, code_ranges, in_range
+from engine.tooling.diff import _Index, code_ranges
 
 KIND_TITLES = {
     "provisional": "Left unreviewed by the provisional period",
@@ -32,7 +34,6 @@ KIND_TITLES = {
 }
 CSV_COLUMNS = ["kind", "id", "where", "payer", "subject", "value", "from", "to", "sources",
                "last_verified", "evidence", "note", "question", "answer"]
-STALE_MONTHS = 12
 
 
 @dataclass
@@ -96,107 +97,139 @@ def _extra(rec: dict[str, Any], year: int) -> str:
     return (" " + " ".join(parts)) if parts else ""
 
 
+# what one worksheet row says of a record: (kind, record, payer, subject, value, question)
+_Entry = tuple[str, dict[str, Any], str, str, str, str]
+
+
 def build(bundle: dict[str, Any], year: int, where: dict[str, str] | None = None) -> Worksheet:
+    """The review worksheet for `year`: one row per record open on the last day of the year
+    before (and per unreviewed item of a provisional period), the questions and commands."""
     where = where or {}
     idx = _Index(bundle)
-    end = f"{year - 1}-12-31"
-    jan1 = f"{year}-01-01"
-    rows: list[Row] = []
-
-    def add(kind: str, rec: dict[str, Any], payer: str, subject: str, value: str,
-            question: str) -> None:
-        rows.append(Row(kind, str(rec.get("id") or ""), where.get(str(rec.get("id")), ""),
-                        payer, subject, value, str(rec.get("from") or ""),
-                        str(rec.get("to") or ""), _sources(rec),
-                        str(rec.get("last_verified") or ""), str(rec.get("evidence") or ""),
-                        str(rec.get("note") or ""), question + _extra(rec, year)))
-
-    for i, period in enumerate(provisional_periods(bundle, year)):
-        for item in period.get("unreviewed") or []:
-            rows.append(Row(
-                "provisional", f"provisional-{i + 1}", where.get("provisional", "codebook.yaml"),
-                "", str(item), f"answered provisionally from {period.get('basis')}",
-                str(period.get("from") or ""), str(period.get("to") or ""), _sources(period),
-                "", "", f"review due {period.get('review_due')}",
-                f"Review it for {year}: what does it change? Edit the records it affects."))
-    for c in bundle.get("codes", []):
-        if _open_at(c, end):
-            band = ""
-            lo, hi = c.get("min_minutes"), c.get("max_minutes")
-            if lo is not None and hi is not None:
-                band = f", time {lo}–{hi}"
-            elif lo is not None:
-                band = f", time from {lo}"
-            add("code", c, "", c["code"], f"{c.get('label')}{band}",
-                f"Is {c['code']} still valid in {year}, with this label and time band "
-                f"(the {year} CPT/HCPCS update)?")
-    for s in bundle.get("statuses", []):
-        if _open_at(s, end):
-            codes = code_ranges(s.get("codes") or [])
-            payer = s.get("payer") or ""
-            dead = [c for c in s.get("codes") or [] if not idx.codes_on(jan1).get(c)]
-            q = (f"Is {idx.payer_name(payer)}'s status of {codes} still "
-                 f"'{s.get('status')}' in {year}?")
-            if payer == "medicare":
-                q += f" Check with the January {year} PPRRVU file (telecode import-rvu)."
-            if dead:
-                q += (f" {code_ranges(dead)} is not valid on {jan1}: end this record for it.")
-            add("status", s, payer, codes, str(s.get("status")), q)
-    for r in bundle.get("routes", []):
-        if _open_at(r, end):
-            codes: list[str] = []
-            for fam in r.get("families") or []:
-                codes += idx.family_codes_on(fam, jan1)
-            if r.get("codes"):
-                codes = [c for c in codes if c in set(r["codes"])]
-            mods = "/".join(r.get("modifiers") or []) or "no modifier"
-            pos = r.get("pos")
-            pos_text = (", POS " + ", ".join(f"{v} ({k})" for k, v in sorted(pos.items()))
-                        if isinstance(pos, dict) and pos else "")
-            value = f"{', '.join(r.get('families') or [])}: {code_ranges(codes) or 'no code'} " \
-                    f"+ {mods}{pos_text}"
-            q = (f"Does {idx.payer_name(r.get('payer'))} still want {code_ranges(codes) or '?'} "
-                 f"with {mods}{pos_text} for {str(r.get('modality')).replace('_', '-')} "
-                 f"({str(r.get('clinician')).replace('_', '-')}) in {year}?")
-            if not codes:
-                q += f" No code of its families is valid on {jan1}: end or change the route."
-            add("route", r, str(r.get("payer") or ""),
-                f"{r.get('modality')} / {r.get('clinician')}", value, q)
-    for u in bundle.get("rules", []):
-        if _open_at(u, end):
-            payers = ",".join((u.get("scope") or {}).get("payers") or []) or "any"
-            add("rule", u, payers, str(u.get("title")), str(u.get("effect")),
-                f"Does the rule \"{u.get('title')}\" still hold in {year}?")
-    for kind, items, noun in (("modifier", bundle.get("modifiers", []), "modifier"),
-                              ("place_of_service", bundle.get("places_of_service", []), "POS")):
-        for m in items:
-            if not _open_at(m, end):
-                continue
-            uses = [f"{sc.get('payer')}: {sc.get('use')}" for sc in m.get("scope") or []
-                    if _open_at(sc, end)]
-            add(kind, m, "", str(m.get("code")), "; ".join(uses),
-                f"Is the use of {noun} {m.get('code')} per payer ({'; '.join(uses)}) still "
-                f"right in {year}?")
-    for p in bundle.get("flexibilities", []):
-        if _open_at(p, end):
-            until = p.get("to") or "open"
-            add("flexibility", p, "medicare", str(p.get("state")), str(p.get("law") or ""),
-                f"The flexibilities period '{p.get('state')}' runs until {until}: has a law "
-                "changed or extended it? Add the next period.")
-    for k in bundle.get("conflicts", []):
-        if _open_at(k, end):
-            add("conflict", k, "", str(k.get("topic")), str(k.get("chosen")),
-                f"Do sources still disagree in {year}, and is the chosen default still right?")
-
-    for e in bundle.get("telehealth_list", []):
-        if _open_at(e, end):
-            codes = code_ranges(e.get("codes") or [])
-            add("telehealth_list", e, "medicare", codes, str(e.get("list_status") or "on list"),
-                f"Are {codes} still on the CMS telehealth list for {year}? Compare the {year} "
-                f"list (telecode import-cms-list FILE --year {year}).")
+    rows = _provisional_rows(bundle, year, where)
+    for entries in (_code_entries, _status_entries, _route_entries, _rule_entries,
+                    _scope_entries, _flexibility_entries, _conflict_entries,
+                    _telehealth_list_entries):
+        for kind, rec, payer, subject, value, question in entries(bundle, idx, year):
+            rows.append(Row(kind, str(rec.get("id") or ""), where.get(str(rec.get("id")), ""),
+                            payer, subject, value, str(rec.get("from") or ""),
+                            str(rec.get("to") or ""), _sources(rec),
+                            str(rec.get("last_verified") or ""), str(rec.get("evidence") or ""),
+                            str(rec.get("note") or ""), question + _extra(rec, year)))
     provisional = bool(provisional_periods(bundle, year))
     return Worksheet(year, rows, _questions(bundle, idx, year, rows),
                      _commands(year, provisional))
+
+
+def _open(items: list[dict[str, Any]], year: int) -> list[dict[str, Any]]:
+    """The records still open on the last day of the year before `year`."""
+    end = f"{year - 1}-12-31"
+    return [rec for rec in items if _open_at(rec, end)]
+
+
+def _provisional_rows(bundle: dict[str, Any], year: int, where: dict[str, str]) -> list[Row]:
+    return [Row("provisional", f"provisional-{i + 1}", where.get("provisional", "codebook.yaml"),
+                "", str(item), f"answered provisionally from {period.get('basis')}",
+                str(period.get("from") or ""), str(period.get("to") or ""), _sources(period),
+                "", "", f"review due {period.get('review_due')}",
+                f"Review it for {year}: what does it change? Edit the records it affects.")
+            for i, period in enumerate(provisional_periods(bundle, year))
+            for item in period.get("unreviewed") or []]
+
+
+def _code_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:
+    for c in _open(bundle.get("codes", []), year):
+        band = ""
+        lo, hi = c.get("min_minutes"), c.get("max_minutes")
+        if lo is not None and hi is not None:
+            band = f", time {lo}–{hi}"
+        elif lo is not None:
+            band = f", time from {lo}"
+        yield ("code", c, "", c["code"], f"{c.get('label')}{band}",
+               f"Is {c['code']} still valid in {year}, with this label and time band "
+               f"(the {year} CPT/HCPCS update)?")
+
+
+def _status_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:
+    jan1 = f"{year}-01-01"
+    valid = idx.codes_on(jan1)
+    for s in _open(bundle.get("statuses", []), year):
+        codes = code_ranges(s.get("codes") or [])
+        payer = s.get("payer") or ""
+        dead = [c for c in s.get("codes") or [] if not valid.get(c)]
+        q = (f"Is {idx.payer_name(payer)}'s status of {codes} still "
+             f"'{s.get('status')}' in {year}?")
+        if payer == "medicare":
+            q += f" Check with the January {year} PPRRVU file (telecode import-rvu)."
+        if dead:
+            q += (f" {code_ranges(dead)} is not valid on {jan1}: end this record for it.")
+        yield ("status", s, payer, codes, str(s.get("status")), q)
+
+
+def _route_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:
+    jan1 = f"{year}-01-01"
+    for r in _open(bundle.get("routes", []), year):
+        codes: list[str] = []
+        for fam in r.get("families") or []:
+            codes += idx.family_codes_on(fam, jan1)
+        if r.get("codes"):
+            codes = [c for c in codes if c in set(r["codes"])]
+        mods = "/".join(r.get("modifiers") or []) or "no modifier"
+        pos = r.get("pos")
+        pos_text = (", POS " + ", ".join(f"{v} ({k})" for k, v in sorted(pos.items()))
+                    if isinstance(pos, dict) and pos else "")
+        value = f"{', '.join(r.get('families') or [])}: {code_ranges(codes) or 'no code'} " \
+                f"+ {mods}{pos_text}"
+        q = (f"Does {idx.payer_name(r.get('payer'))} still want {code_ranges(codes) or '?'} "
+             f"with {mods}{pos_text} for {str(r.get('modality')).replace('_', '-')} "
+             f"({str(r.get('clinician')).replace('_', '-')}) in {year}?")
+        if not codes:
+            q += f" No code of its families is valid on {jan1}: end or change the route."
+        yield ("route", r, str(r.get("payer") or ""),
+               f"{r.get('modality')} / {r.get('clinician')}", value, q)
+
+
+def _rule_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:
+    for u in _open(bundle.get("rules", []), year):
+        payers = ",".join((u.get("scope") or {}).get("payers") or []) or "any"
+        yield ("rule", u, payers, str(u.get("title")), str(u.get("effect")),
+               f"Does the rule \"{u.get('title')}\" still hold in {year}?")
+
+
+def _scope_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:
+    """Modifiers and places of service, with their use per payer."""
+    end = f"{year - 1}-12-31"
+    for kind, items, noun in (("modifier", bundle.get("modifiers", []), "modifier"),
+                              ("place_of_service", bundle.get("places_of_service", []), "POS")):
+        for m in _open(items, year):
+            uses = [f"{sc.get('payer')}: {sc.get('use')}" for sc in m.get("scope") or []
+                    if _open_at(sc, end)]
+            yield (kind, m, "", str(m.get("code")), "; ".join(uses),
+                   f"Is the use of {noun} {m.get('code')} per payer ({'; '.join(uses)}) still "
+                   f"right in {year}?")
+
+
+def _flexibility_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:
+    for p in _open(bundle.get("flexibilities", []), year):
+        until = p.get("to") or "open"
+        yield ("flexibility", p, "medicare", str(p.get("state")), str(p.get("law") or ""),
+               f"The flexibilities period '{p.get('state')}' runs until {until}: has a law "
+               "changed or extended it? Add the next period.")
+
+
+def _conflict_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:
+    for k in _open(bundle.get("conflicts", []), year):
+        yield ("conflict", k, "", str(k.get("topic")), str(k.get("chosen")),
+               f"Do sources still disagree in {year}, and is the chosen default still right?")
+
+
+def _telehealth_list_entries(bundle: dict[str, Any], idx: _Index,
+                             year: int) -> Iterator[_Entry]:
+    for e in _open(bundle.get("telehealth_list", []), year):
+        codes = code_ranges(e.get("codes") or [])
+        yield ("telehealth_list", e, "medicare", codes, str(e.get("list_status") or "on list"),
+               f"Are {codes} still on the CMS telehealth list for {year}? Compare the {year} "
+               f"list (telecode import-cms-list FILE --year {year}).")
 
 
 def provisional_periods(bundle: dict[str, Any], year: int) -> list[dict[str, Any]]:

@@ -34,7 +34,6 @@ from engine.tooling.problems import Problem, sort_problems
 from engine.tooling.records import build_index
 from engine.tooling.schema import check_document
 
-ENV_VAR = "TELECODE_PAYER_PROFILES"
 SUFFIXES = (".yaml", ".yml", ".json")
 KIND = "payer-profile"
 LINT = (profile_base, profile_rules, unknown_modifier_ref, unknown_family_ref, unknown_pos_ref,
@@ -147,11 +146,3 @@ def with_profiles(cb: Codebook, local: LocalProfiles) -> Codebook:
     out = Codebook(raw, path=cb.path)
     out.local_profile_ids = tuple(p["id"] for p in local.profiles)  # type: ignore[attr-defined]
     return out
-
-
-def folder_from(option: str | None) -> str | None:
-    """The --payer-profiles option, else TELECODE_PAYER_PROFILES, else None."""
-    if option:
-        return option
-    env = os.environ.get(ENV_VAR)
-    return env or None

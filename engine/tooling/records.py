@@ -35,6 +35,7 @@ RECORD_LAYOUT: dict[str, list[tuple[str, bool, str]]] = {
     "faq": [("faqs", True, "faq")],
     "changes": [("changes", True, "change")],
     "payments": [("schedule", False, "payment_schedule")],
+    "localities": [("localities", False, "locality_indices")],
 }
 # record kind -> file kind it comes from
 RECORD_FILE_KIND: dict[str, str] = {}

@@ -11,6 +11,7 @@ file:line of every record id, for the annual commands).
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import hashlib
 import io
@@ -180,80 +181,96 @@ def apply_status_changes(
 
     for day in sorted(by_day):
         group = by_day[day]
-        changing = {ch.code for ch in group}
-        before = (to_date(day) - _dt.timedelta(days=1)).isoformat()
-        insert_at = len(statuses)
-        handled: set[str] = set()
-        for rec in list(statuses):
-            if not isinstance(rec, dict):
-                continue
-            start, end = str(rec.get("from")), rec.get("to")
-            end = None if end is None else str(end)
-            if not (start <= day and (end is None or day <= end)):
-                continue
-            codes = [str(c) for c in rec.get("codes") or []]
-            hit = [c for c in codes if c in changing]
-            if not hit:
-                continue
-            index = next(i for i, r in enumerate(statuses) if r is rec)
-            rest = [c for c in codes if c not in changing]
-            insert_at = index + 1
-            if start == day:
-                # the record starts on the day itself: it never held for the changing codes
-                if rest:
-                    rec["codes"] = quoted_codes(rest)
-                else:
-                    new = {ch.status for ch in group if ch.code in hit}
-                    if len(new) == 1:  # every code changes the same way: correct it in place
-                        rec["status"] = new.pop()
-                        rec.setdefault("sources", CommentedSeq())
-                        for ch in group:
-                            if ch.code in hit:
-                                rec["sources"].append(flow(ch.source))
-                                break
-                        rec["last_verified"] = to_date(verified)
-                        handled.update(hit)
-                continue
-            rec["to"] = to_date(before)
-            if rest:
-                cont = CommentedMap()
-                for k, v in rec.items():
-                    cont[k] = v
-                cont["id"] = _new_id(ids, f"{rec.get('id')}-from-{day}")
-                cont["codes"] = quoted_codes(rest)
-                cont["from"] = to_date(day)
-                cont["to"] = None if end is None else to_date(end)
-                statuses.insert(insert_at, cont)
-                insert_at += 1
-                new_ids.append(cont["id"])
-        group = [ch for ch in group if ch.code not in handled]
+        insert_at, handled = _end_records_on(statuses, day, group, ids, verified, new_ids)
         by_status: dict[str, list[StatusChange]] = {}
         for ch in group:
-            by_status.setdefault(ch.status, []).append(ch)
+            if ch.code not in handled:
+                by_status.setdefault(ch.status, []).append(ch)
         for status in sorted(by_status):
-            items = by_status[status]
-            codes = sorted({ch.code for ch in items})
-            rec = CommentedMap()
-            rec["id"] = _new_id(ids, f"{payer}-status-{status.replace('_', '-')}-{day}")
-            rec["codes"] = quoted_codes(codes)
-            rec["status"] = status
-            rec["from"] = to_date(day)
-            rec["to"] = None
-            srcs = CommentedSeq()
-            seen: set[str] = set()
-            for ch in items:
-                key = f"{ch.source['id']}|{ch.source.get('locator')}"
-                if key not in seen:
-                    seen.add(key)
-                    srcs.append(flow(ch.source))
-            rec["sources"] = srcs
-            rec["last_verified"] = to_date(verified)
-            rec["evidence"] = "verified"
+            rec = _status_record(payer, status, day, by_status[status], ids, verified)
             statuses.insert(insert_at, rec)
             insert_at += 1
             new_ids.append(rec["id"])
     dump_rt(doc, path)
     return new_ids
+
+
+def _end_records_on(statuses: CommentedSeq, day: str, group: list[StatusChange],
+                    ids: set[str], verified: str, new_ids: list[str]) -> tuple[int, set[str]]:
+    """End (the day before `day`) every record in force on `day` that holds a code of `group`,
+    continuing its other codes in a copy from `day`; a record starting on `day` loses the
+    changing codes, or is corrected in place when all of them change the same way. Returns
+    where the new records go (after the last record touched) and the codes already handled."""
+    changing = {ch.code for ch in group}
+    before = (to_date(day) - _dt.timedelta(days=1)).isoformat()
+    insert_at = len(statuses)
+    handled: set[str] = set()
+    for rec in list(statuses):
+        if not isinstance(rec, dict):
+            continue
+        start, end = str(rec.get("from")), rec.get("to")
+        end = None if end is None else str(end)
+        if not (start <= day and (end is None or day <= end)):
+            continue
+        codes = [str(c) for c in rec.get("codes") or []]
+        hit = [c for c in codes if c in changing]
+        if not hit:
+            continue
+        index = next(i for i, r in enumerate(statuses) if r is rec)
+        rest = [c for c in codes if c not in changing]
+        insert_at = index + 1
+        if start == day:
+            # the record starts on the day itself: it never held for the changing codes
+            if rest:
+                rec["codes"] = quoted_codes(rest)
+            else:
+                new = {ch.status for ch in group if ch.code in hit}
+                if len(new) == 1:  # every code changes the same way: correct it in place
+                    rec["status"] = new.pop()
+                    rec.setdefault("sources", CommentedSeq())
+                    for ch in group:
+                        if ch.code in hit:
+                            rec["sources"].append(flow(ch.source))
+                            break
+                    rec["last_verified"] = to_date(verified)
+                    handled.update(hit)
+            continue
+        rec["to"] = to_date(before)
+        if rest:
+            cont = CommentedMap()
+            for k, v in rec.items():  # copies: shared values would be written as YAML aliases
+                cont[k] = copy.deepcopy(v)
+            cont["id"] = _new_id(ids, f"{rec.get('id')}-from-{day}")
+            cont["codes"] = quoted_codes(rest)
+            cont["from"] = to_date(day)
+            cont["to"] = None if end is None else to_date(end)
+            statuses.insert(insert_at, cont)
+            insert_at += 1
+            new_ids.append(cont["id"])
+    return insert_at, handled
+
+
+def _status_record(payer: str, status: str, day: str, items: list[StatusChange],
+                   ids: set[str], verified: str) -> CommentedMap:
+    """The new record of the codes of `items`, with `status` from `day`, citing each source
+    once."""
+    rec = CommentedMap()
+    rec["id"] = _new_id(ids, f"{payer}-status-{status.replace('_', '-')}-{day}")
+    rec["codes"] = quoted_codes(sorted({ch.code for ch in items}))
+    rec["status"] = status
+    rec["from"] = to_date(day)
+    rec["to"] = None
+    srcs = CommentedSeq()
+    seen: set[str] = set()
+    for ch in items:
+        key = f"{ch.source['id']}|{ch.source.get('locator')}"
+        if key not in seen:
+            seen.add(key)
+            srcs.append(flow(ch.source))
+    rec["sources"] = srcs
+    rec["last_verified"] = to_date(verified)
+    rec["evidence"] = "verified"
+    return rec
 
 
 # ------------------------------------------------------------------------ compile

@@ -100,6 +100,9 @@ def test_write_splits_a_group_record(cli, rvu_fixture, mini_copy, tmp_path):
         ("medicare-status-office-em", "2024-01-01", "2025-09-10", 9),
         ("medicare-status-office-em-from-2025-09-11", "2025-09-11", None, 8),
     ]
+    # the continued record is written out in full, not as YAML anchors and aliases
+    text = (mini_copy / "payers" / "medicare.yaml").read_text(encoding="utf-8")
+    assert "&id" not in text and "*id" not in text
     changes = diff_bundle(b, "2025-09-10", "2025-09-11")
     assert {c.key for c in changes} == {"medicare 99212"}
     assert [(c.field, c.before, c.after) for c in changes] == [

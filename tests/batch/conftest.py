@@ -1,4 +1,5 @@
-"""Fixtures for the batch tests: the real compiled codebook and a `telecode batch` runner."""
+"""Fixtures for the batch tests: a `telecode batch` runner, over the real compiled codebook
+(`real_cb`, tests/conftest.py; compiled here when missing)."""
 
 from __future__ import annotations
 
@@ -14,28 +15,19 @@ from typing import Any
 
 import pytest
 
-from engine.core.codebook import DEFAULT_PATH, Codebook, load_codebook
-from engine.core.templates import set_strict
+from engine.core.codebook import DEFAULT_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _strict_templates():
-    """Unknown placeholders in messages are errors in tests."""
-    set_strict(True)
-    yield
-    set_strict(os.environ.get("TELECODE_STRICT", "") not in ("", "0"))
-
-
-@pytest.fixture(scope="session")
-def real_cb() -> Codebook:
-    """The compiled project bundle (scripts/test compiles it; compile here if it is missing)."""
+@pytest.fixture(scope="session", autouse=True)
+def _compiled() -> None:
+    """Compile the project bundle if it is missing (scripts/test compiles it; the batch command
+    runs need it), before `real_cb` (tests/conftest.py) loads it."""
     if not os.path.exists(DEFAULT_PATH):
         from engine.cli import main
 
         assert main(["compile", "-o", DEFAULT_PATH]) == 0
-    return load_codebook()
 
 
 @dataclass

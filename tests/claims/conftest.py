@@ -1,30 +1,16 @@
-"""Fixtures for the claim-mode tests: the real compiled codebook and a checker over it."""
+"""Fixtures for the claim-mode tests: a checker over the real compiled codebook (`real_cb`,
+tests/conftest.py), claim lines, and `telecode claims` rows."""
 
 from __future__ import annotations
 
 import copy
-import os
+import csv
 
 import pytest
 
+from engine.cli import main
 from engine.core.claim import ClaimChecker, ClaimLine
-from engine.core.codebook import DEFAULT_PATH, Codebook, load_codebook
-from engine.core.templates import set_strict
-
-
-@pytest.fixture(autouse=True)
-def _strict_templates():
-    """Unknown placeholders are errors in tests."""
-    set_strict(True)
-    yield
-    set_strict(os.environ.get("TELECODE_STRICT", "") not in ("", "0"))
-
-
-@pytest.fixture(scope="session")
-def real_cb() -> Codebook:
-    if not os.path.exists(DEFAULT_PATH):
-        pytest.skip("engine/data/codebook.json is not compiled; run `telecode compile`")
-    return load_codebook()
+from engine.core.codebook import Codebook
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +38,18 @@ def line():
         return ClaimLine(claim_id, number, day, payer, code, mods, pos, units)
 
     return make
+
+
+@pytest.fixture
+def claim_rows(tmp_path):
+    """claim_rows(src, *args): run `telecode claims SRC -o <csv> --quiet ARGS` (exit 0) and
+    return each output row as (claim_id, line, code, verdict, reasons, suggested)."""
+
+    def run(src, *extra: str) -> list[tuple[str, ...]]:
+        out = tmp_path / "out.csv"
+        assert main(["claims", str(src), "-o", str(out), "--quiet", *extra]) == 0
+        with open(out, encoding="utf-8", newline="") as fh:
+            return [(r["claim_id"], r["line"], r["code"], r["verdict"], r["reasons"],
+                     r["suggested"]) for r in csv.DictReader(fh)]
+
+    return run

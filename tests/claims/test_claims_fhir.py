@@ -3,7 +3,6 @@ NDJSON; the payer from the Coverage type or the payer map; malformed files exit 
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -13,32 +12,24 @@ from engine.cli import main
 FHIR = Path(__file__).parent / "data" / "fhir"
 
 
-def run(tmp_path, src, *extra) -> list[tuple[str, ...]]:
-    out = tmp_path / "out.csv"
-    assert main(["claims", str(src), "-o", str(out), "--quiet", *extra]) == 0
-    with open(out, encoding="utf-8", newline="") as fh:
-        return [(r["claim_id"], r["line"], r["code"], r["verdict"], r["reasons"], r["suggested"])
-                for r in csv.DictReader(fh)]
-
-
-def test_claim_items(tmp_path):
+def test_claim_items(claim_rows):
     lines = list(read_claims(str(FHIR / "claim-medicare.json")))
     assert [(x.claim_id, x.line, x.date_of_service, x.payer, x.code, x.modifiers, x.pos,
              x.units) for x in lines] == [
         ("clm-1001", "1", "2025-03-10", "medicare", "98005", (), "10", 1),
         ("clm-1001", "2", "2024-06-03", "medicare", "99213", ("95",), "11", 1)]
-    assert run(tmp_path, FHIR / "claim-medicare.json") == [
+    assert claim_rows(FHIR / "claim-medicare.json") == [
         ("clm-1001", "1", "98005", "error", "claim-code-not-payable;claim-check-level-in-note",
          "99213-95@10"),
         ("clm-1001", "2", "99213", "error", "claim-pos-wrong", "")]
 
 
-def test_eob_without_payer_type_needs_the_payer_map(tmp_path):
-    rows = run(tmp_path, FHIR / "eob-carin.json")
+def test_eob_without_payer_type_needs_the_payer_map(claim_rows, tmp_path):
+    rows = claim_rows(FHIR / "eob-carin.json")
     assert [r[3:5] for r in rows] == [("error", "claim-line-unreadable")] * 2
     pm = tmp_path / "payers.json"
     pm.write_text(json.dumps({"PLAN-42": "medicare"}))
-    assert run(tmp_path, FHIR / "eob-carin.json", "--payer-map", str(pm)) == [
+    assert claim_rows(FHIR / "eob-carin.json", "--payer-map", str(pm)) == [
         ("eob-77", "1", "G2012", "error", "claim-code-not-valid-on-date", "98016@11"),
         ("eob-77", "2", "99458", "error", "claim-add-on-without-primary", "")]
     # the item without a date takes the claim's billable period
@@ -46,8 +37,8 @@ def test_eob_without_payer_type_needs_the_payer_map(tmp_path):
     assert lines[1].date_of_service == "2025-10-06"
 
 
-def test_bundle_of_claim_and_eob(tmp_path):
-    assert run(tmp_path, FHIR / "bundle.json") == [
+def test_bundle_of_claim_and_eob(claim_rows):
+    assert claim_rows(FHIR / "bundle.json") == [
         # Medicare Advantage: the generic profile follows Medicare as a default (issue 15)
         ("claim-a", "1", "98005", "warning",
          "claim-code-not-payable;claim-check-level-in-note", "99213-95@10"),
@@ -55,12 +46,12 @@ def test_bundle_of_claim_and_eob(tmp_path):
         ("eob-b", "2", "", "error", "claim-line-unreadable", "")]
 
 
-def test_ndjson_of_resources(tmp_path):
+def test_ndjson_of_resources(claim_rows, tmp_path):
     claim = json.loads((FHIR / "claim-medicare.json").read_text())
     eob = json.loads((FHIR / "eob-carin.json").read_text())
     src = tmp_path / "export.ndjson"
     src.write_text(json.dumps(claim) + "\n" + json.dumps(eob) + "\n")
-    rows = run(tmp_path, src, "--input-format", "fhir")
+    rows = claim_rows(src, "--input-format", "fhir")
     assert [r[0] for r in rows] == ["clm-1001", "clm-1001", "eob-77", "eob-77"]
 
 

@@ -5,7 +5,6 @@ envelope (exit 2 naming the segment); the pinned pyx12 accepts POS 10."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from pathlib import Path
@@ -20,16 +19,8 @@ pyx12 = pytest.importorskip("pyx12")
 X12 = Path(__file__).parent / "data" / "x12"
 
 
-def run(tmp_path, src, *extra) -> list[tuple[str, ...]]:
-    out = tmp_path / "out.csv"
-    assert main(["claims", str(src), "-o", str(out), "--quiet", *extra]) == 0
-    with open(out, encoding="utf-8", newline="") as fh:
-        return [(r["claim_id"], r["line"], r["code"], r["verdict"], r["reasons"], r["suggested"])
-                for r in csv.DictReader(fh)]
-
-
-def test_one_claim_per_denial_reason(tmp_path):
-    assert run(tmp_path, X12 / "denials.837") == [
+def test_one_claim_per_denial_reason(claim_rows):
+    assert claim_rows(X12 / "denials.837") == [
         ("NOTVALID", "1", "98005", "error", "claim-code-not-valid-on-date", ""),
         ("NOTPAID", "1", "98005", "error", "claim-code-not-payable;claim-check-level-in-note",
          "99213-95@10"),
@@ -57,7 +48,7 @@ def test_fields_read_from_the_segments():
     assert lines[("OK2", "2")].units == 2
 
 
-def test_loops_and_payers_with_crlf(tmp_path):
+def test_loops_and_payers_with_crlf(claim_rows):
     assert b"~\r\n" in (X12 / "loops-crlf.837").read_bytes()
     lines = list(read_claims(str(X12 / "loops-crlf.837")))
     assert [(x.claim_id, x.payer) for x in lines] == [
@@ -65,18 +56,18 @@ def test_loops_and_payers_with_crlf(tmp_path):
         ("MA1", "medicare_advantage"),     # SBR09 16: never traditional Medicare
         ("MCD1", "medicaid"), ("COMM1", "commercial"),
         ("OTHER2320", "medicare")]         # the 2320 SBR*S (CI) is another payer
-    rows = run(tmp_path, X12 / "loops-crlf.837")
+    rows = claim_rows(X12 / "loops-crlf.837")
     # Medicare Advantage: the generic profile follows Medicare as a default (issue 15)
     assert rows[1][3:5] == ("warning", "claim-code-not-payable;claim-check-level-in-note")
     assert rows[3][3:5] == ("warning", "claim-not-telehealth-service")  # commercial: warning
 
 
-def test_payer_map_refines_the_payer(tmp_path):
+def test_payer_map_refines_the_payer(claim_rows, tmp_path):
     pm = tmp_path / "map.csv"
     pm.write_text("payer_id,payer\nH1234,commercial\n")
     lines = list(read_claims(str(X12 / "loops-crlf.837"), payer_map={"H1234": "commercial"}))
     assert lines[1].payer == "commercial"
-    assert run(tmp_path, X12 / "loops-crlf.837", "--payer-map", str(pm))[1][3] == "ok"
+    assert claim_rows(X12 / "loops-crlf.837", "--payer-map", str(pm))[1][3] == "ok"
 
 
 def test_bare_tilde_and_date_ranges():

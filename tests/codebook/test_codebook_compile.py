@@ -158,3 +158,28 @@ def test_output_to_a_device_writes_through(tmp_path: Path) -> None:
     assert main(["compile", str(MINIMAL), "-o", os.devnull]) == 0
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
     assert not Path(os.devnull + ".tmp").exists()
+
+
+def test_family_messages_get_their_thresholds_from_the_data(minimal_copy: Path,
+                                                            tmp_path: Path) -> None:
+    """{min_minutes}/{max_minutes}/{CODE.min_minutes} are filled at compile time; the engine's
+    own placeholders ({time_minutes}) stay for the engine."""
+    def messages(source: Path, name: str) -> dict[str, str]:
+        bundle = json.loads(compile_to(tmp_path, name, source))
+        return next(f for f in bundle["families"] if f["id"] == "virtual-checkin")["messages"]
+
+    assert messages(MINIMAL, "a.json") == {
+        "below_minimum": "Under 5 minutes of discussion is not reportable.",
+        "above_maximum": "Over 20 minutes: consider a visit code.",
+        "no_level": None, "no_primary": None}
+    path = minimal_copy / "codes" / "virtual-checkin.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("min_minutes: 11\n    max_minutes: 20",
+                        "min_minutes: 11\n    max_minutes: 25")
+    text = text.replace('"Over {max_minutes} minutes: consider a visit code."',
+                        '"Over {max_minutes} minutes ({G2252.min_minutes}-{G2252.max_minutes} '
+                        'is the longest band; {time_minutes} given); {99213.min_minutes} '
+                        'minutes is a visit."')
+    path.write_text(text, encoding="utf-8")
+    assert messages(minimal_copy, "b.json")["above_maximum"] == (
+        "Over 25 minutes (11-25 is the longest band; {time_minutes} given); 20 minutes is a visit.")

@@ -1,5 +1,6 @@
-"""Fixtures for the engine tests: a small hand-written bundle and, when compiled, the real one;
-the YAML scenarios of tests/scenarios/ (`scenario` parameter, `scenarios` and `plain` fixtures)."""
+"""Fixtures for the engine tests: a small hand-written bundle; the YAML scenarios of
+tests/scenarios/ (`scenario` parameter, `scenarios` and `plain` fixtures). The real compiled
+bundle (`real_cb`) and strict templates come from tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -7,27 +8,17 @@ import copy
 import datetime as dt
 import functools
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
 
-from engine.core.codebook import DEFAULT_PATH, Codebook, load_codebook
-from engine.core.templates import set_strict
+from engine.core.codebook import Codebook
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_PATH = FIXTURES / "mini_bundle.json"
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
-
-
-@pytest.fixture(autouse=True)
-def _strict_templates():
-    """Unknown placeholders and missing engine messages are errors in tests."""
-    set_strict(True)
-    yield
-    set_strict(os.environ.get("TELECODE_STRICT", "") not in ("", "0"))
 
 
 @pytest.fixture(scope="session")
@@ -51,14 +42,6 @@ def make_cb(mini_bundle):
         return Codebook(bundle)
 
     return make
-
-
-@pytest.fixture(scope="session")
-def real_cb() -> Codebook:
-    """The compiled project bundle (scripts/test compiles it before pytest runs)."""
-    if not os.path.exists(DEFAULT_PATH):
-        pytest.skip("engine/data/codebook.json is not compiled; run `telecode compile`")
-    return load_codebook()
 
 
 def encounter(**kw: Any) -> dict[str, Any]:

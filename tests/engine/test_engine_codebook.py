@@ -114,5 +114,23 @@ def test_by_id_lookups(mini_cb):
     assert mini_cb.covers("2024-01-01") and not mini_cb.covers("2027-01-01")
 
 
+def test_payer_short_name_else_name_else_id(make_cb, real_cb):
+    def edit(bundle):
+        bundle["payers"][0]["short_name"] = "Short"
+        bundle["payers"][0]["name"] = "Long (qualified)"
+
+    cb = make_cb(edit)
+    first = cb.bundle["payers"][0]["id"]
+    assert cb.payer_short_name(first) == "Short"
+    assert cb.payer_short_name("no-such-payer") == "no-such-payer"
+    # the real codebook: what tables and batch messages showed before short_name existed
+    assert [real_cb.payer_short_name(p) for p in ("medicare", "commercial", "medicaid",
+                                                  "unitedhealthcare", "humana_ma")] == [
+        "Medicare", "Commercial health plans", "Medicaid", "UnitedHealthcare",
+        "Humana Medicare Advantage"]
+    for pid, payer in real_cb.payers.items():
+        assert real_cb.payer_short_name(pid) == str(payer["name"]).split(" (")[0], pid
+
+
 def test_codebook_repr_is_short(mini_cb):
     assert len(repr(mini_cb)) < 200

@@ -6,7 +6,7 @@ import datetime as dt
 
 from engine import core
 from engine.core.codebook import in_range
-from engine.core.plan import Segments, compiled
+from engine.core.plan import compiled, segments
 
 
 def _days(start: str, end: str):
@@ -19,7 +19,7 @@ def _days(start: str, end: str):
 def test_records_in_force_are_constant_within_each_segment(real_cb):
     """The invariant the plans rest on: on every covered day, each dated record is in force
     exactly when it is in force on its segment's first day."""
-    seg = Segments(real_cb)
+    seg = segments(real_cb)
     b = real_cb.bundle
     records = [r for g in ("routes", "rules", "codes", "statuses", "flexibilities")
                for r in b[g]]
@@ -31,7 +31,7 @@ def test_records_in_force_are_constant_within_each_segment(real_cb):
 
 
 def test_segment_boundaries_fall_on_from_and_after_to(mini_cb):
-    seg = Segments(mini_cb)
+    seg = segments(mini_cb)
     # G2012 ends 2024-12-31 and 98016 starts 2025-01-01 in the mini bundle
     assert seg.index("2024-12-31") != seg.index("2025-01-01")
     assert "2025-01-01" in seg.starts  # a `from`

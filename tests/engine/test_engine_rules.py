@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine import core
-from engine.core.pipeline import _flexibility
-from engine.core.plan import _merge
+from engine.core.plan import compiled
+from engine.core.sources import merge
 
 
 def ids(result):
@@ -96,7 +96,7 @@ def test_routes_in_force_but_none_fits(make_cb, enc):
     res = core.check(enc(modality="audio_only", minutes=25), cb)
     assert res["billable"] is False and res["lines"] == []
     route_sources = next(r for r in cb.bundle["routes"] if r["id"] == "medicare-audio-only")
-    srcs = _merge(["src-a"], [s["id"] for s in route_sources["sources"]])
+    srcs = merge(["src-a"], [s["id"] for s in route_sources["sources"]])
     assert res["warnings"][0] == {
         "id": "no-route-fits", "severity": "warning",
         "message": "medicare audio_only: no route fits on 2025-03-10.", "sources": srcs}
@@ -226,7 +226,7 @@ def test_conflict_placeholders_and_sources(mini_cb, enc):
     ("2026-02-01", "lapse"), ("2026-06-01", "none"),
 ])
 def test_flexibility_state(mini_cb, day, state):
-    assert _flexibility(mini_cb, day)[0] == state
+    assert compiled(mini_cb).flexibility(day)[0] == state
 
 
 def test_flexibility_placeholders(mini_cb, enc):

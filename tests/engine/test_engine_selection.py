@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from engine import core
-from engine.core.selection import evisit_periods
+from engine.core.methods import evisit_periods
 
 
 def codes(result):

@@ -64,10 +64,14 @@ def extras_needed(files: list[str]) -> list[str]:
     return sorted(dist for top, dist in PURE_PYTHON_EXTRAS.items() if top in tops)
 
 
+# The conftest files pytest loads for tests/engine: the shared one (tests/conftest.py) and its own.
+CONFTESTS = (ROOT / "tests" / "conftest.py", ENGINE_TESTS / "conftest.py")
+
+
 def pyodide_test_files() -> list[str]:
-    conftest = ENGINE_TESTS / "conftest.py"
-    if conftest.exists() and not runs_in_pyodide(conftest):
-        pytest.fail(f"{conftest.relative_to(ROOT)} imports a module Pyodide does not have")
+    for conftest in CONFTESTS:
+        if conftest.exists() and not runs_in_pyodide(conftest):
+            pytest.fail(f"{conftest.relative_to(ROOT)} imports a module Pyodide does not have")
     files = sorted(p for p in ENGINE_TESTS.glob("test_*.py") if runs_in_pyodide(p))
     return [str(p.relative_to(ROOT)) for p in files]
 
@@ -119,8 +123,8 @@ def test_engine_suite_passes_inside_pyodide(engine_wheel: Path) -> None:
     expected = _cpython_collected(files)
     assert expected > 0
 
-    # conftest.py (the scenario loader) may need an extra that no test file imports itself
-    conftest = [str((ENGINE_TESTS / "conftest.py").relative_to(ROOT))]
+    # a conftest.py (the scenario loader) may need an extra that no test file imports itself
+    conftest = [str(c.relative_to(ROOT)) for c in CONFTESTS if c.exists()]
     extras = [arg for dist in extras_needed(files + conftest) for arg in ("--with", dist)]
     proc = subprocess.run(
         [node, str(RUNNER), "--wheel", str(engine_wheel), *extras, "--", "-q", *files],

@@ -12,14 +12,10 @@
 // - Each rendered answer leaves a performance mark "telecode-answer" (detail.engineMs: time spent
 //   in Python) for the benchmark.
 
+import { renderPayments } from "./payments.js";
 import { encounterText, hasEncounter, moveQueryToFragment, permalinkHref } from "./permalink.js";
 
 const SITE_ROOT = new URL("../../", import.meta.url);
-const PAYERS = [
-  ["medicare", "Medicare"],
-  ["commercial", "Commercial (default)"],
-  ["medicaid", "Medicaid (default)"],
-];
 // Typing in a number or text field answers this long after the last keystroke.
 const TYPING_DELAY_MS = 60;
 // Minutes beyond this in one field are implausible (a day has 1440).
@@ -32,8 +28,30 @@ const SEARCH_AFTER_MS = 1500;
 // animation makes the page render frames all through the start (about 40 in 5 s, a quarter of the
 // page's main-thread work then), on the same cores Python is starting on.
 const PROGRESS_STEPS = { runtime: 1, snapshot: 1, engine: 2 };
-const TRUE_WORDS = new Set(["true", "1", "yes", "on"]);
-const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
+
+// The encounter contract (engine/core/contract.py: each key's kind and default, the words for
+// true and false, the payers compared), rendered into the page by the site build (#tc-contract,
+// docs/_site/pages_checker.py): this script holds no contract values of its own.
+let contractData = null;
+function contract() {
+  if (contractData === null) {
+    const el = document.getElementById("tc-contract");
+    try {
+      contractData = el ? JSON.parse(el.dataset.contract) : null;
+    } catch {
+      contractData = null;
+    }
+    contractData = contractData || { fields: {}, true_words: [], false_words: [], compare: [] };
+    contractData.trueWords = new Set(contractData.true_words);
+    contractData.falseWords = new Set(contractData.false_words);
+  }
+  return contractData;
+}
+
+function kindOf(name) {
+  const field = contract().fields[name];
+  return field ? field.kind : undefined;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The worker, shared by every visit of the checker page in this tab.
@@ -205,10 +223,11 @@ function valueOf(el) {
   }
   const raw = el.value.trim();
   if (raw === "") return undefined;
-  if (el.name === "consent_documented" || el.name === "family_with_patient") return raw === "true";
+  const kind = kindOf(el.name);
+  if (kind === "bool") return raw === "true"; // a select of true/false (not known: "")
   if (el.inputMode === "numeric") return /^-?\d+$/.test(raw) ? wholeNumber(raw) : raw;
-  if (el.name === "evisit_minutes_by_day") return parseMinutesByDay(raw);
-  if (el.name === "requested_code" || el.name === "state") return raw.toUpperCase();
+  if (kind === "minutes_by_day") return parseMinutesByDay(raw);
+  if (kind === "code" || kind === "state") return raw.toUpperCase();
   if (el.dataset.default !== undefined && raw === el.dataset.default) return undefined;
   return raw;
 }
@@ -292,7 +311,8 @@ function renderPlausibility(items) {
 function setField(el, text) {
   if (el.type === "checkbox") {
     const word = (text ?? "").toLowerCase();
-    el.checked = TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : el.dataset.default === "true";
+    const { trueWords, falseWords } = contract();
+    el.checked = trueWords.has(word) ? true : falseWords.has(word) ? false : el.dataset.default === "true";
     return;
   }
   if (el.tagName === "SELECT") {
@@ -530,7 +550,7 @@ function initChecker(root) {
     // the service (mental health services) and the fields that only it, a payer or a checked
     // box make relevant; a hidden service field means a visit
     const serviceEl = form.elements.service;
-    const service = isShown(serviceEl) ? serviceEl.value : "visit";
+    const service = isShown(serviceEl) ? serviceEl.value : serviceEl.dataset.default;
     root.querySelectorAll("[data-services]").forEach((el) => {
       if (!el.hidden) el.hidden = !el.dataset.services.split(" ").includes(service);
     });
@@ -605,10 +625,11 @@ function initChecker(root) {
 
   async function runCompare(encounter) {
     if (compareBox.hidden) return;
-    const answers = await Promise.all(PAYERS.map(([payer]) => check({ ...encounter, payer })));
+    const payers = contract().compare;
+    const answers = await Promise.all(payers.map(([payer]) => check({ ...encounter, payer })));
     if (!root.isConnected) return;
     compareGrid.replaceChildren(
-      ...PAYERS.map(([payer, title], i) => {
+      ...payers.map(([payer, title], i) => {
         const msg = answers[i];
         const col = h("div", { class: "tc-compare-col", "data-testid": `compare-${payer}`, "data-payer": payer });
         col.append(h("h3", {}, title));
@@ -654,7 +675,9 @@ function initChecker(root) {
     const doubts = plausibility(form);
     showFieldWarnings(doubts);
     if (msg.result) {
-      resultBody.replaceChildren(...[renderPlausibility(doubts), ...renderResult(msg.result)].flat(2).filter(Boolean));
+      const answer = renderResult(msg.result);
+      answer.splice(3, 0, renderPayments(msg.payments, h)); // after the lines (payments.js)
+      resultBody.replaceChildren(...[renderPlausibility(doubts), ...answer].flat(2).filter(Boolean));
       setState("ready", msg.result.lines.map((l) => l.code).join(" "));
       peek.textContent = `Answer: ${shortAnswer(msg.result)}`;
     } else if (msg.errors) {

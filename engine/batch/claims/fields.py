@@ -41,6 +41,7 @@ PAYER_WORDS = {
 _DATES: dict[str, str] = {}
 _CODES: dict[str, str] = {}
 _MODS: dict[str, tuple[str, ...]] = {}
+_INF = float("inf")
 _DAYS_IN = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -136,6 +137,8 @@ def parse_units(text: str | int | float | None) -> int:
             number = float(raw)
         except ValueError:
             raise ValueError(f"units {text!r} is not a number") from None
+        if number != number or number in (_INF, -_INF):  # nan, inf, or too many digits
+            raise ValueError(f"units {text!r} is not a number")
         if number != int(number):
             raise ValueError(f"units {text!r} is not a whole number")
         value = int(number)

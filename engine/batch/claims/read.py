@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import IO
 
 from engine.batch.claims.fields import ClaimFileError
 from engine.core.claim import ClaimLine
 
-__all__ = ["FORMATS", "detect_format", "read_claims"]
+__all__ = ["FORMATS", "detect_format", "open_claim_file", "read_claims"]
 
 FORMATS = ("csv", "jsonl", "fhir", "x12")
 
@@ -37,21 +38,30 @@ def detect_format(path: str, head: str) -> str:
     return "csv"
 
 
+def open_claim_file(path: str) -> IO[str]:
+    """The file at `path` opened as UTF-8 text (newline=""), its start checked to be UTF-8."""
+    try:
+        fh = open(path, encoding="utf-8", newline="")  # noqa: SIM115 - the caller closes it
+    except OSError as exc:
+        raise ClaimFileError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        fh.read(8192)
+    except UnicodeDecodeError:
+        fh.close()
+        raise ClaimFileError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
+    fh.seek(0)
+    return fh
+
+
 def read_claims(path: str, fmt: str | None = None,
                 payer_map: dict[str, str] | None = None) -> Iterator[ClaimLine]:
     """The claim lines of the file at `path` (format detected unless `fmt` is given).
     `payer_map` (X12 and FHIR): payer id -> payer class, refining the file's payer type."""
+    fh = open_claim_file(path)
     try:
-        fh = open(path, encoding="utf-8", newline="")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise ClaimFileError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    try:
-        try:
-            head = fh.read(8192)
-        except UnicodeDecodeError:
-            raise ClaimFileError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
-        fh.seek(0)
-        fmt = fmt or detect_format(path, head)
+        if fmt is None:
+            fmt = detect_format(path, fh.read(8192))
+            fh.seek(0)
         if fmt == "csv":
             from engine.batch.claims.table import read_csv
             yield from read_csv(fh, path)

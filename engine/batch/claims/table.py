@@ -19,13 +19,14 @@ from typing import IO, Any
 from engine.batch.claims.fields import ClaimFileError, make_table_line, parse_values
 from engine.core.claim import ClaimLine
 
-__all__ = ["COLUMNS", "REQUIRED", "read_csv", "read_jsonl", "text_value"]
+__all__ = ["COLUMNS", "REQUIRED", "Layout", "Numbering", "read_csv", "read_header", "read_jsonl",
+           "text_value"]
 
 COLUMNS = ("claim_id", "line", "date_of_service", "payer", "code", "modifiers", "pos", "units")
 REQUIRED = ("claim_id", "date_of_service", "payer", "code")
 
 
-class _Numbering:
+class Numbering:
     """The line number within its claim when the file gives none."""
 
     __slots__ = ("counts",)
@@ -39,8 +40,26 @@ class _Numbering:
         return str(n)
 
 
-def read_csv(fh: IO[str], name: str) -> Iterator[ClaimLine]:
-    reader = csv.reader(fh)
+class Layout:
+    """Where the columns are in a claim-line CSV (from its header)."""
+
+    __slots__ = ("names", "width", "claim", "day", "payer", "code", "line", "mods", "pos",
+                 "units", "standard")
+
+    def __init__(self, names: list[str]) -> None:
+        at = {c: names.index(c) for c in COLUMNS if c in names}
+        self.names = names
+        self.width = len(names)
+        self.claim, self.day, self.payer, self.code = (at[c] for c in REQUIRED)
+        self.line, self.mods, self.pos, self.units = (
+            at.get(c) for c in ("line", "modifiers", "pos", "units"))
+        # the columns in COLUMNS order and no others
+        self.standard = tuple(names) == COLUMNS
+
+
+def read_header(reader: Any, name: str) -> Layout:
+    """The layout of the header line `reader` (a csv.reader) gives; ClaimFileError when the
+    file is empty, the header is not readable or misses a required column."""
     try:
         header = next(reader)
     except StopIteration:
@@ -55,11 +74,16 @@ def read_csv(fh: IO[str], name: str) -> Iterator[ClaimLine]:
             f"{name}, line 1: the header has no column {', '.join(missing)} (it has "
             f"{', '.join(n for n in names if n) or 'no names'}); claim-line files need "
             + ", ".join(COLUMNS))
-    at = {c: names.index(c) for c in COLUMNS if c in names}
-    i_claim, i_day, i_payer, i_code = (at[c] for c in REQUIRED)
-    i_line, i_mods, i_pos, i_units = (at.get(c) for c in ("line", "modifiers", "pos", "units"))
-    width = len(names)
-    numbering = _Numbering()
+    return Layout(names)
+
+
+def read_csv(fh: IO[str], name: str) -> Iterator[ClaimLine]:
+    reader = csv.reader(fh)
+    lay = read_header(reader, name)
+    i_claim, i_day, i_payer, i_code = lay.claim, lay.day, lay.payer, lay.code
+    i_line, i_mods, i_pos, i_units = lay.line, lay.mods, lay.pos, lay.units
+    width = lay.width
+    numbering = Numbering()
     row_no = 1
     try:
         for row in reader:
@@ -102,7 +126,7 @@ def text_value(value: Any) -> str | None:
 
 
 def read_jsonl(fh: IO[str], name: str) -> Iterator[ClaimLine]:
-    numbering = _Numbering()
+    numbering = Numbering()
     line_no = 0
     try:
         for line_no, text in enumerate(fh, start=1):  # noqa: B007 - used after the loop

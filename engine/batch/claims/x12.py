@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from engine.batch.claims.fields import ClaimFileError, make_line
 from engine.batch.claims.payer_types import from_sbr09
@@ -50,20 +50,49 @@ def _reader(fh: IO[str], name: str):  # noqa: ANN202 - pyx12's X12Reader
         raise ClaimFileError(f"{name}, segment 1 (ISA): not an X12 interchange ({exc})") from None
 
 
+class _Tap:
+    """pyx12's raw segment reader, keeping the text of the segment it gave last (so a segment's
+    elements are split from its own text, not from pyx12's re-serialisation of it)."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.text = ""
+
+    def __iter__(self) -> Iterator[str]:
+        for text in self.raw:
+            self.text = text
+            yield text
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
 def segments(fh: IO[str], name: str) -> Iterator[tuple[int, str, list[str], str]]:
-    """(segment number, id, elements (index 0 is the id), sub-element separator), in order."""
+    """(segment number, id, elements (index 0 is the id), sub-element separator), in order.
+    Empty trailing elements may be given or not (read them with `_el`)."""
     reader = _reader(fh, name)
     sub = reader.subele_term
     ele = reader.ele_term
+    seg_term = reader.seg_term
+    tap = _Tap(getattr(reader, "raw", None))
+    if tap.raw is not None:
+        reader.raw = tap
     n = 0
     for seg in reader:
         n += 1
-        text = seg.format()
-        parts = text.rstrip(reader.seg_term).split(ele)
+        text = tap.text
+        if text.startswith(" "):  # as pyx12 reads it
+            text = text.lstrip()
+        parts = text.split(ele)
         seg_id = parts[0]
-        if not _SEG_ID.match(seg_id or ""):
-            raise ClaimFileError(f"{name}, segment {n} ({text[:60]!r}): {seg_id!r} is not a "
-                                 "segment id; is a segment terminator missing or doubled?")
+        if seg_id != seg.get_seg_id() or not _SEG_ID.match(seg_id or ""):
+            text = seg.format()  # pyx12's own text of the segment
+            parts = text.rstrip(seg_term).split(ele)
+            seg_id = parts[0]
+            if not _SEG_ID.match(seg_id or ""):
+                raise ClaimFileError(f"{name}, segment {n} ({text[:60]!r}): {seg_id!r} is not "
+                                     "a segment id; is a segment terminator missing or "
+                                     "doubled?")
         errors = reader.pop_errors()
         fatal = [e for e in errors if e[0] in ("isa", "gs", "st")]
         if fatal:

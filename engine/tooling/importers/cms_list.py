@@ -32,7 +32,6 @@ AUDIO_HEADER_RE = re.compile(r"AUDIO", re.I)
 DESCRIPTOR_RE = re.compile(r"DESCRI|SHORT|LONG", re.I)
 HEADER_SCAN_ROWS = 20
 PAYER = "medicare"
-LIST_FILE = "policies/medicare-telehealth-list.yaml"
 
 
 class ListError(ValueError):

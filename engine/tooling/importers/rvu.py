@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.core.codebook import Codebook
+
 # CMS PFS status indicator -> the codebook's status vocabulary (codebook/README.md).
 STATUS_WORDS: dict[str, str] = {
     "A": "payable",
@@ -35,7 +37,6 @@ STATUS_WORDS: dict[str, str] = {
 }
 DELETED = "deleted"
 NOT_YET_VALID = "not_yet_valid"
-NO_RECORD = "no_record"
 PAYER = "medicare"
 CODE_RE = re.compile(r"^[0-9A-Z]{5}\Z")
 RELEASED_RE = re.compile(r"RELEASED:?\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
@@ -223,21 +224,14 @@ def _find_status_column(rows: list[list[str]], header_at: int, path: str) -> int
 
 
 # --------------------------------------------------------------------------- compare
-def _in_range(rec: dict[str, Any], day: str) -> bool:
-    return (rec.get("from") or "") <= day and (rec.get("to") is None or day <= rec["to"])
-
-
-def codebook_status(bundle: dict[str, Any], code: str, day: str) -> str:
-    """The codebook's Medicare status word for `code` on `day`."""
-    versions = [c for c in bundle.get("codes", []) if c.get("code") == code]
-    if not any(_in_range(v, day) for v in versions):
-        if versions and all((v.get("from") or "") > day for v in versions):
-            return NOT_YET_VALID
-        return DELETED
-    for s in bundle.get("statuses", []):
-        if s.get("payer") == PAYER and code in (s.get("codes") or []) and _in_range(s, day):
-            return str(s.get("status"))
-    return NO_RECORD
+def codebook_status(cb: Codebook, code: str, day: str) -> str:
+    """The codebook's Medicare status word for `code` on `day` (core.Codebook's lookups):
+    a vocabulary status, no_record, or not_yet_valid / deleted when no version of the code is
+    in effect on the day."""
+    validity = cb.code_validity(code, day)
+    if validity != "valid":
+        return NOT_YET_VALID if validity == "not_yet_valid" else DELETED
+    return cb.status_name(code, PAYER, day)
 
 
 def file_status(rvu: RvuFile, code: str) -> tuple[str, str | None]:
@@ -248,10 +242,12 @@ def file_status(rvu: RvuFile, code: str) -> tuple[str, str | None]:
 
 
 def compare(bundle: dict[str, Any], rvu: RvuFile, release: str) -> list[Difference]:
-    codes = sorted({c["code"] for c in bundle.get("codes", []) if c.get("code")})
+    """The codes whose Medicare status on `release` differs between the codebook and the file.
+    Raises core's CodebookError when `bundle` is not a compiled codebook."""
+    cb = Codebook(bundle)
     out: list[Difference] = []
-    for code in codes:
-        ours = codebook_status(bundle, code, release)
+    for code in sorted(cb.code_index):
+        ours = codebook_status(cb, code, release)
         theirs, letter = file_status(rvu, code)
         if ours in (DELETED, NOT_YET_VALID):
             if letter is not None:

@@ -32,7 +32,7 @@ def test_messages_yaml_own_and_engine_placeholders(minimal_copy, edit, run_rule)
 
 
 def test_family_messages(minimal_copy, edit, run_rule):
-    edit(minimal_copy, "codes/virtual-checkin.yaml", '"Under 5 minutes of discussion',
+    edit(minimal_copy, "codes/virtual-checkin.yaml", '"Under {min_minutes} minutes of discussion',
          '"{family}: {discussion_minutes} of {minimum} minutes ({period}) of discussion')
     problems = run_rule(rule, minimal_copy)
     # {period} exists only for e-visit families (time_basis evisit_periods)
@@ -60,3 +60,23 @@ def test_message_titles_have_no_placeholder(minimal_copy, edit, run_rule):
         "messages.yaml:4: not-covered-no-route: the title 'No rule for {payer} on that date' "
         "has a placeholder — a title is quoted as it is (in batch reasons): write it without "
         "{...}"]
+
+
+def test_family_data_placeholders_need_a_value(minimal_copy, edit, run_rule):
+    edit(minimal_copy, "codes/virtual-checkin.yaml", '"Over {max_minutes} minutes:',
+         '"Over {max_minutes} ({G2252.max_minutes}, {99213.min_minutes}) minutes:')
+    assert run_rule(rule, minimal_copy) == []
+    edit(minimal_copy, "codes/virtual-checkin.yaml", "{99213.min_minutes}",
+         "{99999.min_minutes}, {G2252.max_minute}")
+    edit(minimal_copy, "codes/virtual-checkin.yaml", "    min_minutes: 11\n    max_minutes: 20",
+         "    min_minutes: 11\n    max_minutes: null")
+    problems = run_rule(rule, minimal_copy)
+    assert [p.split(" — ")[0] for p in problems] == [
+        "codes/virtual-checkin.yaml:10: virtual-checkin: unknown placeholder {G2252.max_minute}",
+        "codes/virtual-checkin.yaml:10: virtual-checkin: {99999.min_minutes} has no value: no "
+        "code 99999 with one min_minutes in every version",
+        "codes/virtual-checkin.yaml:10: virtual-checkin: {G2252.max_minutes} has no value: no "
+        "code G2252 with one max_minutes in every version",
+        "codes/virtual-checkin.yaml:10: virtual-checkin: {max_minutes} has no value: a code of "
+        "this family that is not an add-on has no max_minutes (an open-ended band)",
+    ]
