@@ -259,6 +259,7 @@ def test_mental_health_and_add_on_fields_show_only_when_they_apply(page: Any, ba
     assert not page.is_visible("select[name=service]")
     assert not page.is_visible("input[name=psychotherapy_minutes]")
     page.wait_for_selector(ANSWERED)
+    page.wait_for_function("() => location.hash.includes('modality=remote_monitoring')")
     assert "psychotherapy_minutes" not in parse_qs(urlsplit(page.url).fragment)
 
 
