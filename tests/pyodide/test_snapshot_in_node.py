@@ -16,6 +16,7 @@ import pytest
 from ruamel.yaml import YAML
 
 import engine
+from engine.core import web
 
 ROOT = Path(__file__).resolve().parents[2]
 MAKER = ROOT / "scripts" / "widget-snapshot.mjs"
@@ -38,10 +39,17 @@ def all_encounters() -> list[dict[str, Any]]:
 
 
 def cpython_answer(encounter: dict[str, Any]) -> dict[str, Any]:
+    """CPython's answer: the engine's result (or its errors) and, where engine.core.web.run adds
+    them (a Medicare answer with fee schedule rows), the lines' payment amounts."""
     try:
-        return {"result": _json(engine.check(encounter))}
+        answer: dict[str, Any] = {"result": _json(engine.check(encounter))}
     except engine.EncounterError as err:
         return {"errors": _json(err.errors)}
+    from_web = json.loads(web.run(json.dumps(encounter)))
+    assert from_web["result"] == answer["result"]
+    if "payments" in from_web:
+        answer["payments"] = from_web["payments"]
+    return answer
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +85,4 @@ def test_the_snapshot_answers_every_scenario_and_faq_as_cpython(
     assert not differ, json.dumps(differ[0], indent=1)[:3000]
     kinds = {next(iter(a)) for a in out["answers"]}
     assert kinds == {"result", "errors"}  # both valid and invalid encounters were asked
+    assert any("payments" in a for a in out["answers"])  # and Medicare answers with amounts
