@@ -124,21 +124,24 @@ def run(argv: list[str]) -> int:
     if args.write and diffs:
         from pathlib import Path
 
-        from engine.tooling.write import StatusChange, apply_status_changes
+        from engine.tooling.write import StatusChange, plan_status_changes
 
         plan = rvu.plan_write(diffs)
         manual = plan.manual
         if plan.apply:
             root = Path(args.codebook)
             try:
-                source_id = rvu.cite_file(bundle, root, args.file, release)
+                source_id = rvu.source_id_for(bundle, args.file, release)
                 changes = [
                     StatusChange(d.code, d.file, as_of,
                                  {"id": source_id,
                                   "locator": f"STATUS CODE column, {d.code}: {d.letter}"})
                     for d in plan.apply
                 ]
-                written = apply_status_changes(root, rvu.PAYER, changes)
+                # planned first: a conflict with another release writes nothing
+                pending = plan_status_changes(root, rvu.PAYER, changes, series=rvu.SERIES)
+                rvu.cite_file(bundle, root, args.file, release)
+                written = pending.write()
             except WriteError as exc:
                 return fail(str(exc))
 
