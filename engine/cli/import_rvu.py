@@ -28,16 +28,21 @@ JSON output (--format json):
 
 --write applies each status difference as dated records in payers/medicare.yaml: the record
 in force ends the day before the release date (or --as-of), a new record starts on it citing
-the file
-(added to sources.yaml with its sha256). Code dates (deleted / not yet valid) are never
+the file (added to sources.yaml with its sha256) and runs until the next record or PPRRVU
+release the codebook already has: an older release written after a newer one fills only the
+days before it; two releases that give a code different statuses from the same day are refused
+(exit 2, nothing written). Code dates (deleted / not yet valid) are never
 changed automatically: those are listed for a person to check.
 
 --write-payments writes the Medicare payment values of the codebook's codes found in the file
 (work, practice expense and malpractice RVUs, the non-facility and facility totals, the
-conversion factor) into payments/medicare-<YEAR>.yaml, dated from the quarter of the release
-(a January release applies from January 1, an October release from October 1) to the end of the
-year, citing the file. The site shows national amounts (total x conversion factor) from them;
-it never reads CMS files. Only the rows of the codebook's codes are written.
+conversion factor) into payments/medicare-<YEAR>.yaml (a later quarter of a year already
+held: payments/medicare-<FROM>.yaml), dated from the quarter of the release (a January release
+applies from January 1, an October release from October 1) to the end of the year, citing the
+file. A schedule ends the day before the next one the codebook holds starts, in whatever order
+releases are written; two releases from the same day that differ are refused (exit 2). The site
+shows national amounts (total x conversion factor) from them; it never reads CMS files. Only
+the rows of the codebook's codes are written.
 
 --write-gpci reads FILE as the CMS GPCI addendum of an RVU package (GPCI<YEAR>.csv, PFS
 Addendum E) and writes localities/medicare-<YEAR>.yaml: per payment locality its contractor,
@@ -181,7 +186,8 @@ def write_payments(args: argparse.Namespace) -> int:
 
     from engine.tooling.diff import LoadError, load_bundle
     from engine.tooling.importers import rvu, rvu_payments
-    from engine.tooling.write import WriteError, dump_rt, today
+    from engine.tooling.importers.schedule_dates import place_schedule
+    from engine.tooling.write import WriteError, today
 
     fail = make_fail("import-rvu")
     try:
@@ -202,19 +208,25 @@ def write_payments(args: argparse.Namespace) -> int:
         return fail(str(exc))
     root = Path(args.codebook)
     try:
-        source_id = rvu.cite_file(bundle, root, args.file, release)
         doc = rvu_payments.schedule(
-            bundle, pf, source_id, "WORK RVU, PE RVU, MP RVU, TOTAL and CONV FACTOR columns",
+            bundle, pf, rvu.source_id_for(bundle, args.file, release),
+            "WORK RVU, PE RVU, MP RVU, TOTAL and CONV FACTOR columns",
             today(), start, f"{start[:4]}-12-31")
-        out = root / "payments" / f"medicare-{start[:4]}.yaml"
-        out.parent.mkdir(exist_ok=True)
-        dump_rt(doc, out)
+        place = place_schedule(root, doc)  # among the schedules held; a conflict writes nothing
+        if place.kept:
+            print(f"{args.file}: released {release}; nothing written: {place.kept}.")
+            return 0
+        rvu.cite_file(bundle, root, args.file, release)
+        place.write()
     except (WriteError, OSError) as exc:
         return fail(str(exc))
-    n = len(doc["schedule"]["values"])
+    n, out, end = len(doc["schedule"]["values"]), place.path, doc["schedule"]["to"]
     print(f"{args.file}: released {release}; wrote the payment values of {n} codes of the "
-          f"codebook (dates of service {start} to {start[:4]}-12-31) to "
+          f"codebook (dates of service {start} to {end or 'open'}) to "
           f"payments/{out.name}, conversion factor {doc['schedule']['conversion_factor']}.")
+    for path, ended in place.ended:
+        print(f"payments/{path.name}: {ended['schedule'].get('id')} now ends "
+              f"{ended['schedule']['to']}.")
     print("Next: telecode validate, then telecode compile.")
     return 0
 
