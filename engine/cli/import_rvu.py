@@ -48,7 +48,9 @@ the rows of the codebook's codes are written.
 Addendum E) and writes localities/medicare-<YEAR>.yaml: per payment locality its contractor,
 state, locality number, name and work, practice expense and malpractice GPCIs, for the calendar
 year the title names; --counties nnLOCCO.csv adds each locality's counties; --release gives the
-package's release date (the addendum has none). Both files are cited (sources.yaml, with their
+package's release date (the addendum has none). Another release of the same year: the same
+GPCIs keep the newer release; other GPCIs are refused (exit 2: both cover the whole year).
+Both files are cited (sources.yaml, with their
 sha256). Code pages show a locality's amount: (work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x
 MP GPCI) x conversion factor.
 
@@ -270,17 +272,22 @@ def write_gpci(args: argparse.Namespace) -> int:
     if args.counties:
         files.append(("locco", args.counties, "counties of each locality"))
     try:
-        cited = []
+        cited, entries = [], []
         for kind, path, locator in files:
             digest = sha256_of(path)
-            known = next((s["id"] for s in bundle.get("sources", [])
-                          if s.get("sha256") == digest), None)
-            if known is None:
-                entry = gpci.source_entry(kind, path, gf.year, release, digest, today())
-                ensure_source(root, entry)
-                known = entry["id"]
+            known, new = gpci.source_id(bundle.get("sources", []), kind, gf.year, release,
+                                        digest)
+            if new:
+                entries.append({**gpci.source_entry(kind, path, gf.year, release, digest,
+                                                    today()), "id": known})
             cited.append({"id": known, "locator": locator})
         doc = gpci.document(gf, counties, release, cited, today())
+        kept = gpci.kept_or_refused(root, doc)  # another release of the year: a conflict
+        if kept:
+            print(f"{args.file}: release {release}; nothing written: {kept}.")
+            return 0
+        for entry in entries:
+            ensure_source(root, entry)
         out = root / "localities" / f"medicare-{gf.year}.yaml"
         out.parent.mkdir(exist_ok=True)
         dump_rt(doc, out)
