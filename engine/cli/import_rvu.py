@@ -28,22 +28,29 @@ JSON output (--format json):
 
 --write applies each status difference as dated records in payers/medicare.yaml: the record
 in force ends the day before the release date (or --as-of), a new record starts on it citing
-the file
-(added to sources.yaml with its sha256). Code dates (deleted / not yet valid) are never
+the file (added to sources.yaml with its sha256) and runs until the next record or PPRRVU
+release the codebook already has: an older release written after a newer one fills only the
+days before it; two releases that give a code different statuses from the same day are refused
+(exit 2, nothing written). Code dates (deleted / not yet valid) are never
 changed automatically: those are listed for a person to check.
 
 --write-payments writes the Medicare payment values of the codebook's codes found in the file
 (work, practice expense and malpractice RVUs, the non-facility and facility totals, the
-conversion factor) into payments/medicare-<YEAR>.yaml, dated from the quarter of the release
-(a January release applies from January 1, an October release from October 1) to the end of the
-year, citing the file. The site shows national amounts (total x conversion factor) from them;
-it never reads CMS files. Only the rows of the codebook's codes are written.
+conversion factor) into payments/medicare-<YEAR>.yaml (a later quarter of a year already
+held: payments/medicare-<FROM>.yaml), dated from the quarter of the release (a January release
+applies from January 1, an October release from October 1) to the end of the year, citing the
+file. A schedule ends the day before the next one the codebook holds starts, in whatever order
+releases are written; two releases from the same day that differ are refused (exit 2). The site
+shows national amounts (total x conversion factor) from them; it never reads CMS files. Only
+the rows of the codebook's codes are written.
 
 --write-gpci reads FILE as the CMS GPCI addendum of an RVU package (GPCI<YEAR>.csv, PFS
 Addendum E) and writes localities/medicare-<YEAR>.yaml: per payment locality its contractor,
 state, locality number, name and work, practice expense and malpractice GPCIs, for the calendar
 year the title names; --counties nnLOCCO.csv adds each locality's counties; --release gives the
-package's release date (the addendum has none). Both files are cited (sources.yaml, with their
+package's release date (the addendum has none). Another release of the same year: the same
+GPCIs keep the newer release; other GPCIs are refused (exit 2: both cover the whole year).
+Both files are cited (sources.yaml, with their
 sha256). Code pages show a locality's amount: (work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x
 MP GPCI) x conversion factor.
 
@@ -125,22 +132,25 @@ def run(argv: list[str]) -> int:
         from pathlib import Path
 
         from engine.tooling.atomic import atomic_files, not_written
-        from engine.tooling.write import StatusChange, apply_status_changes
+        from engine.tooling.write import StatusChange, plan_status_changes
 
         plan = rvu.plan_write(diffs)
         manual = plan.manual
         if plan.apply:
             root = Path(args.codebook)
             try:
+                source_id = rvu.source_id_for(bundle, args.file, release)
+                changes = [
+                    StatusChange(d.code, d.file, as_of,
+                                 {"id": source_id,
+                                  "locator": f"STATUS CODE column, {d.code}: {d.letter}"})
+                    for d in plan.apply
+                ]
+                # planned first: a conflict with another release writes nothing
+                pending = plan_status_changes(root, rvu.PAYER, changes, series=rvu.SERIES)
                 with atomic_files():  # the source list and the payer's file: both or neither
-                    source_id = rvu.cite_file(bundle, root, args.file, release)
-                    changes = [
-                        StatusChange(d.code, d.file, as_of,
-                                     {"id": source_id,
-                                      "locator": f"STATUS CODE column, {d.code}: {d.letter}"})
-                        for d in plan.apply
-                    ]
-                    written = apply_status_changes(root, rvu.PAYER, changes)
+                    rvu.cite_file(bundle, root, args.file, release)
+                    written = pending.write()
             except WriteError as exc:
                 return fail(str(exc))
             except OSError as exc:
@@ -183,7 +193,8 @@ def write_payments(args: argparse.Namespace) -> int:
     from engine.tooling.atomic import atomic_files, not_written
     from engine.tooling.diff import LoadError, load_bundle
     from engine.tooling.importers import rvu, rvu_payments
-    from engine.tooling.write import WriteError, dump_rt, today
+    from engine.tooling.importers.schedule_dates import place_schedule
+    from engine.tooling.write import WriteError, today
 
     fail = make_fail("import-rvu")
     try:
@@ -204,22 +215,28 @@ def write_payments(args: argparse.Namespace) -> int:
         return fail(str(exc))
     root = Path(args.codebook)
     try:
-        with atomic_files():  # the source list and the payments file: both or neither
-            source_id = rvu.cite_file(bundle, root, args.file, release)
-            doc = rvu_payments.schedule(
-                bundle, pf, source_id, "WORK RVU, PE RVU, MP RVU, TOTAL and CONV FACTOR columns",
-                today(), start, f"{start[:4]}-12-31")
-            out = root / "payments" / f"medicare-{start[:4]}.yaml"
-            out.parent.mkdir(exist_ok=True)
-            dump_rt(doc, out)
+        doc = rvu_payments.schedule(
+            bundle, pf, rvu.source_id_for(bundle, args.file, release),
+            "WORK RVU, PE RVU, MP RVU, TOTAL and CONV FACTOR columns",
+            today(), start, f"{start[:4]}-12-31")
+        place = place_schedule(root, doc)  # among the schedules held; a conflict writes nothing
+        if place.kept:
+            print(f"{args.file}: released {release}; nothing written: {place.kept}.")
+            return 0
+        with atomic_files():  # the source list and the payments files: all or none
+            rvu.cite_file(bundle, root, args.file, release)
+            place.write()
     except WriteError as exc:
         return fail(str(exc))
     except OSError as exc:
         return fail(not_written(root, exc))
-    n = len(doc["schedule"]["values"])
+    n, out, end = len(doc["schedule"]["values"]), place.path, doc["schedule"]["to"]
     print(f"{args.file}: released {release}; wrote the payment values of {n} codes of the "
-          f"codebook (dates of service {start} to {start[:4]}-12-31) to "
+          f"codebook (dates of service {start} to {end or 'open'}) to "
           f"payments/{out.name}, conversion factor {doc['schedule']['conversion_factor']}.")
+    for path, ended in place.ended:
+        print(f"payments/{path.name}: {ended['schedule'].get('id')} now ends "
+              f"{ended['schedule']['to']}.")
     print("Next: telecode validate, then telecode compile.")
     return 0
 
@@ -228,6 +245,7 @@ def write_gpci(args: argparse.Namespace) -> int:
     """`--write-gpci`: a GPCI addendum's localities (and their counties) as YAML."""
     from pathlib import Path
 
+    from engine.tooling.atomic import atomic_files, not_written
     from engine.tooling.diff import DiffError, LoadError, load_bundle, parse_when
     from engine.tooling.importers import gpci, rvu
     from engine.tooling.write import WriteError, dump_rt, ensure_source, sha256_of, today
@@ -263,22 +281,30 @@ def write_gpci(args: argparse.Namespace) -> int:
     if args.counties:
         files.append(("locco", args.counties, "counties of each locality"))
     try:
-        cited = []
+        cited, entries = [], []
         for kind, path, locator in files:
             digest = sha256_of(path)
-            known = next((s["id"] for s in bundle.get("sources", [])
-                          if s.get("sha256") == digest), None)
-            if known is None:
-                entry = gpci.source_entry(kind, path, gf.year, release, digest, today())
-                ensure_source(root, entry)
-                known = entry["id"]
+            known, new = gpci.source_id(bundle.get("sources", []), kind, gf.year, release,
+                                        digest)
+            if new:
+                entries.append({**gpci.source_entry(kind, path, gf.year, release, digest,
+                                                    today()), "id": known})
             cited.append({"id": known, "locator": locator})
         doc = gpci.document(gf, counties, release, cited, today())
+        kept = gpci.kept_or_refused(root, doc)  # another release of the year: a conflict
+        if kept:
+            print(f"{args.file}: release {release}; nothing written: {kept}.")
+            return 0
         out = root / "localities" / f"medicare-{gf.year}.yaml"
         out.parent.mkdir(exist_ok=True)
-        dump_rt(doc, out)
-    except (WriteError, OSError) as exc:
+        with atomic_files():  # the source list and the localities file: both or neither
+            for entry in entries:
+                ensure_source(root, entry)
+            dump_rt(doc, out)
+    except WriteError as exc:
         return fail(str(exc))
+    except OSError as exc:
+        return fail(not_written(root, exc))
     print(f"{args.file}: {len(gf.localities)} localities of CY{gf.year} (release {release}) "
           f"written to localities/{out.name}"
           + (", with their counties" if counties else "") + ".")

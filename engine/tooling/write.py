@@ -155,15 +155,60 @@ def _new_id(existing: set[str], base: str) -> str:
     return ident
 
 
+def _shift(day: str, days: int) -> str:
+    return (to_date(day) + _dt.timedelta(days=days)).isoformat()
+
+
+def _dates(rec: Any) -> tuple[str, str | None]:
+    end = rec.get("to")
+    return str(rec.get("from")), None if end is None else str(end)
+
+
+def _source_ids(rec: Any) -> list[str]:
+    return [str(s.get("id")) for s in rec.get("sources") or [] if isinstance(s, dict)]
+
+
+@dataclass
+class StatusWrite:
+    """Status changes applied in memory to payers/<payer>.yaml; `write()` saves the file."""
+
+    path: Path
+    doc: Any
+    new_ids: list[str]
+
+    def write(self) -> list[str]:
+        dump_rt(self.doc, self.path)
+        return self.new_ids
+
+
 def apply_status_changes(
-    root: Path, payer: str, changes: list[StatusChange], *, verified: str | None = None
+    root: Path, payer: str, changes: list[StatusChange], *, verified: str | None = None,
+    series: str | None = None,
 ) -> list[str]:
-    """Apply status changes to payers/<payer>.yaml as dated records. Returns the new ids.
+    """Apply status changes to payers/<payer>.yaml as dated records and write the file.
+    Returns the new ids (see `plan_status_changes`)."""
+    return plan_status_changes(root, payer, changes, verified=verified, series=series).write()
+
+
+def plan_status_changes(
+    root: Path, payer: str, changes: list[StatusChange], *, verified: str | None = None,
+    series: str | None = None,
+) -> StatusWrite:
+    """Status changes as dated records of payers/<payer>.yaml, in memory (nothing written).
 
     For each status record in force on the change day that holds a changing code: the record
     ends the day before; the codes of it that do not change continue in a copy from the day;
-    the changing codes get a new record per (day, status) citing the source. A record that
+    the changing codes get a new record per (day, status, end) citing the source. A record that
     starts on the day itself loses the changing codes instead (it never held for them).
+
+    A change says what holds from its day up to the next thing the file already says about the
+    code: the new record ends when the record it replaces ends, the day before a later record
+    of the code starts, and — with `series` (a source id prefix, e.g. "cms-pprrvu": the
+    releases of one publication) — the day before the next release of the series that the file
+    cites on any record; the record it replaces then continues from that release. So an older
+    release written after a newer one fills only the days before the newer one. A change whose
+    day is the first day of a record citing another release of the series, with another status,
+    is a conflict between the two releases: WriteError naming both, and nothing is changed.
     """
     path = root / "payers" / f"{payer}.yaml"
     doc = load_rt(path)
@@ -171,9 +216,12 @@ def apply_status_changes(
     if statuses is None:
         statuses = CommentedSeq()
         doc["statuses"] = statuses
-    ids = {str(s.get("id")) for s in statuses if isinstance(s, dict)}
+    records = [s for s in statuses if isinstance(s, dict)]
+    ids = {str(s.get("id")) for s in records}
     verified = verified or today()
     new_ids: list[str] = []
+    release_days = sorted({_dates(s)[0] for s in records
+                           if series and any(i.startswith(series) for i in _source_ids(s))})
 
     by_day: dict[str, list[StatusChange]] = {}
     for ch in changes:
@@ -181,35 +229,92 @@ def apply_status_changes(
 
     for day in sorted(by_day):
         group = by_day[day]
-        insert_at, handled = _end_records_on(statuses, day, group, ids, verified, new_ids)
-        by_status: dict[str, list[StatusChange]] = {}
+        if series:
+            _refuse_conflicts(path, statuses, day, group, series)
+        ends = {ch.code: _end_of_change(statuses, ch.code, day, release_days) for ch in group}
+        insert_at, handled = _end_records_on(statuses, day, group, ends, ids, verified, new_ids)
+        by_key: dict[tuple[str, str], list[StatusChange]] = {}
         for ch in group:
             if ch.code not in handled:
-                by_status.setdefault(ch.status, []).append(ch)
-        for status in sorted(by_status):
-            rec = _status_record(payer, status, day, by_status[status], ids, verified)
+                by_key.setdefault((ch.status, ends[ch.code] or ""), []).append(ch)
+        for status, end in sorted(by_key):
+            rec = _status_record(payer, status, day, end or None, by_key[(status, end)], ids,
+                                 verified)
             statuses.insert(insert_at, rec)
             insert_at += 1
             new_ids.append(rec["id"])
-    dump_rt(doc, path)
-    return new_ids
+    return StatusWrite(path, doc, new_ids)
+
+
+def _refuse_conflicts(path: Path, statuses: CommentedSeq, day: str, group: list[StatusChange],
+                      series: str) -> None:
+    """WriteError when a record of a changing code starts on `day` citing another release of
+    `series` with another status: two releases say different things about the same day."""
+    for ch in group:
+        for rec in statuses:
+            if not isinstance(rec, dict) or _dates(rec)[0] != day:
+                continue
+            if ch.code not in [str(c) for c in rec.get("codes") or []]:
+                continue
+            if str(rec.get("status")) == ch.status:
+                continue
+            other = [i for i in _source_ids(rec) if i.startswith(series) and i != ch.source["id"]]
+            if other:
+                raise WriteError(
+                    f"{path}: {ch.code}: {other[0]} (record {rec.get('id')}) says "
+                    f"{rec.get('status')} from {day}, {ch.source['id']} says {ch.status} from "
+                    "the same day — the two releases conflict; nothing was written. Check which "
+                    "release is right and correct the record by hand (or give --as-of the day "
+                    "the newer release applies from)")
+
+
+def _end_of_change(statuses: CommentedSeq, code: str, day: str,
+                   release_days: list[str]) -> str | None:
+    """The last day a change of `code` from `day` holds for: the end of the record in force,
+    the day before the code's next record starts or before the next release of the series."""
+    limits = [_shift(d, -1) for d in release_days if d > day][:1]
+    for rec in statuses:
+        if not isinstance(rec, dict) or code not in [str(c) for c in rec.get("codes") or []]:
+            continue
+        start, end = _dates(rec)
+        if start > day:
+            limits.append(_shift(start, -1))
+        elif end is not None and day <= end:
+            limits.append(end)
+    return min(limits) if limits else None
+
+
+def _continue(statuses: CommentedSeq, at: int, rec: Any, codes: list[str], start: str,
+              end: str | None, ids: set[str], new_ids: list[str]) -> int:
+    """Insert at `at` a copy of `rec` for `codes` from `start` to `end`; the next index."""
+    cont = CommentedMap()
+    for k, v in rec.items():  # copies: shared values would be written as YAML aliases
+        cont[k] = copy.deepcopy(v)
+    cont["id"] = _new_id(ids, f"{rec.get('id')}-from-{start}")
+    cont["codes"] = quoted_codes(codes)
+    cont["from"] = to_date(start)
+    cont["to"] = None if end is None else to_date(end)
+    statuses.insert(at, cont)
+    new_ids.append(cont["id"])
+    return at + 1
 
 
 def _end_records_on(statuses: CommentedSeq, day: str, group: list[StatusChange],
-                    ids: set[str], verified: str, new_ids: list[str]) -> tuple[int, set[str]]:
+                    ends: dict[str, str | None], ids: set[str], verified: str,
+                    new_ids: list[str]) -> tuple[int, set[str]]:
     """End (the day before `day`) every record in force on `day` that holds a code of `group`,
-    continuing its other codes in a copy from `day`; a record starting on `day` loses the
-    changing codes, or is corrected in place when all of them change the same way. Returns
-    where the new records go (after the last record touched) and the codes already handled."""
+    continuing its other codes in a copy from `day`, and its changing codes in a copy from the
+    day after their change ends (`ends`) when that is before the record's own end; a record
+    starting on `day` loses the changing codes, or is corrected in place when all of them
+    change the same way. Returns where the new records go (after the last record touched) and
+    the codes already handled."""
     changing = {ch.code for ch in group}
-    before = (to_date(day) - _dt.timedelta(days=1)).isoformat()
     insert_at = len(statuses)
     handled: set[str] = set()
     for rec in list(statuses):
         if not isinstance(rec, dict):
             continue
-        start, end = str(rec.get("from")), rec.get("to")
-        end = None if end is None else str(end)
+        start, end = _dates(rec)
         if not (start <= day and (end is None or day <= end)):
             continue
         codes = [str(c) for c in rec.get("codes") or []]
@@ -235,31 +340,30 @@ def _end_records_on(statuses: CommentedSeq, day: str, group: list[StatusChange],
                     rec["last_verified"] = to_date(verified)
                     handled.update(hit)
             continue
-        rec["to"] = to_date(before)
+        rec["to"] = to_date(_shift(day, -1))
         if rest:
-            cont = CommentedMap()
-            for k, v in rec.items():  # copies: shared values would be written as YAML aliases
-                cont[k] = copy.deepcopy(v)
-            cont["id"] = _new_id(ids, f"{rec.get('id')}-from-{day}")
-            cont["codes"] = quoted_codes(rest)
-            cont["from"] = to_date(day)
-            cont["to"] = None if end is None else to_date(end)
-            statuses.insert(insert_at, cont)
-            insert_at += 1
-            new_ids.append(cont["id"])
+            insert_at = _continue(statuses, insert_at, rec, rest, day, end, ids, new_ids)
+        resume: dict[str, list[str]] = {}
+        for c in hit:
+            last = ends[c]
+            if last is not None and (end is None or last < end):
+                resume.setdefault(_shift(last, 1), []).append(c)
+        for again in sorted(resume):
+            insert_at = _continue(statuses, insert_at, rec, resume[again], again, end, ids,
+                                  new_ids)
     return insert_at, handled
 
 
-def _status_record(payer: str, status: str, day: str, items: list[StatusChange],
-                   ids: set[str], verified: str) -> CommentedMap:
-    """The new record of the codes of `items`, with `status` from `day`, citing each source
-    once."""
+def _status_record(payer: str, status: str, day: str, end: str | None,
+                   items: list[StatusChange], ids: set[str], verified: str) -> CommentedMap:
+    """The new record of the codes of `items`, with `status` from `day` to `end` (None:
+    open), citing each source once."""
     rec = CommentedMap()
     rec["id"] = _new_id(ids, f"{payer}-status-{status.replace('_', '-')}-{day}")
     rec["codes"] = quoted_codes(sorted({ch.code for ch in items}))
     rec["status"] = status
     rec["from"] = to_date(day)
-    rec["to"] = None
+    rec["to"] = None if end is None else to_date(end)
     srcs = CommentedSeq()
     seen: set[str] = set()
     for ch in items:

@@ -133,3 +133,23 @@ def test_files_written_in_a_block_are_read_back_from_it(tmp_path: Path) -> None:
         raise RuntimeError("stop")
     assert target.read_text(encoding="utf-8") == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_import_rvu_write_gpci_changes_no_file_when_one_cannot_be_written(
+        book: Path, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    gpci = ROOT / "tests" / "data" / "GPCI2025.csv"
+    (book / "localities").mkdir(exist_ok=True)
+    before = snapshot(book)
+    full_disk_at(monkeypatch, book / "localities")  # sources.yaml could be written, then this
+    code, err = run(capsys, "import-rvu", gpci, "--write-gpci", "--release", "2025-09-11",
+                    "--codebook", book)
+    assert code == 2, err
+    assert "no space left on device" in err.lower() and "Traceback" not in err
+    assert snapshot(book) == before  # the new sources are not in sources.yaml either
+    monkeypatch.undo()
+    code, err = run(capsys, "import-rvu", gpci, "--write-gpci", "--release", "2025-09-11",
+                    "--codebook", book)
+    assert code == 0, err
+    after = snapshot(book)
+    assert after["sources.yaml"] != before["sources.yaml"]
+    assert "localities/medicare-2025.yaml" in after

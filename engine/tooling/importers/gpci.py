@@ -182,3 +182,54 @@ def document(gf: GpciFile, counties: dict[tuple[str, str], str] | None, release:
         "last_verified": verified,
         "evidence": "verified",
     }}
+
+
+def source_id(sources: list[dict[str, Any]], kind: str, year: int, release: str,
+              digest: str) -> tuple[str, bool]:
+    """(the id to cite for a file, whether sources.yaml needs its entry): the source with its
+    sha256, else cms-<kind>-<year> — or, when that id already names another file (another
+    release of the year), cms-<kind>-<year>-<release>."""
+    known = next((str(s["id"]) for s in sources if s.get("sha256") == digest), None)
+    if known is not None:
+        return known, False
+    ids = {str(s.get("id")) for s in sources}
+    base = f"cms-{kind}-{year}"
+    return (base if base not in ids else f"{base}-{release}"), True
+
+
+def _indices(doc: Any) -> dict[tuple[str, str], tuple[float, float, float]]:
+    return {(str(x.get("mac")), str(x.get("locality"))):
+            (float(x.get("work")), float(x.get("pe")), float(x.get("mp")))
+            for x in doc.get("localities") or [] if isinstance(x, dict)}
+
+
+def kept_or_refused(root: Path, doc: dict[str, Any]) -> str | None:
+    """Whether the year's localities file may be replaced by `doc`: None (write it), the reason
+    to write nothing (it holds the same GPCIs from a newer release), or WriteError when another
+    release of the same year gives other GPCIs: both cover the whole year, so they conflict."""
+    from engine.tooling.write import WriteError, load_rt
+
+    new = doc["localities"]
+    path = root / "localities" / f"{new['payer']}-{str(new['from'])[:4]}.yaml"
+    if not path.exists():
+        return None
+    held = load_rt(path)
+    old = held.get("localities") if isinstance(held, dict) else None
+    if not isinstance(old, dict):
+        return None
+    o_release, release = str(old.get("release")), str(new["release"])
+    if o_release == release:
+        return None  # the same release again (counties added, say): replaced
+    rel = path.relative_to(root).as_posix()
+    before, after = _indices(old), _indices(new)
+    if before != after:
+        where = next(k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k))
+        newer = max(o_release, release)
+        raise WriteError(
+            f"{rel}: the {o_release} release and the {release} release give different GPCIs "
+            f"for CY{str(new['from'])[:4]} (contractor {where[0]}, locality {where[1]}) — the "
+            "two releases conflict over the whole year; nothing was written. If the "
+            f"{newer} release corrects the other, remove {rel} and import the {newer} one")
+    if o_release > release:
+        return f"{rel} already holds the same GPCIs from the newer {o_release} release"
+    return None

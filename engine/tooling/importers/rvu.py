@@ -38,6 +38,7 @@ STATUS_WORDS: dict[str, str] = {
 DELETED = "deleted"
 NOT_YET_VALID = "not_yet_valid"
 PAYER = "medicare"
+SERIES = "cms-pprrvu"  # id prefix of the sources of PPRRVU releases (one per release)
 CODE_RE = re.compile(r"^[0-9A-Z]{5}\Z")
 RELEASED_RE = re.compile(r"RELEASED:?\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
 HEADER_SCAN_ROWS = 40
@@ -284,7 +285,7 @@ def plan_write(diffs: list[Difference]) -> WritePlan:
 def source_entry(path: str, release: str, sha256: str, accessed: str) -> dict[str, Any]:
     """The sources.yaml entry for an imported PPRRVU file."""
     return {
-        "id": f"cms-pprrvu-{release}",
+        "id": f"{SERIES}-{release}",
         "title": f"Physician Fee Schedule Relative Value File, released {release} "
                  f"({Path(path).name})",
         "publisher": "Centers for Medicare & Medicaid Services (CMS)",
@@ -303,9 +304,16 @@ def matching_source(bundle: dict[str, Any], release: str, sha256: str) -> str | 
         if s.get("sha256") == sha256:
             return str(s["id"])
     for s in bundle.get("sources", []):
-        if str(s.get("id", "")).startswith("cms-pprrvu") and str(s.get("published")) == release:
+        if str(s.get("id", "")).startswith(SERIES) and str(s.get("published")) == release:
             return str(s["id"])
     return None
+
+
+def source_id_for(bundle: dict[str, Any], path: str, release: str) -> str:
+    """The source id `cite_file` cites for this PPRRVU file (nothing written)."""
+    from engine.tooling.write import sha256_of
+
+    return matching_source(bundle, release, sha256_of(path)) or f"{SERIES}-{release}"
 
 
 def cite_file(bundle: dict[str, Any], root: Path, path: str, release: str) -> str:
