@@ -46,7 +46,9 @@ def _checker_query(section: str) -> dict[str, str] | None:
     m = re.search(r'<a class="tc-try" href="([^"]+)"', section)
     if not m:
         return None
-    return dict(parse_qsl(urlsplit(html.unescape(m.group(1))).query))
+    url = urlsplit(html.unescape(m.group(1)))
+    assert not url.query, url  # the encounter travels in the fragment only (issue 13)
+    return dict(parse_qsl(url.fragment))
 
 
 def _short(result: dict) -> str:
