@@ -42,7 +42,7 @@ def test_the_narrative_comes_first_and_the_diff_is_folded(site, bundle, year):
     assert page.find(f'id="{year}-01-01"') > folded
 
 
-def _checker_query(section: str) -> dict[str, str] | None:
+def _checker_fragment(section: str) -> dict[str, str] | None:
     m = re.search(r'<a class="tc-try" href="([^"]+)"', section)
     if not m:
         return None
@@ -67,13 +67,13 @@ def test_each_change_links_its_sources_and_the_checker(site, bundle, text_of, ye
         section = site.section(f"/changes/{year}/", c["id"], until="<h3")
         for ref in c["sources"]:
             assert f'sources/#src-{ref["id"]}"' in section, (c["id"], ref["id"])
-        query = _checker_query(section)
+        linked = _checker_fragment(section)
         if c.get("encounter") is None:
-            assert query is None, c["id"]
+            assert linked is None, c["id"]
             continue
         want = {k: ("true" if v is True else "false" if v is False else str(v))
                 for k, v in c["encounter"].items()}
-        assert query == want, c["id"]
+        assert linked == want, c["id"]
         answer = _short(engine.check(dict(c["encounter"])))
         assert f"the checker's answer for this encounter: {answer}" in text_of(section), c["id"]
 
