@@ -95,7 +95,7 @@ FIELDS: dict[str, Field] = {
         Field("modality", "enum", required=True, choices=MODALITIES),
         Field("minutes", "int", help="total practitioner time in minutes"),
         Field("evisit_minutes_by_day", "minutes_by_day",
-              help='e-visit minutes per day offset, e.g. {"0": 5, "2": 3}'),
+              help='e-visit minutes per day offset, e.g. {"0": 5, "2": 3} or 0:5,2:3'),
         Field("mdm", "enum", choices=MDM_LEVELS, help="medical decision making"),
         Field("discussion_minutes", "int", help="medical discussion minutes"),
         Field("patient_location", "enum", default="home", choices=LOCATIONS),
@@ -144,6 +144,8 @@ _FALSE_SET = frozenset(FALSE_WORDS)
 _NOT_GIVEN_SET = frozenset(NOT_GIVEN_WORDS)
 _NOT_GIVEN_LEN = max(map(len, NOT_GIVEN_WORDS))
 _WHOLE_RE = re.compile(r"[+-]?[0-9]+")
+_PAIR_RE = re.compile(r"([0-9]+):([0-9]+)")
+_PAIR_SEP_RE = re.compile(r"[,;\s]+")
 _KIND: dict[str, str] = {n: f.kind for n, f in FIELDS.items()}
 # input-format problems (how a text must be written), reported when the caller collects them
 _BAD_JSON = "is not valid JSON ({detail}); write an object such as {{\"0\": 5, \"2\": 3}}"
@@ -155,10 +157,11 @@ def decode_text(name: str, text: str, errors: list[dict[str, str]] | None = None
 
     None means "not given" (an empty text, `null`, `none`). Booleans are TRUE_WORDS or
     FALSE_WORDS in any case, whole numbers are digits with an optional sign, minutes by day are
-    a JSON object; other kinds keep the (stripped) text. Text that does not convert is returned
-    unchanged, so `validate` reports it in its usual words. With `errors`, a text that cannot be
-    read at all (invalid JSON, a number of more than MAX_DIGITS digits) is reported there
-    instead, as {"field", "message"}, and None is returned."""
+    a JSON object or day:minutes pairs ("0:5, 2:3", as the checker form takes them), codes and
+    states are read in capitals; other kinds keep the (stripped) text. Text that does not
+    convert is returned unchanged, so `validate` reports it in its usual words. With `errors`,
+    a text that cannot be read at all (invalid JSON, a number of more than MAX_DIGITS digits)
+    is reported there instead, as {"field", "message"}, and None is returned."""
     text = text.strip()
     if not text or (len(text) <= _NOT_GIVEN_LEN and text.lower() in _NOT_GIVEN_SET):
         return None
@@ -181,6 +184,10 @@ def decode_text(name: str, text: str, errors: list[dict[str, str]] | None = None
         except ValueError:  # more digits than Python converts (4300): the validator says so
             return text
     if kind == "minutes_by_day":
+        if text[0] != "{":
+            pairs = _day_pairs(text)
+            if pairs is not None:
+                return pairs
         try:
             return json.loads(text)
         except (ValueError, RecursionError) as exc:
@@ -189,7 +196,27 @@ def decode_text(name: str, text: str, errors: list[dict[str, str]] | None = None
             detail = "nested too deeply" if isinstance(exc, RecursionError) else _brief(exc)
             errors.append({"field": name, "message": _BAD_JSON.format(detail=detail)})
             return None
+    if kind == "code" or kind == "state":
+        return text.upper()
     return text
+
+
+def _day_pairs(text: str) -> dict[str, Any] | None:
+    """"0:5, 2:3" (day:minutes pairs, separated by commas, semicolons or spaces) -> {"0": 5,
+    "2": 3}; None when the text is not written that way. Minutes too long to convert stay text,
+    for the validator to name."""
+    out: dict[str, Any] = {}
+    for part in _PAIR_SEP_RE.split(text):
+        if not part:
+            continue
+        m = _PAIR_RE.fullmatch(part)
+        if m is None:
+            return None
+        try:
+            out[m[1]] = int(m[2])
+        except ValueError:  # more digits than Python converts (4300)
+            out[m[1]] = m[2]
+    return out
 
 
 def _brief(exc: Exception) -> str:

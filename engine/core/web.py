@@ -11,6 +11,10 @@ Python; when it cannot, the worker installs the wheel and calls `start` itself.
                             lines have fee schedule rows also gets "payments": one entry per
                             line (engine/core/payments.py, line_amounts; null for a line
                             without a row)
+    run_form(text) -> str   the checker form: a JSON object of key -> the text typed or chosen
+                            (or a JSON value), each text read by contract.decode_text exactly
+                            as a command-line flag is; then as `run`, and the answer also has
+                            "doubts": entries valid but unlikely as typed (plausibility.py)
     version() -> str        the codebook version `start` loaded
     warm_up_encounters(first)  encounters (JSON) the worker checks in idle time after the first
                             answer (see the function)
@@ -22,11 +26,12 @@ import gc
 import json
 
 from engine.core.codebook import load_codebook
-from engine.core.contract import FIELDS, PAYERS
+from engine.core.contract import FIELDS, PAYERS, decode_text
 from engine.core.errors import EncounterError
 from engine.core.payments import line_amounts
 from engine.core.pipeline import check
 from engine.core.plan import compiled
+from engine.core.plausibility import doubts
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -56,30 +61,59 @@ def version() -> str:
 
 def run(text: str) -> str:
     """One encounter as JSON text in, one answer as JSON text out; never raises."""
+    return _answer(text, form=False)
+
+
+def run_form(text: str) -> str:
+    """The checker form's texts (a JSON object) in, one answer as JSON text out; never raises."""
+    return _answer(text, form=True)
+
+
+def _decoded(form: dict[str, object]) -> dict[str, object]:
+    """Each contract key's text read as `telecode check --KEY TEXT` reads it; a key the
+    contract does not have, and a value that is not text, go on as they are (the validator
+    names what is wrong)."""
+    out: dict[str, object] = {}
+    for name, value in form.items():
+        if isinstance(value, str) and name in FIELDS:
+            value = decode_text(name, value)
+            if value is None:
+                continue
+        out[name] = value
+    return out
+
+
+def _answer(text: str, form: bool) -> str:
+    notes: list[dict[str, str]] = []
     try:
         if _codebook is None:
             start()
         encounter = json.loads(text)
+        if form and isinstance(encounter, dict):
+            encounter = _decoded(encounter)
+            notes = doubts(encounter)
         result = check(encounter, _codebook)
         answer: dict[str, object] = {"result": result}
         if encounter.get("payer") == "medicare" and result["lines"]:
             amounts = line_amounts(_codebook, result["lines"], result["as_of"])
             if any(amounts):
                 answer["payments"] = amounts
-        return json.dumps(answer)
     except EncounterError as err:
-        return json.dumps({"errors": err.errors})
+        answer = {"errors": err.errors}
     except Exception:
         import traceback  # only when something went wrong: not at start-up
 
         return json.dumps({"failed": traceback.format_exc()})
+    if form:
+        answer["doubts"] = notes
+    return json.dumps(answer)
 
 
 def warm_up_encounters(first: str | None = None) -> list[str]:
-    """Encounters (JSON texts) for the worker to check once after the first answer: the first
-    encounter's neighbours (each other value of each choice it makes: payer, kind of service,
-    decision making, ...), the reader's likeliest next questions, then every FAQ's encounter
-    for every payer.
+    """Encounters (JSON texts, for `run_form`) for the worker to check once after the first
+    answer: the first encounter's (the form's texts) neighbours (each other value of each
+    choice it makes: payer, kind of service, decision making, ...), the reader's likeliest next
+    questions, then every FAQ's encounter for every payer.
 
     The browser compiles each wasm function of the interpreter when it first runs, and again
     when an optimisation proves wrong. After a restored snapshot little has run, so a reader's

@@ -64,3 +64,36 @@ def test_warm_up_starts_with_the_first_encounters_neighbours(real_cb) -> None:
         assert len(changed) == 1 and changed[0] in enums
     assert {n["mdm"] for n in neighbours} == set(enums["mdm"])
     assert web.warm_up_encounters("{not json") == web.warm_up_encounters("[1]") == faqs_only
+
+
+def test_run_form_reads_the_forms_texts_like_json_values(real_cb) -> None:
+    web.start()
+    texts = {**{k: str(v) for k, v in EXAMPLE.items()}, "patient_video_unavailable": "true",
+             "mdm": " low ", "minutes": "+25", "consent_documented": ""}
+    answer = json.loads(web.run_form(json.dumps(texts)))
+    assert answer == {**json.loads(web.run(json.dumps(EXAMPLE))), "doubts": []}
+
+
+def test_run_form_names_a_key_the_contract_does_not_have(real_cb) -> None:
+    web.start()
+    answer = json.loads(web.run_form(json.dumps({**EXAMPLE, "minuts": "25"})))
+    assert [e["field"] for e in answer["errors"]] == ["minuts"]
+    assert answer["doubts"] == []
+
+
+def test_run_form_notes_entries_valid_but_unlikely(real_cb) -> None:
+    web.start()
+    evisit = {"date_of_service": "2025-06-02", "payer": "commercial",
+              "patient_status": "established", "modality": "portal_evisit", "minutes": "20",
+              "evisit_minutes_by_day": "0:5, 2:3"}
+    answer = json.loads(web.run_form(json.dumps(evisit)))
+    assert "result" in answer
+    assert answer["doubts"] == [{
+        "field": "evisit_minutes_by_day",
+        "message": "The minutes by day add up to 8, not the 20 total minutes given. The code is "
+                   "chosen from the minutes by day: correct whichever is wrong."}]
+    long = json.loads(web.run_form(json.dumps({**EXAMPLE, "minutes": "2000",
+                                               "discussion_minutes": "4" * 400})))
+    assert long["doubts"] == [{"field": "minutes",
+                               "message": "2000 minutes is more than 24 hours: check the number."}]
+    assert [e["field"] for e in long["errors"]] == ["discussion_minutes"]

@@ -1,7 +1,10 @@
 // The encounter checker page (/checker/). Loaded only by that page, as a module script.
 //
 // - The form's input names are the encounter contract's keys (engine/core/contract.py); the encounter is
-//   built from the visible fields only, and the page URL's fragment always holds it
+//   built from the visible fields only, as the texts typed or chosen: the engine reads them
+//   (engine/core/web.py run_form, contract.decode_text: the one decoder the CLI and batch use,
+//   so a number, a true/false or "0:5, 2:3" is read the same everywhere and this script
+//   converts nothing). The page URL's fragment always holds it
 //   (history.replaceState; permalink.js: old `?…` links still open), so every state of the form
 //   is a permalink.
 // - A module Web Worker (worker.js) owns Pyodide and the engine. It is created once per browser
@@ -18,8 +21,6 @@ import { encounterText, hasEncounter, moveQueryToFragment, permalinkHref } from 
 const SITE_ROOT = new URL("../../", import.meta.url);
 // Typing in a number or text field answers this long after the last keystroke.
 const TYPING_DELAY_MS = 60;
-// Minutes beyond this in one field are implausible (a day has 1440).
-const MAX_PLAUSIBLE_MINUTES = 24 * 60;
 const URL_DELAY_MS = 150;
 // The search index (held back on this page while Python starts, see docs/_overrides/checker.html)
 // loads once the reader has paused this long after an answer.
@@ -29,8 +30,8 @@ const SEARCH_AFTER_MS = 1500;
 // page's main-thread work then), on the same cores Python is starting on.
 const PROGRESS_STEPS = { runtime: 1, snapshot: 1, engine: 2 };
 
-// The encounter contract (engine/core/contract.py: each key's kind and default, the words for
-// true and false, the payers compared), rendered into the page by the site build (#tc-contract,
+// The encounter contract (engine/core/contract.py: the words for true and false, which a
+// permalink's checkbox values are read with, and the payers compared), rendered into the page by the site build (#tc-contract,
 // docs/_site/pages_checker.py): this script holds no contract values of its own.
 let contractData = null;
 function contract() {
@@ -46,11 +47,6 @@ function contract() {
     contractData.falseWords = new Set(contractData.false_words);
   }
   return contractData;
-}
-
-function kindOf(name) {
-  const field = contract().fields[name];
-  return field ? field.kind : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,7 +123,7 @@ function check(encounter) {
   const id = nextId++;
   return new Promise((resolve) => {
     waiting.set(id, resolve);
-    ensureWorker().postMessage({ type: "check", id, encounter });
+    ensureWorker().postMessage({ type: "check", id, form: encounter });
   });
 }
 
@@ -191,64 +187,33 @@ function isShown(el) {
   return !el.closest("[hidden]");
 }
 
-function parseMinutesByDay(text) {
-  // "0:5, 2:3" -> {"0": 5, "2": 3}; anything else goes to the engine as text, so its message
-  // explains what is wrong.
-  const out = {};
-  const parts = text.split(/[,;\s]+/).filter(Boolean);
-  for (const part of parts) {
-    const m = /^(\d+):(\d+)$/.exec(part);
-    if (!m) return text;
-    out[m[1]] = wholeNumber(m[2]);
-  }
-  return out;
-}
-
-function wholeNumber(digits) {
-  // A number too large to hold exactly (400 digits is Infinity, sent as null: "not given")
-  // goes to the engine as text, so it says what is wrong with it.
-  const n = Number(digits);
-  return Number.isSafeInteger(n) ? n : digits;
-}
-
-function formatMinutesByDay(value) {
-  return Object.entries(value).map(([day, minutes]) => `${day}:${minutes}`).join(", ");
-}
-
-function valueOf(el) {
-  // The JSON value of one field, or undefined when the field is left out of the encounter.
+function textOf(el) {
+  // The text of one field as the engine is sent it, or undefined when the field is left out of
+  // the encounter (empty, or at its default, so permalinks stay short).
   if (el.type === "checkbox") {
     const def = el.dataset.default === "true";
-    return el.checked === def ? undefined : el.checked;
+    return el.checked === def ? undefined : String(el.checked);
   }
   const raw = el.value.trim();
   if (raw === "") return undefined;
-  const kind = kindOf(el.name);
-  if (kind === "bool") return raw === "true"; // a select of true/false (not known: "")
-  if (el.inputMode === "numeric") return /^-?\d+$/.test(raw) ? wholeNumber(raw) : raw;
-  if (kind === "minutes_by_day") return parseMinutesByDay(raw);
-  if (kind === "code" || kind === "state") return raw.toUpperCase();
   if (el.dataset.default !== undefined && raw === el.dataset.default) return undefined;
   return raw;
 }
 
 function encounterFrom(form, extra) {
-  const encounter = {};
+  // {key: text} of the visible fields, plus a permalink's keys the form does not have (the
+  // engine names them).
+  const texts = {};
   for (const el of fieldElements(form)) {
     if (!isShown(el)) continue;
-    const value = valueOf(el);
-    if (value !== undefined) encounter[el.name] = value;
+    const text = textOf(el);
+    if (text !== undefined) texts[el.name] = text;
   }
-  return { ...encounter, ...extra };
+  return { ...texts, ...extra };
 }
 
-function queryFrom(encounter) {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(encounter)) {
-    if (value && typeof value === "object") params.set(key, formatMinutesByDay(value));
-    else params.set(key, String(value));
-  }
-  return params.toString();
+function queryFrom(texts) {
+  return new URLSearchParams(texts).toString();
 }
 
 function todayFor(el) {
@@ -259,44 +224,6 @@ function todayFor(el) {
   if (el.min && day < el.min) day = el.min;
   if (el.max && day > el.max) day = el.max;
   return day;
-}
-
-function plausibility(form) {
-  // Entries that are valid for the engine but unlikely as typed: [{field, message}].
-  const out = [];
-  const value = (name) => {
-    const el = form.elements[name];
-    if (!el || !isShown(el)) return undefined;
-    const v = valueOf(el);
-    return typeof v === "number" ? v : v && typeof v === "object" ? v : undefined;
-  };
-  for (const name of ["minutes", "discussion_minutes", "management_minutes"]) {
-    const v = value(name);
-    if (typeof v === "number" && v > MAX_PLAUSIBLE_MINUTES) {
-      out.push({ field: name, message: `${v} minutes is more than 24 hours: check the number.` });
-    }
-  }
-  const minutes = value("minutes");
-  const discussion = value("discussion_minutes");
-  if (typeof minutes === "number" && typeof discussion === "number" && discussion > minutes) {
-    out.push({ field: "discussion_minutes", message: `The discussion (${discussion} minutes) is longer than the total time (${minutes} minutes): check both.` });
-  }
-  const byDay = value("evisit_minutes_by_day");
-  if (byDay && typeof byDay === "object") {
-    const entries = Object.values(byDay).filter((m) => typeof m === "number");
-    const sum = entries.reduce((a, b) => a + b, 0);
-    if (entries.some((m) => m > MAX_PLAUSIBLE_MINUTES)) {
-      out.push({ field: "evisit_minutes_by_day", message: "One day has more than 24 hours of minutes: check the entries." });
-    }
-    if (typeof minutes === "number" && sum !== minutes) {
-      out.push({ field: "evisit_minutes_by_day", message: `The minutes by day add up to ${sum}, not the ${minutes} total minutes given. The code is chosen from the minutes by day: correct whichever is wrong.` });
-    }
-  }
-  const days = value("device_days");
-  if (typeof days === "number" && days > 30) {
-    out.push({ field: "device_days", message: `${days} days is more than the 30-day period: check the number.` });
-  }
-  return out;
 }
 
 function renderPlausibility(items) {
@@ -672,7 +599,7 @@ function initChecker(root) {
       return;
     }
     clearFieldErrors();
-    const doubts = plausibility(form);
+    const doubts = msg.doubts || []; // valid but unlikely as typed (engine/core/plausibility.py)
     showFieldWarnings(doubts);
     if (msg.result) {
       const answer = renderResult(msg.result);

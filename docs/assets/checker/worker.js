@@ -11,11 +11,13 @@
 // cache.
 //
 // Messages in:  {type: "boot"}                         start loading now (idempotent)
-//               {type: "check", id, encounter}         run engine.check
+//               {type: "check", id, form}              the form's texts {key: text}:
+//                                                      engine.core.web.run_form
 // Messages out: {type: "progress", stage, message}     while loading
 //               {type: "ready", codebook, seconds, from: "snapshot"|"start", timeline}
-//               {type: "result", id, result, engineMs} engine.check's result (engine/data/result.schema.json)
-//               {type: "result", id, errors}           EncounterError.errors [{field, message}]
+//               {type: "result", id, result, doubts, engineMs}  engine.check's result
+//                                                      (engine/data/result.schema.json)
+//               {type: "result", id, errors, doubts}   EncounterError.errors [{field, message}]
 //               {type: "failed", id?, message, details} anything else (never shown raw)
 //               {type: "warm", ms, encounters}      the warm-up after start-up is done (below)
 import { loadPyodide } from "../pyodide/pyodide.mjs";
@@ -142,7 +144,7 @@ function warmUp(web, firstText) {
       post({ type: "warm", ms: performance.now() - started, encounters: once.length * WARM_UP_PASSES });
       return;
     }
-    web.run(text);
+    web.run_form(text);
     setTimeout(next, 0);
   };
   setTimeout(next, 0);
@@ -166,8 +168,8 @@ self.onmessage = async (event) => {
   }
   if (message.type !== "check") return;
   const started = performance.now();
-  const text = JSON.stringify(message.encounter);
-  const answer = JSON.parse(web.run(text));
+  const text = JSON.stringify(message.form);
+  const answer = JSON.parse(web.run_form(text));
   answer.engineMs = performance.now() - started; // time inside Python, for the benchmark
   if (answer.failed) {
     post({
