@@ -20,8 +20,9 @@ from .render import family_link, modality, payer_name, source_refs
 from .text import code_span, esc, esc_block, evidence_badge, link, slug
 
 MATRIX = "payers/matrix.md"
-TYPE_WORDS = {"medicare": "Medicare", "commercial": "Commercial",
-              "medicare_advantage": "Medicare Advantage", "medicaid": "Medicaid"}
+# The payer kinds in the order the site lists them (their words: messages.yaml
+# labels.payer_type); the defaults Medicare, commercial and Medicaid are kinds of their own.
+TYPE_ORDER = ("medicare", "commercial", "medicare_advantage", "medicaid")
 RESERVED = {"matrix", "index"}
 
 
@@ -36,13 +37,19 @@ def payer_src(pid: str) -> str:
 
 def payer_type(cb: Codebook, pid: str) -> str:
     p = cb.payer(pid) or {}
-    return str(p.get("type") or (pid if pid in TYPE_WORDS else "commercial"))
+    return str(p.get("type") or (pid if pid in TYPE_ORDER else "commercial"))
+
+
+def is_default(cb: Codebook, pid: str) -> bool:
+    """Medicare, commercial or Medicaid: a payer of the codebook, not a payer profile."""
+    return pid in cb.payers and not (cb.payer(pid) or {}).get("profile")
 
 
 def ordered_payers(cb: Codebook) -> list[str]:
     """Defaults first (Medicare, commercial, Medicaid), then profiles by type and name."""
-    order = list(TYPE_WORDS)
-    defaults = [p for p in ("medicare", "commercial", "medicaid") if p in cb.payers]
+    order = list(TYPE_ORDER)
+    defaults = sorted((p for p in cb.payers if is_default(cb, p)),
+                      key=lambda p: order.index(p) if p in order else len(order))
     profiles = sorted((p for p in cb.payers if (cb.payer(p) or {}).get("profile")),
                       key=lambda p: (order.index(payer_type(cb, p))
                                      if payer_type(cb, p) in order else 9,
@@ -63,8 +70,8 @@ def _route_text(cb: Codebook, src: str, r: dict[str, Any]) -> str:
     fams = ", ".join(family_link(cb, src, f) for f in r.get("families") or [])
     mods = " ".join(code_span(m) for m in r.get("modifiers") or []) or "no modifier"
     pos = r.get("pos") or {}
-    where = {"home": "at home", "facility": "elsewhere"}
-    pos_text = " / ".join(f"{code_span(v)} {where.get(k, esc(k))}" for k, v in pos.items() if v)
+    pos_text = " / ".join(f"{code_span(v)} {esc(words.value_words(cb, 'patient_location', k))}"
+                          for k, v in pos.items() if v)
     pos_text = f"POS {pos_text}" if pos_text else "the usual place of service"
     return f"{fams}<br>{mods} · {pos_text}"
 
@@ -135,7 +142,7 @@ def _th(cb: Codebook, src: str, pid: str) -> str:
     kind = payer_type(cb, pid)
     return (f'<th scope="col" data-payer="{attr(pid)}" data-type="{attr(kind)}">'
             f"{link(src, payer_src(pid), payer_name(cb, pid, short=False))}"
-            f'<br><small>{esc(TYPE_WORDS.get(kind, kind))}</small></th>')
+            f'<br><small>{esc(cb.label("payer_type", kind))}</small></th>')
 
 
 def matrix_table(cb: Codebook, src: str, year: int) -> str:
@@ -161,7 +168,7 @@ def matrix_page(cb: Codebook) -> str:
 
     types = "".join(
         f'<label><input type="checkbox" value="{k}" checked> {esc(v)}</label> '
-        for k, v in TYPE_WORDS.items())
+        for k, v in ((k, cb.label("payer_type", k)) for k in TYPE_ORDER))
     filt = (
         '<form class="tc-pm-filter" data-pm-filter hidden>'
         '<label>Find a payer or state <input type="search" name="q" '
@@ -220,7 +227,7 @@ def payer_page(cb: Codebook, pid: str) -> str:
     prof = next((x for x in cb.bundle.get("payer_profiles") or () if x.get("id") == pid), None)
     kind = payer_type(cb, pid)
     out = ["---", f"title: {json.dumps(name)}", "---", "", f"# {name}", ""]
-    facts = [esc(TYPE_WORDS.get(kind, kind))]
+    facts = [esc(cb.label("payer_type", kind))]
     if p.get("state"):
         facts.append(f"state {esc(p['state'])}")
     chain = list(cb.payer_chain.get(pid) or (pid,))
@@ -255,7 +262,7 @@ def payer_page(cb: Codebook, pid: str) -> str:
                 f'<div class="tc-table"><table>\n<thead><tr><th>Service</th><th>{year}</th>'
                 f"</tr></thead>\n<tbody>{rows}</tbody>\n</table></div>", ""]
     out += ["## Sources", "", source_refs(cb, src, p) or "—", ""]
-    if pid in ("medicare", "commercial", "medicaid"):
+    if is_default(cb, pid):
         out += ["What this payer wants reported, line by line: "
                 f"{link(src, 'payers.md', 'Payers side by side', f'payer-{slug(pid)}')}.", ""]
     return "\n".join(out)

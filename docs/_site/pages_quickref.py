@@ -10,11 +10,10 @@ stylesheet (telecode.css, `.tc-qr`) sets it small and dense.
 from __future__ import annotations
 
 from engine.core.codebook import Codebook
+from engine.core.contract import REAL_TIME
 
 from . import render, views, words
 from .text import code_span, esc, link, table
-
-REAL_TIME = ("audio_video", "audio_only")
 
 
 def year_src(year: int) -> str:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from engine.core.codebook import Codebook
+from engine.core.contract import REAL_TIME
 
 from . import source
 
@@ -493,7 +494,7 @@ def _variants(route: Record, version: Record, cb: Codebook | None = None
     # the service and the flags the route, the family and the code ask for (issue 14)
     family = (cb.family(version.get("family")) or {}) if cb is not None else {}
     for cond in (route.get("when"), family.get("when"), version.get("when")):
-        if cond is not None and route.get("modality") in ("audio_video", "audio_only"):
+        if cond is not None and route.get("modality") in REAL_TIME:
             out = [{**o, **more} for o in out for more in _satisfying(cond)]
     if route.get("modality") == "audio_only":
         out = [{**o, **v} for o in out for v in ({"patient_video_unavailable": True}, {})]

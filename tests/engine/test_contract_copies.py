@@ -77,15 +77,39 @@ def test_modality_titles_cover_every_modality(real_cb) -> None:
     assert all(t and "_" not in t for t in titles.values())
 
 
+def test_payer_types_have_words(real_cb) -> None:
+    """The payer matrix's kinds (labels.payer_type): exactly each profile type of the schema
+    and each default payer, each with words."""
+    schema = json.loads((ROOT / "codebook" / "schema" / "payer-profile.schema.json").read_text())
+    types = set(_enums(schema, "type"))
+    words = real_cb.labels.get("payer_type") or {}
+    assert types and set(words) == types | set(contract.PAYERS)
+    assert all(w and "_" not in w for w in words.values())
+
+
+def _enums(node: object, key: str) -> list[str]:
+    """Every `enum` of a property named `key` anywhere in a JSON Schema."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        prop = (node.get("properties") or {}).get(key)
+        if isinstance(prop, dict) and isinstance(prop.get("enum"), list):
+            found += prop["enum"]
+        for value in node.values():
+            found += _enums(value, key)
+    elif isinstance(node, list):
+        for value in node:
+            found += _enums(value, key)
+    return found
+
+
 def test_site_word_tables_hold_no_contract_values() -> None:
-    """The site's word modules (render.py, words.py, pages_checker.py) have no word table of
-    their own for a contract value: words come from messages.yaml (labels, conditions)."""
+    """No module of the site (docs/_site) has a word table of its own for contract values:
+    words come from messages.yaml (labels, conditions)."""
     import ast
 
     values = {v for f in FIELDS.values() for v in f.choices}
     found = []
-    for name in ("render.py", "words.py", "pages_checker.py"):
-        path = ROOT / "docs" / "_site" / name
+    for path in sorted((ROOT / "docs" / "_site").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Dict):
                 keys = {k.value for k in node.keys if isinstance(k, ast.Constant)

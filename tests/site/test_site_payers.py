@@ -4,6 +4,7 @@ profiles through the build (escaped names; broken ones stop the build with file:
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -55,6 +56,15 @@ def test_matrix_has_a_column_per_payer(site):
         assert f'<th scope="col" data-payer="{pid}"' in html, pid
     assert 'data-pm-filter' in html and "assets/payer-matrix.js" in html
     assert (site.root / "assets" / "payer-matrix.js").is_file()
+    # defaults first, then the profiles by kind (Medicare Advantage before Medicaid), each
+    # column and each filter named in words (messages.yaml labels.payer_type)
+    heads = re.findall(r'<th scope="col" data-payer="([a-z0-9_]+)" data-type="([a-z_]+)"', html)
+    assert [p for p, _ in heads[:3]] == ["medicare", "commercial", "medicaid"]
+    kinds = ["medicare", "commercial", "medicare_advantage", "medicaid"]
+    rest = [kinds.index(t) for _, t in heads[3:]]
+    assert rest == sorted(rest) and {1, 2, 3} <= set(rest)
+    for words in ("Medicare Advantage", "Commercial", "Medicaid"):
+        assert f"<small>{words}</small>" in html and f'checked> {words}</label>' in html
     text = site.text("/payers/matrix/")
     assert "Unknown — check the plan" in text and "Not paid" in text
     assert "the default for commercial plans" in text
