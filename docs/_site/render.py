@@ -382,7 +382,7 @@ def code_page(cb: Codebook, code: str) -> str:
     out += _code_dates_section(cb, src, versions)
     out += _code_status_section(cb, code)
     out += payment_section(cb, src, code)
-    out += _code_routes_section(cb, src, code, (first, last))
+    out += _code_routes_section(cb, code, (first, last))
     out += _code_rules_section(cb, src, code)
     out += _code_related_section(cb, src, code, versions, latest)
     out += _code_extra_sections(cb, src, code)
@@ -455,8 +455,7 @@ def _code_status_section(cb: Codebook, code: str) -> list[str]:
     return out
 
 
-def _code_routes_section(cb: Codebook, src: str, code: str,
-                         span: tuple[Any, Any]) -> list[str]:
+def _code_routes_section(cb: Codebook, code: str, span: tuple[Any, Any]) -> list[str]:
     """What to report: each payer's modifiers and place of service for the code."""
     out = ["## Modifiers and place of service", ""]
     routes = views.routes_for_code(cb, code)
@@ -464,7 +463,7 @@ def _code_routes_section(cb: Codebook, src: str, code: str,
         out.append("What each payer wants reported with this code. Where a payer has several "
                    "lines, the first one whose condition fits the encounter applies.")
         out.append("")
-        rows = [route_row(cb, src, r, span=span) for r in routes]
+        rows = [route_row(cb, r, span=span) for r in routes]
         out.append(table(ROUTE_HEADER, rows))
     else:
         out.append("No payer's instructions report this code: the checker never answers "
@@ -692,7 +691,7 @@ def cited_for(cb: Codebook, code: str, kind: str, rec: Record) -> str:
 ROUTE_HEADER = ["Payer", "Modality", "Dates", "When", "Modifiers", "POS"]
 
 
-def route_row(cb: Codebook, src: str, r: Record, anchor: bool = False,
+def route_row(cb: Codebook, r: Record, anchor: bool = False,
               span: tuple[str, str | None] | None = None) -> list[str]:
     """A route as a table row; `anchor` gives the row the id route-<id> (one page only);
     `span` (from, to) clips the dates shown to the days that matter on the page (a code's
@@ -839,7 +838,7 @@ def _scoped_items(cb: Codebook, src: str, items: list[Record], prefix: str,
         if routes:
             out.append("Payers that ask for it:")
             out.append("")
-            out.append(table(ROUTE_HEADER, [route_row(cb, src, r) for r in routes]))
+            out.append(table(ROUTE_HEADER, [route_row(cb, r) for r in routes]))
             out.append("")
         out.append(f"Sources: {provenance(cb, src, m)}")
         out.append("")
@@ -906,7 +905,7 @@ def payer_list(cb: Codebook, src: str) -> str:
         out += [esc_block(p.get("summary")), ""]
         routes = cb.routes_of(pid)
         if routes:
-            out.append(table(ROUTE_HEADER, [route_row(cb, src, r, anchor=True) for r in routes]))
+            out.append(table(ROUTE_HEADER, [route_row(cb, r, anchor=True) for r in routes]))
             out.append("")
             for r in routes:
                 if r.get("summary"):
@@ -1213,7 +1212,7 @@ def conflicts_page(cb: Codebook, src: str) -> str:
 
 
 # ---- /conventions/ -----------------------------------------------------------------------
-def status_vocabulary(cb: Codebook, src: str) -> str:
+def status_vocabulary(cb: Codebook, src: str) -> str:  # noqa: ARG001 - a section macro: fn(codebook, page)
     """The statuses as shown, with what each means; the codebook values for developers."""
     rows = [[status_chip(k), esc(cb.label("status", k))] for k in STATUS_WORDS]
     dev = [[code_span(k), status_chip(k)] for k in STATUS_WORDS]
@@ -1258,7 +1257,7 @@ def print_year(cb: Codebook, year: int) -> str:
         if routes:
             out.append("**Report with:**")
             out.append("")
-            out.append(table(ROUTE_HEADER, [route_row(cb, src, r) for r in routes],
+            out.append(table(ROUTE_HEADER, [route_row(cb, r) for r in routes],
                              cls="tc-print-table"))
             out.append("")
         rules = [r for r in views.rules_for_family(cb, fid) if views.overlaps(r, start, end)

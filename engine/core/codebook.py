@@ -178,7 +178,7 @@ class Codebook:
     def __repr__(self) -> str:
         return f"Codebook(version={self.version!r}, path={self.path!r})"
 
-    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # hypothesis / IPython printers
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # noqa: ARG002 - the hypothesis / IPython printer protocol
         p.text(repr(self))
 
     # ---- codes ---------------------------------------------------------------------------

@@ -263,7 +263,7 @@ def _check_date(value: Any) -> tuple[str | None, str | None]:
     return value, None
 
 
-def _check_minutes_by_day(value: Any, name: str) -> tuple[dict[str, int] | None, list[str]]:
+def _check_minutes_by_day(value: Any) -> tuple[dict[str, int] | None, list[str]]:
     if not isinstance(value, dict):
         return None, [
             f"must be an object of day offset -> minutes, e.g. {{\"0\": 5, \"2\": 3}}, "
@@ -549,7 +549,7 @@ def _read_value(f: Field, name: str, value: Any, out: dict[str, Any]) -> list[st
             return [f"must be true or false, got {_type_name(value)} {_short(value)}"]
         out[name] = value
     elif f.kind == "minutes_by_day":
-        days, problems = _check_minutes_by_day(value, name)
+        days, problems = _check_minutes_by_day(value)
         if days is not None:
             out[name] = days
         return list(problems)
