@@ -206,7 +206,7 @@ def measure_x12(path: str, repeat: int) -> dict[str, Any]:
             "ratio_to_bare_parse": round(oc / bc, 2)}
 
 
-def measure_spark(path: str, lines: int) -> dict[str, Any]:
+def measure_spark(path: str) -> dict[str, Any]:
     os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
     os.environ["PYSPARK_PYTHON"] = sys.executable
     from pyspark.sql import SparkSession
@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"({xm['claims_reader']['lines_per_s']:,} lines/s; "
                   f"{xm['ratio_to_bare_parse']}x the bare parse)")
         if args.spark:
-            res["spark"] = sm = measure_spark(path, lines)
+            res["spark"] = sm = measure_spark(path)
             print(f"spark local[2]: {sm['lines_per_s']:,} lines/s ({sm['wall_seconds']} s wall)")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:

@@ -109,7 +109,7 @@ def _stale_before(config, cb) -> str | None:
         raise PluginError(f"mkdocs.yml extra.stale_after: {exc}") from None
 
 
-def on_config(config, **kwargs):
+def on_config(config, **kwargs):  # noqa: ARG001 - mkdocs event signature
     cb = _codebook()
     state.set_stale_before(_stale_before(config, cb))
     # every page's footer says how far the codebook is reviewed, and which years are provisional
@@ -139,7 +139,7 @@ def on_config(config, **kwargs):
     return config
 
 
-def on_files(files: Files, config, **kwargs) -> Files:
+def on_files(files: Files, config, **kwargs) -> Files:  # noqa: ARG001 - mkdocs event signature
     cb = _codebook()
     # The FAQ check runs first so a disagreement is reported in plain words.
     try:
@@ -167,12 +167,12 @@ def on_files(files: Files, config, **kwargs) -> Files:
     return files
 
 
-def on_pre_page(page, config, files, **kwargs):
+def on_pre_page(page, config, files, **kwargs):  # noqa: ARG001 - mkdocs event signature
     page.update_date = str(_codebook().meta.get("released") or page.update_date)
     return page
 
 
-def on_page_context(context, page, config, nav, **kwargs):
+def on_page_context(context, page, config, nav, **kwargs):  # noqa: ARG001 - mkdocs event signature
     """Give every page an explicit, HTML-escaped title.
 
     A title taken from a page's first heading is HTML (codebook text in it is escaped), but
@@ -185,7 +185,7 @@ def on_page_context(context, page, config, nav, **kwargs):
     return context
 
 
-def on_post_build(config, **kwargs):
+def on_post_build(config, **kwargs):  # noqa: ARG001 - mkdocs event signature
     try:
         csp.apply(Path(config["site_dir"]))
     except csp.CSPError as exc:

@@ -38,12 +38,20 @@ def text_of_source(s: dict) -> str:
     return title if len(title) <= 70 else title[:67].rstrip() + "…"
 
 
-def define_env(env) -> None:  # noqa: C901 - one registration per macro
+def define_env(env) -> None:
+    """Register every macro; each one's failure is logged in plain words (then fails the
+    build)."""
     def src() -> str:
         return env.page.file.src_uri
 
-    real_macro = env.macro
+    env.macro = _logged(env.macro, src)  # the registrations below go through the wrapper
+    _section_macros(env, src)
+    _page_macros(env, src)
+    _checker_macros(env)
+    _fact_macros(env, src)
 
+
+def _logged(real_macro, src):
     def macro(fn):
         """Register a macro whose failure is logged in plain words (then fails the build)."""
         @functools.wraps(fn)
@@ -55,12 +63,15 @@ def define_env(env) -> None:  # noqa: C901 - one registration per macro
                 log.error(f"docs/{src()}: {fn.__name__}({call}) failed: {exc}")
                 raise
         return real_macro(wrapper)
+    return macro
 
-    env.macro = macro  # the registrations below go through the wrapper
 
-    def cb():
-        return source.codebook()
+def cb():
+    return source.codebook()
 
+
+def _section_macros(env, src) -> None:
+    """The render.py sections called as `name()` on a page: fn(codebook, page, *args)."""
     def section(fn):
         def macro(*args):
             return fn(cb(), src(), *args)
@@ -77,6 +88,9 @@ def define_env(env) -> None:  # noqa: C901 - one registration per macro
                claim_reasons.claims_performance):
         section(fn)
 
+
+def _page_macros(env, src) -> None:
+    """Whole generated pages and the small pieces of the hand-written ones."""
     @env.macro
     def code_page(code: str) -> str:
         """The whole body of /codes/<CODE>/ (generated pages call this)."""
@@ -112,6 +126,10 @@ def define_env(env) -> None:  # noqa: C901 - one registration per macro
         contract_schemas.raw(name)  # an unknown name fails the build
         return link(src(), f"developers/{name}.schema.json", esc(f"{name}.schema.json"))
 
+
+
+def _checker_macros(env) -> None:
+    """The checker page's form and data."""
     @env.macro
     def payer_profile_options() -> str:
         """<option>s for the checker's payer select: the build's payer profiles that are chosen
@@ -140,6 +158,10 @@ def define_env(env) -> None:  # noqa: C901 - one registration per macro
         """The encounter contract as JSON for checker.js (pages_checker.contract_element)."""
         return pages_checker.contract_element(cb())
 
+
+
+def _fact_macros(env, src) -> None:
+    """Facts of the codebook and the build: dates, counts, source names, downloads."""
     @env.macro
     def answers_to() -> str:
         """The last day the engine answers (the end of any provisional period)."""

@@ -8,6 +8,6 @@ from engine.core.codebook import Codebook
 from . import contract_schemas
 
 
-def pages(codebook: Codebook) -> dict[str, bytes]:
+def pages(codebook: Codebook) -> dict[str, bytes]:  # noqa: ARG001 - the page generators' signature (extensions.py)
     return {f"developers/{name}.schema.json": contract_schemas.raw(name)
             for name in contract_schemas.SCHEMAS}

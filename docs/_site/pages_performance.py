@@ -175,9 +175,9 @@ def render_widget(data: dict[str, Any] | None) -> str:
     return "\n".join(out)
 
 
-def pages(codebook: Any) -> dict[str, str]:
+def pages(codebook: Any) -> dict[str, str]:  # noqa: ARG001 - the page generators' signature (extensions.py)
     return {URL: render(load()) + "\n" + render_widget(load(WIDGET_BENCHMARK))}
 
 
-def nav(codebook: Any) -> list[dict[str, str]]:
+def nav(codebook: Any) -> list[dict[str, str]]:  # noqa: ARG001 - the page generators' signature (extensions.py)
     return [{"Performance": "performance.md"}]

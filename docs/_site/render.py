@@ -378,6 +378,23 @@ def code_page(cb: Codebook, code: str) -> str:
     latest = versions[-1]
     fam = cb.family(latest.get("family")) or {}
     first, last = views.code_span(cb, code)
+    out = _code_heading(cb, src, code, latest, fam, (first, last))
+    out += _code_dates_section(cb, src, versions)
+    out += _code_status_section(cb, code)
+    out += payment_section(cb, src, code)
+    out += _code_routes_section(cb, code, (first, last))
+    out += _code_rules_section(cb, src, code)
+    out += _code_related_section(cb, src, code, versions, latest)
+    out += _code_extra_sections(cb, src, code)
+    out += _code_faqs_section(cb, src, code)
+    out += _code_sources_section(cb, src, code, versions, fam)
+    return "\n".join(out)
+
+
+def _code_heading(cb: Codebook, src: str, code: str, latest: Record,
+                  fam: Record, span: tuple[Any, Any]) -> list[str]:
+    """The title, the one-line facts, the family's summary and the "try it" link."""
+    first, last = span
     out = [f"# {esc(code)} — {esc(latest.get('label'))} {{ #code-{slug(code)} }}", ""]
     out.append(f"{esc(latest.get('system'))} code · {family_link(cb, src, latest.get('family'))}"
                f" · valid {esc(first)} → {esc(last or 'open')} "
@@ -391,18 +408,23 @@ def code_page(cb: Codebook, code: str) -> str:
         try_link = checker_link(src, enc, f"Try {code} in the checker")
         if try_link:
             out += [try_link, ""]
+    return out
 
-    # valid dates
-    out += ["## Valid dates", ""]
+
+def _code_dates_section(cb: Codebook, src: str, versions: list[Record]) -> list[str]:
+    out = ["## Valid dates", ""]
     rows = []
     for v in versions:
         rows.append([f"{esc(v.get('from'))} →<br>{esc(v.get('to') or 'open')}",
                      esc(v.get("label")), who_text(v), time_text(cb, v), evidence_badge(src, v)])
     out.append(table(["Dates", "What it is", "Patient, modality", "MDM / time", "Evidence"], rows))
     out.append("")
+    return out
 
-    # status by payer and year
-    out += ["## Status by payer and year", ""]
+
+def _code_status_section(cb: Codebook, code: str) -> list[str]:
+    """The status by payer and year, then each payer's "instead" notes."""
+    out = ["## Status by payer and year", ""]
     ys = views.years(cb)
     rows = []
     notes: list[str] = []
@@ -430,33 +452,40 @@ def code_page(cb: Codebook, code: str) -> str:
         out.append(f"- {note}")
     if notes:
         out.append("")
-    status_records = [s for p in views.payer_ids(cb) for s in cb.status_index.get((p, code), ())]
-    out += payment_section(cb, src, code)
+    return out
 
-    # what to report
-    out += ["## Modifiers and place of service", ""]
+
+def _code_routes_section(cb: Codebook, code: str, span: tuple[Any, Any]) -> list[str]:
+    """What to report: each payer's modifiers and place of service for the code."""
+    out = ["## Modifiers and place of service", ""]
     routes = views.routes_for_code(cb, code)
     if routes:
         out.append("What each payer wants reported with this code. Where a payer has several "
                    "lines, the first one whose condition fits the encounter applies.")
         out.append("")
-        rows = [route_row(cb, src, r, span=(first, last)) for r in routes]
+        rows = [route_row(cb, r, span=span) for r in routes]
         out.append(table(ROUTE_HEADER, rows))
     else:
         out.append("No payer's instructions report this code: the checker never answers "
                    "with it (it is listed for reference).")
     out.append("")
+    return out
 
-    # rules
-    out += ["## Rules that apply", ""]
+
+def _code_rules_section(cb: Codebook, src: str, code: str) -> list[str]:
+    out = ["## Rules that apply", ""]
     rules = views.rules_for_code(cb, code)
     if rules:
         out.append(rule_list(cb, src, rules))
     else:
         out.append("No rule in the codebook is scoped to this code or its family.")
     out.append("")
+    return out
 
-    # related codes
+
+def _code_related_section(cb: Codebook, src: str, code: str, versions: list[Record],
+                          latest: Record) -> list[str]:
+    """Replaced and replacing codes, add-ons and primaries, then the family's other codes."""
     related = []
     for v in versions:
         for c in v.get("replaces") or []:
@@ -477,36 +506,46 @@ def code_page(cb: Codebook, code: str) -> str:
         related.append(f"- Add-on to {code_link(cb, src, primary)}")
     siblings = sorted({v["code"] for v in cb.codes_of_family(latest.get("family"))} - {code})
     related = list(dict.fromkeys(related))
-    out += ["## Related codes", ""]
+    out = ["## Related codes", ""]
     out += related or ["No replaced or replacing code."]
     out.append("")
     if siblings:
         out.append("Same family: " + ", ".join(code_link(cb, src, c) for c in siblings))
         out.append("")
+    return out
 
-    # sections other generator modules add (e.g. the status of the code with each payer)
+
+def _code_extra_sections(cb: Codebook, src: str, code: str) -> list[str]:
+    """The sections and "see also" links other generator modules add (e.g. the status of the
+    code with each payer, the yearly "what changed" pages)."""
+    out: list[str] = []
     for section in extensions.code_page_sections(cb, code, src):
         out += [section, ""]
-
-    # links other generator modules add (e.g. the yearly "what changed" pages)
     see_also = extensions.code_page_links(cb, code)
     if see_also:
         out += ["## See also", ""]
         out += [f"- {link(src, target, esc(text))}" for target, text in see_also]
         out.append("")
+    return out
 
-    # FAQs
+
+def _code_faqs_section(cb: Codebook, src: str, code: str) -> list[str]:
     faqs = [f for f in cb.faqs if code in (f.get("codes") or [])]
-    out += ["## Questions about this code", ""]
+    out = ["## Questions about this code", ""]
     if faqs:
         for f in faqs:
             out.append(f"- {link(src, 'faq.md', esc(f.get('question')), slug(f['id']))}")
     else:
         out.append("No FAQ involves this code yet.")
     out.append("")
+    return out
 
-    # sources
-    out += ["## Sources", ""]
+
+def _code_sources_section(cb: Codebook, src: str, code: str, versions: list[Record],
+                          fam: Record) -> list[str]:
+    """Every source the code's versions, its family and its statuses cite."""
+    status_records = [s for p in views.payer_ids(cb) for s in cb.status_index.get((p, code), ())]
+    out = ["## Sources", ""]
     cited = [("code", v) for v in versions] + [("family", fam)] + [
         ("status", s) for s in status_records]
     rows = []
@@ -522,7 +561,7 @@ def code_page(cb: Codebook, code: str) -> str:
             ])
     out.append(table(["Source", "Where", "Cited for", "Last verified"], rows))
     out.append("")
-    return "\n".join(out)
+    return out
 
 
 PAYING = ("payable", "contractor_priced")
@@ -652,7 +691,7 @@ def cited_for(cb: Codebook, code: str, kind: str, rec: Record) -> str:
 ROUTE_HEADER = ["Payer", "Modality", "Dates", "When", "Modifiers", "POS"]
 
 
-def route_row(cb: Codebook, src: str, r: Record, anchor: bool = False,
+def route_row(cb: Codebook, r: Record, anchor: bool = False,
               span: tuple[str, str | None] | None = None) -> list[str]:
     """A route as a table row; `anchor` gives the row the id route-<id> (one page only);
     `span` (from, to) clips the dates shown to the days that matter on the page (a code's
@@ -799,7 +838,7 @@ def _scoped_items(cb: Codebook, src: str, items: list[Record], prefix: str,
         if routes:
             out.append("Payers that ask for it:")
             out.append("")
-            out.append(table(ROUTE_HEADER, [route_row(cb, src, r) for r in routes]))
+            out.append(table(ROUTE_HEADER, [route_row(cb, r) for r in routes]))
             out.append("")
         out.append(f"Sources: {provenance(cb, src, m)}")
         out.append("")
@@ -866,7 +905,7 @@ def payer_list(cb: Codebook, src: str) -> str:
         out += [esc_block(p.get("summary")), ""]
         routes = cb.routes_of(pid)
         if routes:
-            out.append(table(ROUTE_HEADER, [route_row(cb, src, r, anchor=True) for r in routes]))
+            out.append(table(ROUTE_HEADER, [route_row(cb, r, anchor=True) for r in routes]))
             out.append("")
             for r in routes:
                 if r.get("summary"):
@@ -1173,7 +1212,7 @@ def conflicts_page(cb: Codebook, src: str) -> str:
 
 
 # ---- /conventions/ -----------------------------------------------------------------------
-def status_vocabulary(cb: Codebook, src: str) -> str:
+def status_vocabulary(cb: Codebook, src: str) -> str:  # noqa: ARG001 - a section macro: fn(codebook, page)
     """The statuses as shown, with what each means; the codebook values for developers."""
     rows = [[status_chip(k), esc(cb.label("status", k))] for k in STATUS_WORDS]
     dev = [[code_span(k), status_chip(k)] for k in STATUS_WORDS]
@@ -1218,7 +1257,7 @@ def print_year(cb: Codebook, year: int) -> str:
         if routes:
             out.append("**Report with:**")
             out.append("")
-            out.append(table(ROUTE_HEADER, [route_row(cb, src, r) for r in routes],
+            out.append(table(ROUTE_HEADER, [route_row(cb, r) for r in routes],
                              cls="tc-print-table"))
             out.append("")
         rules = [r for r in views.rules_for_family(cb, fid) if views.overlaps(r, start, end)

@@ -36,7 +36,7 @@ def bundle_path() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _load(path: str, mtime_ns: int, size: int) -> tuple[Codebook, Codebook]:
+def _load(path: str, mtime_ns: int, size: int) -> tuple[Codebook, Codebook]:  # noqa: ARG001 - mtime_ns and size are the cache key
     """(the codebook without payer profiles, the codebook with them). The pages written before
     payer profiles (codes, rules, routes, the payer matrix of the three defaults) read the
     first; the payer profile pages read the second."""

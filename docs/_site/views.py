@@ -368,7 +368,7 @@ def line_codes(result: dict[str, Any]) -> list[str]:
 
 
 # ---- "try it": a representative encounter per code -----------------------------------------
-def _time_fields(family: Record, version: Record, amount: int) -> list[dict[str, Any]]:
+def _time_fields(family: Record, amount: int) -> list[dict[str, Any]]:
     """Encounter fields that put `amount` on the family's time basis (candidates)."""
     basis = family.get("time_basis")
     if basis == "device_days":
@@ -437,7 +437,7 @@ def _candidates(cb: Codebook, code: str):
             for day in _candidate_dates(cb, version, route):
                 for patient_status in statuses:
                     for amount in _amounts(cb, version):
-                        for time in _time_fields(family, version, amount):
+                        for time in _time_fields(family, amount):
                             for extra in _variants(route, version, cb):
                                 enc: dict[str, Any] = {
                                     "date_of_service": day,

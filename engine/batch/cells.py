@@ -140,7 +140,7 @@ def csv_field(value: Any) -> str:
 def row_getter(idx: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
     """A function giving the tuple of a row's items at `idx` (always a tuple)."""
     if not idx:
-        return lambda row: ()
+        return lambda row: ()  # noqa: ARG005 - a getter takes the row
     if len(idx) == 1:
         i = idx[0]
         return lambda row: (row[i],)

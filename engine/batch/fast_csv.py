@@ -137,7 +137,6 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
     """
     layout = checker.header_layout(header)
     width, lid, get, di, ii, _ = layout
-    names = [h.strip() for h in header]
     extras = row_getter(list(extra_idx))
     plain: dict[str, Any] = {}  # a plain line's key text (with its stretch) -> Outcome
     plain_get = plain.get
@@ -153,11 +152,11 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
     join = ",".join
     it = iter(lines)
     rare = _Records(it, first_line)  # quoted and unreadable records, the line count
-    odd = _OddRows(checker, layout, billed, extra_idx, summary, append).write
+    skip = _OddRows(checker, layout, billed, extra_idx, summary, append, rare).skip
     number = 0
     # the common layout (id and date first, then the encounter and billed columns, then the
     # extras): a plain line's key and extras are slices of its text, with no full split
-    cut = _sliced_layout(names, extra_idx)
+    cut = _sliced_layout([h.strip() for h in header], extra_idx)
     commas = width - 1
     n_extra = len(extra_idx)
     cell_limit = csv.field_size_limit()  # one limit for both readers (131,072 by default)
@@ -168,14 +167,8 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
         if '"' in line:
             # a quoted record (it may span lines): csv.reader reads it, from this line on
             row: Any = rare.quoted(line, number)
-            if row is None:  # pragma: no cover - the line itself is there to read
-                break
-            if len(row) != width:
-                if isinstance(row, list) and not row:  # csv.reader's blank line
-                    rare.extra_lines += 1
-                    continue
-                number += 1
-                odd(row, number, True)
+            if row is None or len(row) != width:  # a blank line, or not a record to check
+                number += skip(row, number, True)
                 continue
             key = None
             rid = row[ii] if ii is not None else ""
@@ -183,8 +176,7 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
             extra_text = "," + join(map(csv_field, extras(row))) if n_extra else ""
         elif len(line) > cell_limit and _has_long_cell(line, cell_limit):
             # a cell longer than the csv module's limit: unreadable, as csv.reader says of it
-            number += 1
-            odd(rare.too_long(number, cell_limit), number, False)
+            number += skip(rare.too_long(number + 1, cell_limit), number, False)
             continue
         elif cut and line.count(",") == commas:
             row = None
@@ -203,12 +195,8 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
                 extra_text = safe_joined(extra_text)
         else:
             row = line.rstrip("\r\n").split(",")
-            if len(row) != width:
-                if row == [""]:  # a blank line
-                    rare.extra_lines += 1
-                    continue
-                number += 1
-                odd(row, number, False)
+            if len(row) != width:  # a blank line, or not a record to check
+                number += skip(row, number, False)
                 continue
             key = join(get(row))
             rid = rid_text = row[ii] if ii is not None else ""
@@ -250,14 +238,18 @@ def check_csv(checker: BatchChecker, header: Sequence[str], lines: Iterable[str]
             tail = o.csv_tail(billed)
         append(f"{rid_text or number}{tail}{extra_text}\n")
         if len(buf) >= flush_every:
-            write("".join(buf))
-            buf.clear()
-            if tick is not None:
-                tick(flush_every)
+            _flush(write, buf, tick, flush_every)
     if buf:
-        write("".join(buf))
-        if tick is not None:
-            tick(len(buf))
+        _flush(write, buf, tick, len(buf))
+
+
+def _flush(write: Callable[[str], Any], buf: list[str], tick: Callable[[int], Any] | None,
+           rows: int) -> None:
+    """Write the buffered output lines and empty the buffer; tell `tick` of `rows` more rows."""
+    write("".join(buf))
+    buf.clear()
+    if tick is not None:
+        tick(rows)
 
 
 def _sliced_layout(names: Sequence[str], extra_idx: Sequence[int]) -> int:
@@ -292,13 +284,27 @@ class _OddRows:
     """Records that are not of the header's width (or not readable): checked and written like
     BatchChecker.table does, one call each (they are rare: no fast path)."""
 
-    __slots__ = ("checker", "layout", "billed", "extra_idx", "summary", "append")
+    __slots__ = ("checker", "layout", "billed", "extra_idx", "summary", "append", "rare")
 
     def __init__(self, checker: BatchChecker, layout: HeaderLayout, billed: bool,
                  extra_idx: Sequence[int], summary: BatchSummary,
-                 append: Callable[[str], Any]) -> None:
+                 append: Callable[[str], Any], rare: _Records) -> None:
         self.checker, self.layout, self.billed = checker, layout, billed
         self.extra_idx, self.summary, self.append = extra_idx, summary, append
+        self.rare = rare
+
+    def skip(self, row: Any, number: int, quoted: bool) -> int:
+        """A record the fast path does not check, after record `number`: its cells (not of the
+        header's width), a BrokenRow, or None at the end of the file. Returns how many records
+        it was: 0 for a blank line (counted as a line that is no record), else 1 (checked and
+        written as record `number + 1`)."""
+        if row is None:  # pragma: no cover - the line itself is there to read
+            return 0
+        if row == ([] if quoted else [""]):  # a blank line (csv.reader's, or a plain one)
+            self.rare.extra_lines += 1
+            return 0
+        self.write(row, number + 1, quoted)
+        return 1
 
     def write(self, row: Any, number: int, quoted: bool) -> None:
         checker, (width, lid, get, di, ii, has_billed) = self.checker, self.layout

@@ -245,12 +245,7 @@ def _run(args: argparse.Namespace) -> int:
         _open_input(args.input).close()  # a missing file is reported before its extension
     in_fmt = _format_of(args.input, args.input_format, "input")
     _refuse_same_files(args)
-    if args.format:
-        out_fmt = args.format
-    elif args.output != "-" and os.path.splitext(args.output)[1].lower() in FORMATS:
-        out_fmt = _format_of(args.output, None, "output")
-    else:
-        out_fmt = in_fmt
+    out_fmt = _output_format(args, in_fmt)
 
     from engine.cli._profiles import ProfileProblems, load_with_profiles
     from engine.core.codebook import CodebookError
@@ -310,9 +305,24 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         if args.input != "-":
             fh.close()
+    return _report(args, summary, name, cb.version)
+
+
+def _output_format(args: argparse.Namespace, in_fmt: str) -> str:
+    """--format, else the output file's extension, else the input's format."""
+    if args.format:
+        return args.format
+    if args.output != "-" and os.path.splitext(args.output)[1].lower() in FORMATS:
+        return _format_of(args.output, None, "output")
+    return in_fmt
+
+
+def _report(args: argparse.Namespace, summary: BatchSummary, name: str, version: str) -> int:
+    """The summary on stderr (unless --quiet) and in --summary FILE; the exit status."""
+    from engine.tooling.atomic import atomic_output
 
     data = summary.as_json()
-    data = {"input": name, "codebook": cb.version, **data}
+    data = {"input": name, "codebook": version, **data}
     if not args.quiet:
         print(summary.text(), file=sys.stderr)
     if args.summary:

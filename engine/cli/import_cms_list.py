@@ -8,6 +8,10 @@ import sys
 
 from engine.cli._common import add_codebook_option, codebook_folder, make_fail
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import Any
+
 DESCRIPTION = """\
 Compare the CMS List of Medicare Telehealth Services for YEAR (a .zip holding an .xlsx or
 .csv, an .xlsx, or a .csv, as CMS publishes it) with the codebook's Medicare telehealth
@@ -43,18 +47,7 @@ codebook (nothing is changed).
 
 
 def run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="telecode import-cms-list", description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("file", metavar="FILE", help="the list: .zip, .xlsx or .csv")
-    parser.add_argument("--year", required=True, type=int, help="the calendar year of the list")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--write", action="store_true", help="record the list as dated records")
-    parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD",
-                        help="first day the list holds (default: 1 January of YEAR; give the "
-                             "day of a mid-year revision)")
-    add_codebook_option(parser)
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     args.codebook = codebook_folder(args.codebook)
 
     from engine.tooling.diff import DiffError, LoadError, load_bundle, parse_when
@@ -86,41 +79,77 @@ def run(argv: list[str]) -> int:
 
     written: list[str] = []
     if args.write and result.differences:
-        from pathlib import Path
+        problem = _write_list(args, bundle, tl, start, written)
+        if problem is not None:
+            return fail(problem)
+    _report(args, tl, result, written)
+    if not result.differences or written:
+        return 0
+    return 1
 
-        from engine.tooling.atomic import atomic_files, not_written
-        from engine.tooling.write import (
-            add_telehealth_list_entries,
-            ensure_source,
-            sha256_of,
-            today,
-        )
 
-        root = Path(args.codebook)
-        held = {c["code"] for c in bundle.get("codes", [])}
-        groups: dict[str | None, list[str]] = {}
-        for code, entry in tl.entries.items():
-            if code in held:
-                status = entry.status if entry.status in ("permanent", "provisional") else None
-                groups.setdefault(status, []).append(code)
-        digest = sha256_of(args.file)
-        entry = cms_list.source_entry(args.file, year, digest, today())
-        existing = [s for s in bundle.get("sources", []) if s.get("sha256") == digest]
-        source_id = existing[0]["id"] if existing else entry["id"]
-        column = tl.columns.get("code", "code")
-        try:
-            with atomic_files():  # every file the list touches, and the source list: all or none
-                if groups:
-                    written = add_telehealth_list_entries(
-                        root, groups, start, f"{year}-12-31",
-                        {"id": source_id, "locator": f"CY{year} list, column '{column}'"})
-                    if not existing:
-                        ensure_source(root, entry)
-        except WriteError as exc:
-            return fail(str(exc))
-        except OSError as exc:
-            return fail(not_written(root, exc))
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="telecode import-cms-list", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("file", metavar="FILE", help="the list: .zip, .xlsx or .csv")
+    parser.add_argument("--year", required=True, type=int, help="the calendar year of the list")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--write", action="store_true", help="record the list as dated records")
+    parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD",
+                        help="first day the list holds (default: 1 January of YEAR; give the "
+                             "day of a mid-year revision)")
+    add_codebook_option(parser)
+    return parser
 
+
+def _write_list(args: argparse.Namespace, bundle: dict[str, Any], tl: Any, start: str,
+                written: list[str]) -> str | None:
+    """Record the list's codes the codebook holds (and cite the file), all or nothing; the
+    records written are added to `written`. Returns the problem when nothing was written."""
+    from pathlib import Path
+
+    from engine.tooling.atomic import atomic_files, not_written
+    from engine.tooling.importers import cms_list
+    from engine.tooling.write import (
+        WriteError,
+        add_telehealth_list_entries,
+        ensure_source,
+        sha256_of,
+        today,
+    )
+
+    year = args.year
+    root = Path(args.codebook)
+    held = {c["code"] for c in bundle.get("codes", [])}
+    groups: dict[str | None, list[str]] = {}
+    for code, entry in tl.entries.items():
+        if code in held:
+            status = entry.status if entry.status in ("permanent", "provisional") else None
+            groups.setdefault(status, []).append(code)
+    digest = sha256_of(args.file)
+    entry = cms_list.source_entry(args.file, year, digest, today())
+    existing = [s for s in bundle.get("sources", []) if s.get("sha256") == digest]
+    source_id = existing[0]["id"] if existing else entry["id"]
+    column = tl.columns.get("code", "code")
+    try:
+        with atomic_files():  # every file the list touches, and the source list: all or none
+            if groups:
+                written += add_telehealth_list_entries(
+                    root, groups, start, f"{year}-12-31",
+                    {"id": source_id, "locator": f"CY{year} list, column '{column}'"})
+                if not existing:
+                    ensure_source(root, entry)
+    except WriteError as exc:
+        return str(exc)
+    except OSError as exc:
+        return not_written(root, exc)
+    return None
+
+
+def _report(args: argparse.Namespace, tl: Any, result: Any, written: list[str]) -> None:
+    """The comparison on stdout: JSON, or the text report."""
+    year = args.year
     if args.format == "json":
         doc = {
             "year": year,
@@ -156,6 +185,3 @@ def run(argv: list[str]) -> int:
         if written:
             print(f"Written: {', '.join(written)} in policies/medicare-telehealth-list.yaml.")
             print("Next: telecode validate, then telecode diff to review the change.")
-    if not result.differences or written:
-        return 0
-    return 1

@@ -8,6 +8,10 @@ import sys
 
 from engine.cli._common import add_codebook_option, codebook_folder, make_fail
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import Any
+
 DESCRIPTION = """\
 Compare the STATUS CODE of a CMS National Physician Fee Schedule Relative Value File
 (PPRRVU*.csv, as CMS publishes it) with the codebook's Medicare payment status on the file's
@@ -60,6 +64,18 @@ person), 2 unreadable file or codebook.
 
 
 def run(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    args.codebook = codebook_folder(args.codebook)
+    if args.counties and not args.write_gpci:
+        return make_fail("import-rvu")("--counties goes with --write-gpci")
+    if args.write_gpci:
+        return write_gpci(args)
+    if args.write_payments:
+        return write_payments(args)
+    return _compare_statuses(args)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="telecode import-rvu", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -80,15 +96,11 @@ def run(argv: list[str]) -> int:
                              "into localities/medicare-<YEAR>.yaml (needs --release)")
     parser.add_argument("--counties", metavar="FILE",
                         help="with --write-gpci: the locality-to-county file (nnLOCCO.csv)")
-    args = parser.parse_args(argv)
-    args.codebook = codebook_folder(args.codebook)
-    if args.counties and not args.write_gpci:
-        return make_fail("import-rvu")("--counties goes with --write-gpci")
-    if args.write_gpci:
-        return write_gpci(args)
-    if args.write_payments:
-        return write_payments(args)
+    return parser
 
+
+def _compare_statuses(args: argparse.Namespace) -> int:
+    """The file's status letters against the codebook's Medicare statuses (--write: applied)."""
     from engine.tooling.diff import DiffError, LoadError, load_bundle, parse_when
     from engine.tooling.importers import rvu
     from engine.tooling.write import WriteError
@@ -129,32 +141,57 @@ def run(argv: list[str]) -> int:
     written: list[str] = []
     manual: list[tuple[rvu.Difference, str]] = []
     if args.write and diffs:
-        from pathlib import Path
-
-        from engine.tooling.atomic import atomic_files, not_written
-        from engine.tooling.write import StatusChange, plan_status_changes
-
         plan = rvu.plan_write(diffs)
         manual = plan.manual
         if plan.apply:
-            root = Path(args.codebook)
-            try:
-                source_id = rvu.source_id_for(bundle, args.file, release)
-                changes = [
-                    StatusChange(d.code, d.file, as_of,
-                                 {"id": source_id,
-                                  "locator": f"STATUS CODE column, {d.code}: {d.letter}"})
-                    for d in plan.apply
-                ]
-                # planned first: a conflict with another release writes nothing
-                pending = plan_status_changes(root, rvu.PAYER, changes, series=rvu.SERIES)
-                with atomic_files():  # the source list and the payer's file: both or neither
-                    rvu.cite_file(bundle, root, args.file, release)
-                    written = pending.write()
-            except WriteError as exc:
-                return fail(str(exc))
-            except OSError as exc:
-                return fail(not_written(root, exc))
+            problem = _write_statuses(args, bundle, plan.apply, release, as_of, written)
+            if problem is not None:
+                return fail(problem)
+    _report(args, data, diffs, release, as_of, checked, written)
+    for d, why in manual:
+        print(f"telecode import-rvu: not written: {d.code}: {why}", file=sys.stderr)
+    if not diffs:
+        return 0
+    if args.write and not manual:
+        return 0
+    return 1
+
+
+def _write_statuses(args: argparse.Namespace, bundle: dict[str, Any], apply: list[Any],
+                    release: str, as_of: str, written: list[str]) -> str | None:
+    """Write the status changes `apply` (and cite the file), all or nothing; the records
+    written are added to `written`. Returns the problem when nothing could be written."""
+    from pathlib import Path
+
+    from engine.tooling.atomic import atomic_files, not_written
+    from engine.tooling.importers import rvu
+    from engine.tooling.write import StatusChange, WriteError, plan_status_changes
+
+    root = Path(args.codebook)
+    try:
+        source_id = rvu.source_id_for(bundle, args.file, release)
+        changes = [
+            StatusChange(d.code, d.file, as_of,
+                         {"id": source_id,
+                          "locator": f"STATUS CODE column, {d.code}: {d.letter}"})
+            for d in apply
+        ]
+        # planned first: a conflict with another release writes nothing
+        pending = plan_status_changes(root, rvu.PAYER, changes, series=rvu.SERIES)
+        with atomic_files():  # the source list and the payer's file: both or neither
+            rvu.cite_file(bundle, root, args.file, release)
+            written += pending.write()
+    except WriteError as exc:
+        return str(exc)
+    except OSError as exc:
+        return not_written(root, exc)
+    return None
+
+
+def _report(args: argparse.Namespace, data: Any, diffs: list[Any], release: str, as_of: str,
+            checked: int, written: list[str]) -> None:
+    """The comparison on stdout: JSON, or the text report (differences, records written)."""
+    from engine.tooling.importers import rvu
 
     if args.format == "json":
         doc = {"release": release, "differences": [d.as_dict() for d in diffs]}
@@ -177,13 +214,6 @@ def run(argv: list[str]) -> int:
             print(f"Written: {len(written)} record(s) in payers/{rvu.PAYER}.yaml: "
                   + ", ".join(written))
             print("Next: telecode validate, then telecode diff to review the change.")
-    for d, why in manual:
-        print(f"telecode import-rvu: not written: {d.code}: {why}", file=sys.stderr)
-    if not diffs:
-        return 0
-    if args.write and not manual:
-        return 0
-    return 1
 
 
 def write_payments(args: argparse.Namespace) -> int:

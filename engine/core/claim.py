@@ -424,11 +424,10 @@ class ClaimChecker:
             {"status_label": cb.label("status", status.get("status")),
              "instead": status.get("instead") or ""},
             line, [status], payer_defaults=defaults))
-        self._same_level(line, version, work, defaults)
+        self._same_level(line, version, work)
         return False
 
-    def _same_level(self, line: ClaimLine, version: dict[str, Any], work: _Line,
-                    defaults: bool) -> None:
+    def _same_level(self, line: ClaimLine, version: dict[str, Any], work: _Line) -> None:
         """For a code the payer does not take that names its modality and level (98000-98015):
         the code the payer's route for that modality reports at the same patient status and
         MDM level, with the route's modifiers, and the line's POS when the route takes it."""

@@ -86,7 +86,28 @@ class Codebook:
         if not isinstance(b, dict):
             raise CodebookError("the codebook bundle is not a JSON object; run `telecode compile`")
         _refuse_bad_shape(b, path, complete=False)
-        meta = b.get("meta") or {}
+        self._read_meta(b.get("meta") or {})
+        self.sources = _by_id(b.get("sources", []))
+        self.families = _by_id(b.get("families", []))
+        self._index_payers(b)
+        self.conflicts = _by_id(b.get("conflicts", []))
+        self.messages = _by_id(b.get("messages", []))
+        self.routes = list(b.get("routes", []))
+        self.rules = list(b.get("rules", []))
+        self.flexibilities = sorted(b.get("flexibilities", []), key=lambda p: p.get("from") or "")
+        self.faqs = list(b.get("faqs", []))
+        # kind (payer, modality, clinician, patient_status, status, time_basis) -> value -> words
+        self.labels: dict[str, dict[str, str]] = b.get("labels") or {}
+        # name -> words that fill {validity}, {replacement}, {report} (messages.yaml `phrases:`)
+        self.phrases: dict[str, str] = b.get("phrases") or {}
+        self._index_records(b)
+
+        # (payer, modality) -> rules whose payer/modality scope admits them, bundle order.
+        # Built lazily per key (payers x modalities is small; only used pairs are built).
+        self._rule_cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+    def _read_meta(self, meta: dict[str, Any]) -> None:
+        """The version, the reviewed coverage, the provisional periods, the last day answered."""
         self.meta: dict[str, Any] = meta
         self.version = f"{meta.get('version', '?')}+{str(meta.get('hash') or '')[:12]}"
         covers = meta.get("covers") or {}
@@ -102,8 +123,9 @@ class Codebook:
         if self.provisional and self.covers_to is not None:
             self.answers_to = max(self.covers_to, self.provisional[-1]["to"])
 
-        self.sources = _by_id(b.get("sources", []))
-        self.families = _by_id(b.get("families", []))
+    def _index_payers(self, b: dict[str, Any]) -> None:
+        """The payers by id, each one's chain of bases, the rules it ignores, the Medicaid
+        state programs."""
         self.payers = _by_id(b.get("payers", []))
         # payer -> (payer, its base, ..., the root payer): rules and statuses of the chain apply
         self.payer_chain: dict[str, tuple[str, ...]] = {
@@ -118,16 +140,10 @@ class Codebook:
         self.medicaid_states: dict[str, str] = {
             p["state"]: pid for pid, p in self.payers.items()
             if p.get("type") == "medicaid" and p.get("base") == "medicaid" and p.get("state")}
-        self.conflicts = _by_id(b.get("conflicts", []))
-        self.messages = _by_id(b.get("messages", []))
-        self.routes = list(b.get("routes", []))
-        self.rules = list(b.get("rules", []))
-        self.flexibilities = sorted(b.get("flexibilities", []), key=lambda p: p.get("from") or "")
-        self.faqs = list(b.get("faqs", []))
-        # kind (payer, modality, clinician, patient_status, status, time_basis) -> value -> words
-        self.labels: dict[str, dict[str, str]] = b.get("labels") or {}
-        # name -> words that fill {validity}, {replacement}, {report} (messages.yaml `phrases:`)
-        self.phrases: dict[str, str] = b.get("phrases") or {}
+
+    def _index_records(self, b: dict[str, Any]) -> None:
+        """The lookup indexes of modifiers, places of service, codes, statuses, routes and
+        rules (self.routes and self.rules already read)."""
         self.modifiers_by_code: dict[str, list[dict[str, Any]]] = {}
         for m in b.get("modifiers", []):
             self.modifiers_by_code.setdefault(m.get("code"), []).append(m)
@@ -159,14 +175,10 @@ class Codebook:
         self.routes_by_id = _by_id(self.routes)
         self.rules_by_id = _by_id(self.rules)
 
-        # (payer, modality) -> rules whose payer/modality scope admits them, bundle order.
-        # Built lazily per key (payers x modalities is small; only used pairs are built).
-        self._rule_cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
-
     def __repr__(self) -> str:
         return f"Codebook(version={self.version!r}, path={self.path!r})"
 
-    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # hypothesis / IPython printers
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # noqa: ARG002 - the hypothesis / IPython printer protocol
         p.text(repr(self))
 
     # ---- codes ---------------------------------------------------------------------------

@@ -101,31 +101,49 @@ def compile_condition(cond: Any) -> Predicate:
     unknown = set(cond) - {"field", *_COMPARATORS}
     if unknown or len(cond) == 1:
         raise CodebookError(f"condition on {field!r} has no usable comparison: {cond!r}")
-
     if "present" in cond:
-        want = bool(cond["present"])
+        tests.append(_present_test(field, bool(cond["present"])))
+    if "is" in cond:
+        tests.append(_is_test(field, cond["is"]))
+    if "in" in cond:
+        options = cond["in"]
+        if not isinstance(options, list):
+            raise CodebookError(f"`in` takes a list: {cond!r}")
+        tests.append(_in_test(field, options))
+    if "not" in cond:
+        tests.append(_not_test(field, _matcher(cond["not"])))
+    for key, op in _BOUNDS:
+        if key in cond:
+            bound = cond[key]
+            if not _number(bound):
+                raise CodebookError(f"`{key}` takes a number: {cond!r}")
+            tests.append(_bound_test(field, op, bound))
+    if len(tests) == 1:
+        return tests[0]
+    return _combine("all", tuple(tests))
 
-        def present(ctx: Context) -> bool:
-            v = ctx.get(field)
-            # an empty list is absent: {field: selected_codes, present: false} = no code
-            return (v is not None and v != []) is want
 
-        tests.append(present)
-    if "is" in cond and isinstance(cond["is"], (str, bool)):
+def _present_test(field: str, want: bool) -> Predicate:
+    def present(ctx: Context) -> bool:
+        v = ctx.get(field)
+        # an empty list is absent: {field: selected_codes, present: false} = no code
+        return (v is not None and v != []) is want
+
+    return present
+
+
+def _is_test(field: str, expected: Any) -> Predicate:
+    if isinstance(expected, bool):
         # the common cases in one closure: a word or a boolean (true is not 1)
-        expected = cond["is"]
-        if isinstance(expected, bool):
-            def is_(ctx: Context) -> bool:
-                v = ctx.get(field)
-                return v is expected or (type(v) is list and any(x is expected for x in v))
-        else:
-            def is_(ctx: Context) -> bool:
-                v = ctx.get(field)
-                return v == expected or (type(v) is list and expected in v)
-
-        tests.append(is_)
-    elif "is" in cond:
-        match = _matcher(cond["is"])
+        def is_(ctx: Context) -> bool:
+            v = ctx.get(field)
+            return v is expected or (type(v) is list and any(x is expected for x in v))
+    elif isinstance(expected, str):
+        def is_(ctx: Context) -> bool:
+            v = ctx.get(field)
+            return v == expected or (type(v) is list and expected in v)
+    else:
+        match = _matcher(expected)
 
         def is_(ctx: Context) -> bool:
             v = ctx.get(field)
@@ -135,63 +153,59 @@ def compile_condition(cond: Any) -> Predicate:
                 return any(match(x) for x in v)
             return match(v)
 
-        tests.append(is_)
-    if "in" in cond:
-        options = cond["in"]
-        if not isinstance(options, list):
-            raise CodebookError(f"`in` takes a list: {cond!r}")
-        if all(isinstance(o, str) for o in options):
-            choices = frozenset(options)
+    return is_
 
-            def in_(ctx: Context) -> bool:
-                v = ctx.get(field)
-                if type(v) is str:
-                    return v in choices
-                if type(v) is list:
-                    return any(type(x) is str and x in choices for x in v)
-                return False
-        else:
-            matchers = tuple(_matcher(o) for o in options)
 
-            def in_(ctx: Context) -> bool:
-                v = ctx.get(field)
-                if v is None:
-                    return False
-                values = v if type(v) is list else (v,)
-                return any(m(x) for x in values for m in matchers)
+def _in_test(field: str, options: list[Any]) -> Predicate:
+    if all(isinstance(o, str) for o in options):
+        choices = frozenset(options)
 
-        tests.append(in_)
-    if "not" in cond:
-        reject = _matcher(cond["not"])
+        def in_(ctx: Context) -> bool:
+            v = ctx.get(field)
+            if type(v) is str:
+                return v in choices
+            if type(v) is list:
+                return any(type(x) is str and x in choices for x in v)
+            return False
+    else:
+        matchers = tuple(_matcher(o) for o in options)
 
-        def not_(ctx: Context) -> bool:
+        def in_(ctx: Context) -> bool:
             v = ctx.get(field)
             if v is None:
                 return False
-            if type(v) is list:
-                return not any(reject(x) for x in v)
-            return not reject(v)
+            values = v if type(v) is list else (v,)
+            return any(m(x) for x in values for m in matchers)
 
-        tests.append(not_)
-    for key, op in (
-        ("min", lambda v, n: v >= n),
-        ("max", lambda v, n: v <= n),
-        ("above", lambda v, n: v > n),
-        ("below", lambda v, n: v < n),
-    ):
-        if key in cond:
-            bound = cond[key]
-            if not _number(bound):
-                raise CodebookError(f"`{key}` takes a number: {cond!r}")
+    return in_
 
-            def compare(ctx: Context, op: Any = op, bound: Any = bound) -> bool:
-                v = ctx.get(field)
-                return _number(v) and op(v, bound)
 
-            tests.append(compare)
-    if len(tests) == 1:
-        return tests[0]
-    return _combine("all", tuple(tests))
+def _not_test(field: str, reject: Predicate) -> Predicate:
+    def not_(ctx: Context) -> bool:
+        v = ctx.get(field)
+        if v is None:
+            return False
+        if type(v) is list:
+            return not any(reject(x) for x in v)
+        return not reject(v)
+
+    return not_
+
+
+_BOUNDS: tuple[tuple[str, Callable[[Any, Any], bool]], ...] = (
+    ("min", lambda v, n: v >= n),
+    ("max", lambda v, n: v <= n),
+    ("above", lambda v, n: v > n),
+    ("below", lambda v, n: v < n),
+)
+
+
+def _bound_test(field: str, op: Callable[[Any, Any], bool], bound: Any) -> Predicate:
+    def compare(ctx: Context, op: Any = op, bound: Any = bound) -> bool:
+        v = ctx.get(field)
+        return _number(v) and op(v, bound)
+
+    return compare
 
 
 def evaluate(cond: Any, ctx: Context) -> bool:

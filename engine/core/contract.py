@@ -290,7 +290,7 @@ def _check_date(value: Any) -> tuple[str | None, str | None]:
     return value, None
 
 
-def _check_minutes_by_day(value: Any, name: str) -> tuple[dict[str, int] | None, list[str]]:
+def _check_minutes_by_day(value: Any) -> tuple[dict[str, int] | None, list[str]]:
     if not isinstance(value, dict):
         return None, [
             f"must be an object of day offset -> minutes, e.g. {{\"0\": 5, \"2\": 3}}, "
@@ -527,56 +527,8 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
         if kind == "int" and type(value) is int and 0 <= value <= MAX_WHOLE:
             out[name] = value
             continue
-        if f.kind == "date":
-            day, problem = _check_date(value)
-            if problem:
-                err(name, problem)
-            else:
-                out[name] = day
-        elif f.kind == "enum":
-            if isinstance(value, str) and value in f.choices:
-                out[name] = value
-            else:
-                hint = ""
-                if isinstance(value, str):
-                    close = _close_choice(value, f.choices)
-                    if close:
-                        hint = f"; did you mean {close[0]!r}?"
-                err(name, f"must be one of {', '.join(f.choices)}, got {_short(value)}{hint}")
-        elif f.kind == "int":
-            if not _is_int(value):
-                err(name, f"must be a whole number of {'days' if 'days' in name else 'minutes'}, "
-                          f"got {_type_name(value)} {_short(value)}")
-            elif value < 0:
-                err(name, f"must be 0 or more, got {_short(value)}")
-            elif value > MAX_WHOLE:
-                err(name, f"must be at most {MAX_WHOLE:,}, got {_short(value)}")
-            else:
-                out[name] = value
-        elif f.kind == "bool":
-            if isinstance(value, bool):
-                out[name] = value
-            else:
-                err(name, f"must be true or false, got {_type_name(value)} {_short(value)}")
-        elif f.kind == "minutes_by_day":
-            days, problems = _check_minutes_by_day(value, name)
-            for problem in problems:
-                err(name, problem)
-            if days is not None:
-                out[name] = days
-        elif f.kind == "code":
-            if isinstance(value, str) and _CODE_RE.fullmatch(value):
-                out[name] = value
-            elif isinstance(value, str) and _CODE_RE.fullmatch(value.strip().upper()):
-                err(name, f"write the code in capitals without spaces: {value.strip().upper()!r}")
-            else:
-                err(name, "must be a five-character code such as \"99213\" or \"G2012\", "
-                          f"got {_type_name(value)} {_short(value)}")
-        elif f.kind == "state":
-            if isinstance(value, str) and _STATE_RE.fullmatch(value):
-                out[name] = value.upper()
-            else:
-                err(name, f"must be a two-letter state such as \"OH\", got {_short(value)}")
+        for problem in _read_value(f, name, value, out):
+            err(name, problem)
 
     if raw.get("behavioral_health") is False and out.get("service") in BEHAVIORAL_SERVICES:
         err("behavioral_health", f"{out['service']} is a mental health service: leave "
@@ -591,3 +543,53 @@ def validate(raw: Any, codebook: Any = None) -> dict[str, Any]:
     if errors:
         raise EncounterError(errors)
     return out
+
+
+def _read_value(f: Field, name: str, value: Any, out: dict[str, Any]) -> list[str]:
+    """Field `name`'s value (not None, not one of validate's fast cases): stored in `out`
+    when it is valid; the problems with it otherwise."""
+    if f.kind == "date":
+        day, problem = _check_date(value)
+        if problem:
+            return [problem]
+        out[name] = day
+    elif f.kind == "enum":
+        if not (isinstance(value, str) and value in f.choices):
+            hint = ""
+            if isinstance(value, str):
+                close = _close_choice(value, f.choices)
+                if close:
+                    hint = f"; did you mean {close[0]!r}?"
+            return [f"must be one of {', '.join(f.choices)}, got {_short(value)}{hint}"]
+        out[name] = value
+    elif f.kind == "int":
+        if not _is_int(value):
+            return [f"must be a whole number of {'days' if 'days' in name else 'minutes'}, "
+                    f"got {_type_name(value)} {_short(value)}"]
+        if value < 0:
+            return [f"must be 0 or more, got {_short(value)}"]
+        if value > MAX_WHOLE:
+            return [f"must be at most {MAX_WHOLE:,}, got {_short(value)}"]
+        out[name] = value
+    elif f.kind == "bool":
+        if not isinstance(value, bool):
+            return [f"must be true or false, got {_type_name(value)} {_short(value)}"]
+        out[name] = value
+    elif f.kind == "minutes_by_day":
+        days, problems = _check_minutes_by_day(value)
+        if days is not None:
+            out[name] = days
+        return list(problems)
+    elif f.kind == "code":
+        if isinstance(value, str) and _CODE_RE.fullmatch(value):
+            out[name] = value
+        elif isinstance(value, str) and _CODE_RE.fullmatch(value.strip().upper()):
+            return [f"write the code in capitals without spaces: {value.strip().upper()!r}"]
+        else:
+            return ["must be a five-character code such as \"99213\" or \"G2012\", "
+                    f"got {_type_name(value)} {_short(value)}"]
+    elif f.kind == "state":
+        if not (isinstance(value, str) and _STATE_RE.fullmatch(value)):
+            return [f"must be a two-letter state such as \"OH\", got {_short(value)}"]
+        out[name] = value.upper()
+    return []

@@ -137,7 +137,7 @@ def _provisional_rows(bundle: dict[str, Any], year: int, where: dict[str, str]) 
             for item in period.get("unreviewed") or []]
 
 
-def _code_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:
+def _code_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:  # noqa: ARG001 - one signature for every entries builder
     for c in _open(bundle.get("codes", []), year):
         band = ""
         lo, hi = c.get("min_minutes"), c.get("max_minutes")
@@ -189,14 +189,14 @@ def _route_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_
                f"{r.get('modality')} / {r.get('clinician')}", value, q)
 
 
-def _rule_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:
+def _rule_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:  # noqa: ARG001 - one signature for every entries builder
     for u in _open(bundle.get("rules", []), year):
         payers = ",".join((u.get("scope") or {}).get("payers") or []) or "any"
         yield ("rule", u, payers, str(u.get("title")), str(u.get("effect")),
                f"Does the rule \"{u.get('title')}\" still hold in {year}?")
 
 
-def _scope_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:
+def _scope_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:  # noqa: ARG001 - one signature for every entries builder
     """Modifiers and places of service, with their use per payer."""
     end = f"{year - 1}-12-31"
     for kind, items, noun in (("modifier", bundle.get("modifiers", []), "modifier"),
@@ -209,7 +209,7 @@ def _scope_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_
                    f"right in {year}?")
 
 
-def _flexibility_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:
+def _flexibility_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:  # noqa: ARG001 - one signature for every entries builder
     for p in _open(bundle.get("flexibilities", []), year):
         until = p.get("to") or "open"
         yield ("flexibility", p, "medicare", str(p.get("state")), str(p.get("law") or ""),
@@ -217,13 +217,13 @@ def _flexibility_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iter
                "changed or extended it? Add the next period.")
 
 
-def _conflict_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:
+def _conflict_entries(bundle: dict[str, Any], idx: _Index, year: int) -> Iterator[_Entry]:  # noqa: ARG001 - one signature for every entries builder
     for k in _open(bundle.get("conflicts", []), year):
         yield ("conflict", k, "", str(k.get("topic")), str(k.get("chosen")),
                f"Do sources still disagree in {year}, and is the chosen default still right?")
 
 
-def _telehealth_list_entries(bundle: dict[str, Any], idx: _Index,
+def _telehealth_list_entries(bundle: dict[str, Any], idx: _Index,  # noqa: ARG001 - one signature for every entries builder
                              year: int) -> Iterator[_Entry]:
     for e in _open(bundle.get("telehealth_list", []), year):
         codes = code_ranges(e.get("codes") or [])

@@ -181,15 +181,6 @@ class StatusWrite:
         return self.new_ids
 
 
-def apply_status_changes(
-    root: Path, payer: str, changes: list[StatusChange], *, verified: str | None = None,
-    series: str | None = None,
-) -> list[str]:
-    """Apply status changes to payers/<payer>.yaml as dated records and write the file.
-    Returns the new ids (see `plan_status_changes`)."""
-    return plan_status_changes(root, payer, changes, verified=verified, series=series).write()
-
-
 def plan_status_changes(
     root: Path, payer: str, changes: list[StatusChange], *, verified: str | None = None,
     series: str | None = None,

@@ -202,20 +202,8 @@ class _Run:
         try:
             for text in it:
                 lineno += 1
-                if '"' in text:
-                    source.first = text
-                    before = quoted.line_num
-                    try:
-                        row = next(quoted)
-                    except csv.Error as exc:
-                        at = lineno - 1 if lineno - 1 > header_end else 1
-                        raise ClaimFileError(
-                            f"{name}, line {at + 1}: not readable CSV ({exc})") from None
-                    except UnicodeDecodeError as exc:  # in a line after this one
-                        lineno -= 1  # the record is not read: the lines before it are
-                        raise _not_utf8(name, exc, lineno if lineno > header_end else 1
-                                        ) from None
-                    lineno += quoted.line_num - before - 1
+                if '"' in text:  # rare: csv.reader reads the record (it may span lines)
+                    row, lineno = self.quoted_record(source, quoted, text, lineno, header_end)
                     self.row(row, lay)
                     continue
                 if len(text) > limit and any(len(c) > limit
@@ -260,6 +248,25 @@ class _Run:
         if fmt == "lines":
             return TableLines(claim_ids, rows, codes), results, claim_ids
         return RenderedRows(rows, fmt), results, claim_ids
+
+    def quoted_record(self, source: _Pushback, quoted: Any, text: str, lineno: int,
+                      header_end: int) -> tuple[list[str], int]:
+        """The record with a quote that starts with `text` (physical line `lineno`), read by
+        the csv.reader `quoted` over `source`: its cells and the number of its last line."""
+        name = self.name
+        source.first = text
+        before = quoted.line_num
+        try:
+            row = next(quoted)
+        except csv.Error as exc:
+            at = lineno - 1 if lineno - 1 > header_end else 1
+            raise ClaimFileError(
+                f"{name}, line {at + 1}: not readable CSV ({exc})") from None
+        except UnicodeDecodeError as exc:  # in a line after this one
+            lineno -= 1  # the record is not read: the lines before it are
+            raise _not_utf8(name, exc, lineno if lineno > header_end else 1) from None
+        lineno += quoted.line_num - before - 1
+        return row, lineno
 
     def row(self, row: list[str], lay: Layout) -> None:
         """A record split in cells (a quoted one, or not of the common layout): read_csv's

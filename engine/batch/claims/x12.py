@@ -123,23 +123,7 @@ def read_x12(fh: IO[str], name: str, payer_map: dict[str, str]) -> Iterator[Clai
     st_kind = ""
 
     def flush() -> Iterator[ClaimLine]:
-        klass, sbr09, payer_id = payer
-        mapped = payer_map.get(payer_id.upper()) if payer_id else None
-        who = mapped or klass
-        for ln in pending:
-            made = make_line(claim_id, str(ln["number"]), str(ln["day"] or claim_day),
-                             who or (f"claim filing indicator {sbr09}" if sbr09 else ""),
-                             str(ln["code"]), ln["mods"], str(ln["pos"] or claim_pos),
-                             str(ln["units"]))
-            problems = [p for p in (made.problem or "").split("; ") if p]
-            if not who and not sbr09:
-                problems = ["no payer type (SBR09) for this claim's subscriber"] + [
-                    p for p in problems if p != "no payer"]
-            if ln["problem"]:
-                problems.insert(0, str(ln["problem"]))
-            made.problem = "; ".join(problems) or None
-            yield made
-        pending.clear()
+        return _claim_lines(pending, payer, payer_map, claim_id, claim_day, claim_pos)
 
     for n, seg_id, parts, sub in segments(fh, name):
         if seg_id == "ST":
@@ -176,16 +160,14 @@ def read_x12(fh: IO[str], name: str, payer_map: dict[str, str]) -> Iterator[Clai
         elif seg_id == "LX":
             if not in_claim:
                 raise ClaimFileError(f"{name}, segment {n} (LX): a service line before any CLM")
-            line = {"number": _el(parts, 1) or str(len(pending) + 1), "code": "", "mods": [],
-                    "pos": "", "units": "", "day": "", "problem": ""}
+            line = _new_line(_el(parts, 1) or str(len(pending) + 1))
             pending.append(line)
         elif seg_id in ("SV1",):
             if not in_claim:
                 raise ClaimFileError(f"{name}, segment {n} (SV1): a service line before any "
                                      "CLM")
             if line is None or line["code"]:
-                line = {"number": str(len(pending) + 1), "code": "", "mods": [], "pos": "",
-                        "units": "", "day": "", "problem": ""}
+                line = _new_line(str(len(pending) + 1))
                 pending.append(line)
             comp = _el(parts, 1).split(sub)
             if comp[0] != "HC":
@@ -207,3 +189,33 @@ def read_x12(fh: IO[str], name: str, payer_map: dict[str, str]) -> Iterator[Clai
             in_claim = False
             line = None
     yield from flush()
+
+
+def _new_line(number: str) -> dict[str, str | list[str]]:
+    """A service line (LX, or an SV1 without its own LX) before its SV1 and DTP are read."""
+    return {"number": number, "code": "", "mods": [], "pos": "", "units": "", "day": "",
+            "problem": ""}
+
+
+def _claim_lines(pending: list[dict[str, str | list[str]]],
+                 payer: tuple[str | None, str, str], payer_map: dict[str, str], claim_id: str,
+                 claim_day: str, claim_pos: str) -> Iterator[ClaimLine]:
+    """The claim's service lines read so far (`pending`, then emptied) as ClaimLines, for the
+    subscriber's `payer` (class from SBR09, SBR09, payer id of NM1*PR)."""
+    klass, sbr09, payer_id = payer
+    mapped = payer_map.get(payer_id.upper()) if payer_id else None
+    who = mapped or klass
+    for ln in pending:
+        made = make_line(claim_id, str(ln["number"]), str(ln["day"] or claim_day),
+                         who or (f"claim filing indicator {sbr09}" if sbr09 else ""),
+                         str(ln["code"]), ln["mods"], str(ln["pos"] or claim_pos),
+                         str(ln["units"]))
+        problems = [p for p in (made.problem or "").split("; ") if p]
+        if not who and not sbr09:
+            problems = ["no payer type (SBR09) for this claim's subscriber"] + [
+                p for p in problems if p != "no payer"]
+        if ln["problem"]:
+            problems.insert(0, str(ln["problem"]))
+        made.problem = "; ".join(problems) or None
+        yield made
+    pending.clear()
