@@ -268,7 +268,7 @@ def payer_page(cb: Codebook, pid: str) -> str:
     return "\n".join(out)
 
 
-def pages(codebook: Codebook) -> dict[str, str]:
+def pages(codebook: Codebook) -> dict[str, str]:  # noqa: ARG001 - the hook's page interface
     full = source.with_profiles()
     clash = RESERVED.intersection(full.payers)
     if clash:
@@ -280,7 +280,7 @@ def pages(codebook: Codebook) -> dict[str, str]:
     return out
 
 
-def _code_status(cb: Codebook, src: str, pid: str, code: str, start: str, end: str) -> str:
+def _code_status(cb: Codebook, pid: str, code: str, start: str, end: str) -> str:
     """Whether `pid` has `code` reported between start and end, and how, in a few words."""
     rules = _profile_rules(cb)
     found: list[str] = []
@@ -320,7 +320,7 @@ def in_family(cb: Codebook, code: str, family: str, start: str, end: str,
                for v in cb.code_versions(code))
 
 
-def code_page_section(codebook: Codebook, code: str, src: str) -> str | None:
+def code_page_section(codebook: Codebook, code: str, src: str) -> str | None:  # noqa: ARG001
     """"## By payer" on a code page: each payer's status of the code, year by year."""
     full = source.with_profiles()
     if not full.code_versions(code) or not (full.bundle.get("payer_profiles")):
@@ -330,7 +330,7 @@ def code_page_section(codebook: Codebook, code: str, src: str) -> str | None:
     rows = []
     for pid in ordered_payers(full):
         cells = "".join(
-            f'<td data-label="{y}">{_code_status(full, src, pid, code, *views.year_span(full, y))}'
+            f'<td data-label="{y}">{_code_status(full, pid, code, *views.year_span(full, y))}'
             "</td>" for y in years)
         name = link(src, payer_src(pid), payer_name(full, pid, short=False))
         rows.append(f'<tr><td data-label="Payer">{name}</td>{cells}</tr>')

@@ -61,7 +61,7 @@ def _codes_text(cb: Codebook, route: dict, start: str, end: str) -> str:
     return "; ".join(parts)
 
 
-def _rows(cb: Codebook, src: str, modalities: tuple[str, ...], start: str, end: str):
+def _rows(cb: Codebook, modalities: tuple[str, ...], start: str, end: str):
     rows = []
     for mod in modalities:
         for payer in views.payer_ids(cb):
@@ -90,7 +90,7 @@ def _rows(cb: Codebook, src: str, modalities: tuple[str, ...], start: str, end: 
     return list(merged.values())
 
 
-def _caveats(cb: Codebook, src: str, year: int, start: str, end: str) -> list[str]:
+def _caveats(cb: Codebook, year: int, start: str, end: str) -> list[str]:
     out = []
     for p in cb.flexibilities:
         if views.overlaps(p, start, end) and p.get("state") != "extended":
@@ -122,12 +122,12 @@ def year_page(cb: Codebook, year: int) -> str:
            f"details: {link(src, 'payers.md', 'payers')}, {link(src, 'codes/index.md', 'codes')}"
            "</p>", "",
            "## Real-time visits: claim lines {: #real-time }", "",
-           table(header, _rows(cb, src, REAL_TIME, start, end), cls="tc-qr"), "",
+           table(header, _rows(cb, REAL_TIME, start, end), cls="tc-qr"), "",
            "## Check-ins, image reviews, e-visits, consultations, monitoring {: #other }", "",
-           table(header, _rows(cb, src, tuple(m for m in views.modalities(cb)
+           table(header, _rows(cb, tuple(m for m in views.modalities(cb)
                                               if m not in REAL_TIME), start, end),
                  cls="tc-qr"), ""]
-    caveats = _caveats(cb, src, year, start, end)
+    caveats = _caveats(cb, year, start, end)
     if caveats:
         out += ["## Dates to watch {: #dates }", "",
                 '<ul class="tc-qr-dates">' + "".join(f"<li>{c}</li>" for c in caveats)
