@@ -77,7 +77,15 @@ def _test(cb: Codebook, cond: Record, missing: list[str] | None) -> str:
         verb = "is" if key == "is" else "is not"
         return f"the {name} {verb} {value_words(cb, field, cond[key])}"
     if "in" in cond:
-        return " or ".join(_test(cb, {"field": field, "is": v}, missing) for v in cond["in"])
+        values = list(cond["in"])
+        if words.get("is_one_of") and len(values) > 1:  # "the service is A, B or C"
+            said = [value_words(cb, field, v) for v in values]
+            for v in values:
+                if not (words.get("values") or {}).get(_key(v)) and field not in cb.labels:
+                    need(f"values {_key(v)}")
+            return str(words["is_one_of"]).replace("{values}",
+                                                   ", ".join(said[:-1]) + " or " + said[-1])
+        return " or ".join(_test(cb, {"field": field, "is": v}, missing) for v in values)
     if "present" in cond:
         key = "given" if cond["present"] else "not_given"
         if words.get(key):

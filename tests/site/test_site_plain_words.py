@@ -152,6 +152,27 @@ def test_every_condition_of_the_codebook_has_its_own_words(codebook):
     assert not missing, missing
 
 
+def test_one_of_several_values_reads_as_one_clause(codebook):
+    """`in` with the field's is_one_of words: "the service is A, B or C", not "the service is
+    A or the service is B or ..."; without them, each value's own clause."""
+    from _site import words
+
+    cond = {"field": "service", "in": ["psychotherapy", "psychiatric_evaluation",
+                                      "group_psychotherapy"]}
+    assert words.condition(codebook, cond) == (
+        "the service is psychotherapy, a psychiatric diagnostic evaluation or group psychotherapy")
+    assert words.missing_words(codebook, cond) == []
+    assert words.condition(codebook, {"field": "flexibility_state", "in": ["lapse", "none"]}) == (
+        "the Medicare telehealth flexibilities have lapsed on the date or no Medicare telehealth "
+        "flexibility is in force on the date")
+
+
+def test_the_payer_matrix_names_the_service_once_per_condition(site):
+    text = site.text("/payers/matrix/")
+    assert "the service is psychotherapy, a psychiatric diagnostic evaluation" in text
+    assert "or the service is" not in text
+
+
 @pytest.mark.parametrize("code, sentence", [
     ("99446", "The clinician is the consultant and the consultant gives a verbal and written "
               "report and more than 50% of the time is discussion"),
