@@ -28,6 +28,7 @@ __all__ = ["ProfileTextError", "read_text", "SYNTAX_FIX"]
 Path_ = tuple  # of str | int
 SYNTAX_FIX = ("fix the YAML syntax here (indentation, a missing ':', an unclosed quote or "
               "bracket)")
+_EMPTY_FIX = "write the payer-profile data in it (see codebook/README.md) or delete it"
 _UNSUPPORTED = "write the value out in full (a payer profile uses plain YAML: no &, *, ! or <<)"
 
 _INT = re.compile(r"[-+]?[0-9][0-9_]*")
@@ -607,11 +608,9 @@ def read_text(text: str) -> tuple[Any, dict[Path_, int]]:
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise ProfileTextError(1, "the file is empty", "write the payer profile in it "
-                               "(telecode payer-profile init writes a starter) or delete it")
+        raise ProfileTextError(1, "the file is empty", _EMPTY_FIX)
     reader = _Reader(text)
     value = reader.document()
     if value is _NOTHING:
-        raise ProfileTextError(1, "the file has no data (only comments)",
-                               "write the payer profile in it or delete it")
+        raise ProfileTextError(1, "the file has no data (only comments)", _EMPTY_FIX)
     return value, reader.lines
