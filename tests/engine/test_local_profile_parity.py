@@ -1,0 +1,194 @@
+"""The browser checker's "Use my payer profile" (engine/core/web_profiles.py, standard library
+only) says what `telecode payer-profile validate` says for the same file, line for line, and
+answers with a good profile as `telecode check --payer-profiles` does.
+
+Also: the core's reader gives the data and lines ruamel gives for every codebook file, and the
+core's schema check gives the problems jsonschema gives (engine/tooling/schema.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from engine.cli import main
+from engine.core import web, web_profiles
+from engine.core.profile_schema import schema_problems
+from engine.core.profile_text import ProfileTextError, read_text
+from engine.tooling.load import load_file
+from engine.tooling.schema import check_document, inlined
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cases():  # noqa: ANN202 - the broken profiles of the CLI's own test (one list of cases)
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "cli_payer_profile_cases", Path(__file__).with_name("test_cli_payer_profiles.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_CLI = _cases()
+EXPECTED, PROFILE, VISIT, _broken, _write = (_CLI.EXPECTED, _CLI.PROFILE, _CLI.VISIT,
+                                             _CLI._broken, _CLI._write)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_codebook():
+    yield
+    web_profiles.forget_profiles()
+
+
+def _files(folder: Path) -> list[dict[str, str]]:
+    return [{"name": f"{folder}/{p.name}", "text": p.read_text(encoding="utf-8")}
+            for p in sorted(folder.iterdir())]
+
+
+def _cli_lines(folder: Path, capsys) -> list[str]:
+    code = main(["payer-profile", "validate", str(folder)])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert err[-1].startswith("telecode payer-profile: ")
+    return err[:-1]
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_a_broken_profile_gets_the_lines_validate_prints(tmp_path, capsys, case):
+    folder = _broken(tmp_path, case)
+    answer = json.loads(web_profiles.load_profiles(json.dumps(_files(folder))))
+    assert answer["ok"] == []
+    assert answer["errors"] == _cli_lines(folder, capsys)
+    assert any(line.startswith(f"{folder}/{EXPECTED[case]}") for line in answer["errors"])
+    # and the widget answers from the shipped codebook: the profile is not there
+    out = json.loads(web.run(json.dumps(VISIT)))
+    assert "unknown payer 'acme_health'" in out["errors"][0]["message"]
+
+
+SCHEMA_CASES = {
+    "missing-summary": ("  summary: Our contract.\n", ""),
+    "unknown-key": ("  summary: Our contract.\n", "  summary: Our contract.\n  colour: red\n"),
+    "bad-type": ("type: commercial", "type: comercial"),
+    "unquoted-modifier": ('[{mod}]', "[95]"),
+    "bad-date": ("from: 2025-01-01", "from: 2025-02-30"),
+    "bad-pos": ('home: "10"', 'home: "1"'),
+    "pos-text": ('pos: {{home: "10", facility: "02"}}', "pos: home"),
+    "accepted": ("accepted: true", "accepted: maybe"),
+    "inverted": ("to: {to}", "to: 2024-01-01"),
+    "unverified": ("evidence: verified\nrules:", "evidence: unverified\nrules:"),
+    "long-id": ("id: acme_health", "id: " + "a" * 61),
+    "not-a-mapping": (None, "- just\n- a list\n"),
+    "empty": (None, "# nothing here\n"),
+}
+
+
+def _schema_case(tmp_path: Path, case: str) -> Path:
+    folder = tmp_path / case
+    folder.mkdir()
+    old, new = SCHEMA_CASES[case]
+    text = new if old is None else PROFILE.replace(old, new, 1).format(
+        base="unitedhealthcare", mod='"GT"', to="null", more="")
+    (folder / "acme.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("case", sorted(SCHEMA_CASES))
+def test_schema_and_shape_problems_match_validate(tmp_path, capsys, case):
+    folder = _schema_case(tmp_path, case)
+    answer = json.loads(web_profiles.load_profiles(json.dumps(_files(folder))))
+    assert answer["errors"] and answer["errors"] == _cli_lines(folder, capsys)
+
+
+@pytest.mark.parametrize("case", sorted(c for c in SCHEMA_CASES if SCHEMA_CASES[c][0]))
+def test_the_core_schema_check_words_errors_as_jsonschema_does(tmp_path, case):
+    path = _schema_case(tmp_path, case) / "acme.yaml"
+    doc, problems = load_file(path, "acme.yaml", "payer-profile")
+    assert doc is not None and problems == []
+    want = sorted(str(p) for p in check_document(doc))
+    got = sorted(str(p) for p in schema_problems("acme.yaml", doc.data, doc.line,
+                                                  inlined("payer-profile")))
+    assert got == want
+    if case not in ("inverted", "unverified"):  # lint problems, not schema ones
+        assert want
+
+
+def test_a_good_profile_answers_as_check_with_payer_profiles(tmp_path, capsys):
+    folder = tmp_path / "mine"
+    _write(folder, more="")
+    answer = json.loads(web_profiles.load_profiles(json.dumps(_files(folder))))
+    assert answer == {"ok": ["acme_health"], "errors": [],
+                      "payers": [{"id": "acme_health", "name": "Acme Health"}]}
+    enc = tmp_path / "enc.json"
+    for visit in (VISIT, {**VISIT, "date_of_service": "2024-06-03"},
+                  {**VISIT, "modality": "audio_only"}):
+        enc.write_text(json.dumps(visit), encoding="utf-8")
+        assert main(["check", "--format", "json", str(enc), "--payer-profiles",
+                     str(folder)]) == 0
+        want = json.loads(capsys.readouterr().out)
+        got = json.loads(web.run(json.dumps(visit)))["result"]
+        assert got == want
+    # the answer says where it comes from (the profile's rule, or the base's)
+    got = json.loads(web.run(json.dumps(VISIT)))["result"]
+    assert got["trace"][0]["outcome"].endswith("; from acme_health rule acme-video")
+    early = json.loads(web.run(json.dumps({**VISIT, "date_of_service": "2024-06-03"})))
+    assert "acme-video" not in early["result"]["trace"][0]["outcome"]
+    # forgetting it: the shipped codebook again
+    assert json.loads(web_profiles.forget_profiles())["ok"] == []
+    assert "errors" in json.loads(web.run(json.dumps(VISIT)))
+
+
+def test_a_profile_as_json_is_read_too(tmp_path, capsys):
+    folder = tmp_path / "json"
+    _write(folder)
+    data, _ = read_text((folder / "acme.yaml").read_text(encoding="utf-8"))
+    (folder / "acme.yaml").unlink()
+    (folder / "acme.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    answer = json.loads(web_profiles.load_profiles(json.dumps(_files(folder))))
+    assert answer["ok"] == ["acme_health"], answer
+    broken = json.dumps(data, indent=2).replace('"GT"', '"9S"')
+    (folder / "acme.json").write_text(broken, encoding="utf-8")
+    answer = json.loads(web_profiles.load_profiles(json.dumps(_files(folder))))
+    assert answer["errors"] == _cli_lines(folder, capsys)
+    assert "unknown modifier '9S'" in answer["errors"][0]
+
+
+def test_script_in_a_name_is_kept_as_text(tmp_path):
+    folder = tmp_path / "script"
+    _write(folder)
+    path = folder / "acme.yaml"
+    name = '"<script>alert(1)</script><img src=x onerror=alert(2)>"'
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Acme Health",
+                                                             f"name: {name}"),
+                    encoding="utf-8")
+    answer = json.loads(web_profiles.load_profiles(json.dumps(_files(folder))))
+    assert answer["payers"][0]["name"] == json.loads(name)
+
+
+CODEBOOK_FILES = sorted((ROOT / "codebook").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", CODEBOOK_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_core_reader_reads_the_codebook_as_ruamel_does(path):
+    doc, problems = load_file(path, "f", "x")
+    assert doc is not None, problems
+    data, lines = read_text(path.read_text(encoding="utf-8"))
+    assert data == doc.data
+    assert lines == doc.lines
+
+
+@pytest.mark.parametrize("text,line,what", [
+    ("profile:\n  id: [acme\n", 3, "YAML syntax error: while parsing a flow sequence"),
+    ("profile:\n  id: x\n  id: y\n", 3, "duplicate key 'id' (first on line 2)"),
+    ("profile: &a\n  id: x\n", 1, "anchors, aliases and tags"),
+    ("profile:\n\tid: x\n", 2, "YAML syntax error: a tab in the indentation"),
+    ("a: 1\n---\nb: 2\n", 3, "the file holds more than one YAML document"),
+    ('profile:\n  name: "open\n', 3, "YAML syntax error: while scanning a quoted scalar"),
+    ("profile:\n  summary: a: b\n", 2, "YAML syntax error: mapping values are not allowed"),
+])
+def test_the_core_reader_says_where_the_text_is_not_yaml(text, line, what):
+    with pytest.raises(ProfileTextError) as info:
+        read_text(text)
+    assert info.value.line == line and info.value.what.startswith(what), info.value.what
