@@ -53,6 +53,8 @@ def load_profiles(files: str) -> str:
     base = _base()
     try:
         given = json.loads(files)
+        if not isinstance(given, list) or not given:
+            raise ValueError("no file was given")
         pairs = [(str(f["name"]), str(f["text"])) for f in given]
     except (ValueError, TypeError, KeyError) as exc:
         return _answer([], [], [f"the files could not be read ({exc})"])

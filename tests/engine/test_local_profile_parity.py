@@ -192,3 +192,27 @@ def test_the_core_reader_says_where_the_text_is_not_yaml(text, line, what):
     with pytest.raises(ProfileTextError) as info:
         read_text(text)
     assert info.value.line == line and info.value.what.startswith(what), info.value.what
+
+
+def _web_cases():  # noqa: ANN202 - the core-only test's cases and lines (it runs in Pyodide too)
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "web_profile_cases", Path(__file__).with_name("test_web_profiles.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_WEB = _web_cases()
+
+
+@pytest.mark.parametrize("case", sorted(_WEB.CASES))
+def test_the_lines_the_core_test_expects_are_what_validate_prints(tmp_path, capsys, monkeypatch,
+                                                                  case):
+    monkeypatch.chdir(tmp_path)
+    folder = Path(case)
+    folder.mkdir()
+    for name, text in _WEB.CASES[case].items():
+        (folder / name).write_text(text, encoding="utf-8")
+    assert _cli_lines(folder, capsys) == _WEB.LINES[case]
