@@ -148,9 +148,12 @@ def test_remember_on_this_device_and_remove_it(page: Any, base_url: str) -> None
     assert page.locator("#tc-payer option[value=acme_health]").count() == 0
     assert page.locator("#tc-payer").input_value() != "acme_health"
     assert page.is_hidden("#tc-profile-forget")
+    # the answer (and so the link) follows the payer the select fell back to
+    page.wait_for_function("() => !location.hash.includes('payer=acme_health')")
     page.reload()
     page.wait_for_selector(ANSWERED, timeout=BOOT_TIMEOUT_MS)
     assert page.locator("#tc-payer option[value=acme_health]").count() == 0
+    assert not page.is_checked("#tc-profile-remember")
     _no_request_carries_the_profile(requests)
 
 
@@ -177,3 +180,19 @@ def test_markup_in_a_name_is_shown_as_text(page: Any, base_url: str, markup: str
     _load(page, {"acme.yaml": CASES.profile(name=json.dumps(name), mod='"9S"')}, "error")
     assert page.locator("[data-testid=profile-errors] img").count() == 0
     assert page.evaluate("() => window.__pwned") is None
+
+
+def test_the_profile_panel_has_no_axe_violations(page: Any, base_url: str) -> None:
+    """axe on /checker/ with the panel showing a broken file's lines, then a loaded profile
+    (status, the select's group, the remove button)."""
+    axe = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+    _open(page, base_url, [])
+    # evaluated, not added as a <script>: the site's CSP refuses inline scripts
+    page.evaluate(axe.read_text(encoding="utf-8") + "\n;undefined")
+    for files, state in (({"acme.yaml": CASES.profile(mod='"9S"')}, "error"),
+                         ({"acme.yaml": GOOD}, "ok")):
+        _load(page, files, state)
+        violations = page.evaluate("async () => (await axe.run(document)).violations")
+        summary = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                   for v in violations]
+        assert violations == [], json.dumps(summary, indent=1)

@@ -4,7 +4,7 @@
 //
 // - The files are read here (File.text()) and given to the worker: no request carries them.
 // - Kept only when "Remember on this device" is ticked: then in localStorage (STORE_KEY) and
-//   loaded again on the next visit; "Remove my payer profile" forgets them (worker, select,
+//   loaded again on the next visit (the box is made here: see below); "Remove my payer profile" forgets them (worker, select,
 //   localStorage) in one click.
 // - Everything from a file (names, error lines) is shown with textContent, never as HTML.
 // - Test hooks: #tc-profile[data-state] = empty|loading|ok|error; the error lines are the
@@ -12,6 +12,9 @@
 
 const STORE_KEY = "telecode-payer-profiles";
 const GROUP_ID = "tc-payer-local";
+// The worker lives as long as the tab (instant navigation keeps it): a profile used on an
+// earlier visit of the page and not remembered is forgotten when the page is shown again.
+let usedInTab = false;
 
 function stored() {
   try {
@@ -44,7 +47,14 @@ export function initProfiles(root, ask) {
   const select = root.querySelector("#tc-payer");
   if (!panel || !select) return;
   const input = panel.querySelector("#tc-profile-file");
-  const remember = panel.querySelector("#tc-profile-remember");
+  // The box is made here, not typed in docs/checker.md, whose checkboxes are the encounter
+  // contract's own (tests/widget/test_checker_form_contract.py); the panel is shown only with
+  // JavaScript, which it needs.
+  const remember = document.createElement("input");
+  Object.assign(remember, { id: "tc-profile-remember", type: "checkbox" });
+  remember.setAttribute("aria-describedby", "tc-help-profile-remember");
+  panel.querySelector("#tc-profile-remember-field").prepend(remember);
+  panel.hidden = false;
   const status = panel.querySelector("#tc-profile-status");
   const errors = panel.querySelector("#tc-profile-errors");
   const forget = panel.querySelector("#tc-profile-forget");
@@ -105,6 +115,7 @@ export function initProfiles(root, ask) {
       return;
     }
     current = { files, payers: answer.payers };
+    usedInTab = true;
     if (remember.checked) store(current);
     const kept = remember.checked ? " It is remembered on this device." : " It is not kept after you leave this page.";
     const changed = setPayers(answer.payers);
@@ -149,5 +160,9 @@ export function initProfiles(root, ask) {
     use(kept.files, { fromStore: true });
   } else {
     show("empty", "");
+    if (usedInTab) {
+      usedInTab = false;
+      ask({ type: "forget-profiles" });
+    }
   }
 }
