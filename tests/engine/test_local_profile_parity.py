@@ -216,3 +216,19 @@ def test_the_lines_the_core_test_expects_are_what_validate_prints(tmp_path, caps
     for name, text in _WEB.CASES[case].items():
         (folder / name).write_text(text, encoding="utf-8")
     assert _cli_lines(folder, capsys) == _WEB.LINES[case]
+
+
+def test_a_bundle_compiled_without_the_schema_is_checked_all_the_same(tmp_path, capsys):
+    """validate with --codebook naming a bundle compiled before bundles carried
+    profile_schema: the schema comes from codebook/schema/, the lines are the same."""
+    from engine.core.codebook import load_codebook
+
+    raw = dict(load_codebook().source_bundle)
+    del raw["profile_schema"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(raw), encoding="utf-8")
+    folder = _schema_case(tmp_path, "bad-type")
+    assert main(["payer-profile", "validate", str(folder), "--codebook", str(old)]) == 2
+    lines = capsys.readouterr().err.splitlines()[:-1]
+    assert lines == _cli_lines(folder, capsys)
+    assert "'type' is the text 'comercial'" in lines[0]

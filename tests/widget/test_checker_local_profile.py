@@ -112,6 +112,11 @@ def test_a_good_profile_is_a_payer_answering_as_the_engine(page: Any, base_url: 
         row = page.locator("#tc-result-body tr[data-code]").first
         assert row.locator("td").nth(2).inner_text().split() == want["lines"][0]["modifiers"]
         assert want["lines"][0]["modifiers"] == (["GT"] if day == "2025-03-03" else ["95"])
+        # before its rule, the answer is its base's and says so, in the engine's words
+        inherited = [w["message"] for w in want["warnings"] if w["id"] == "payer-rule-inherited"]
+        assert bool(inherited) == (day == "2024-06-03")
+        for message in inherited:
+            assert message in page.locator("#tc-result-body").inner_text()
     # not remembered: a reload forgets it, and nothing is in the browser's storage
     assert page.evaluate(f"() => localStorage.getItem('{STORE_KEY}')") is None
     page.reload()  # the link still names acme_health: now an unknown payer
