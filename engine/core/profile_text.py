@@ -84,8 +84,8 @@ class _Reader:
             self.starts.append(m.end())
         self.raw = text.split("\n")
         self.lines: dict[Path_, int] = {}
-        # block structure: per line, (indent, column where its content starts); `- ` items
-        # move a line's content start (see _sequence)
+        # per line, its indentation (-2: a tab in it, reported when the line is reached); a
+        # `- ` item's content is read from the column after the dash (value_after)
         self.indent: list[int] = []
         for line in self.raw:
             if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
@@ -104,13 +104,6 @@ class _Reader:
             else:
                 hi = mid - 1
         return lo + 1
-
-    def content(self, i: int) -> str:
-        """Line i from its content column, comment and trailing blanks removed."""
-        return _strip_comment(self.raw[i][self.indent[i]:])
-
-    def blank(self, i: int) -> bool:
-        return not self.content_at(i, self.indent[i] if self.indent[i] >= 0 else 0)
 
     def content_at(self, i: int, col: int) -> str:
         return _strip_comment(self.raw[i][col:])
@@ -211,8 +204,8 @@ class _Reader:
     def value_after(self, i: int, col: int, owner: int, path: Path_) -> tuple[Any, int]:
         """The value that starts at column col of line i (after `key:` or `- `); `owner` is
         the column of the key or dash it belongs to."""
-        rest = self.content_at(i, col).lstrip(" ")
-        col = col + (len(self.raw[i][col:]) - len(self.raw[i][col:].lstrip(" ")))
+        rest = self.content_at(i, col).lstrip(" \t")
+        col = col + (len(self.raw[i][col:]) - len(self.raw[i][col:].lstrip(" \t")))
         if not rest:
             j = self.next_line(i + 1)
             if j < len(self.raw):
@@ -277,8 +270,7 @@ class _Reader:
                                            "('- ')")
                 break  # a key at the list's column ends a list written under its key
             first = False
-            item = path + (len(out),)
-            self.lines[item] = i + 1
+            item = path + (len(out),)  # its line: where its value starts (value_after)
             value, i = self.value_after(i, col + 1, col, item)
             out.append(value)
         return out, i
@@ -395,7 +387,10 @@ class _Reader:
             if ch == "#" and text[pos - 1] in " \t":
                 break
             pos += 1
-        return plain_value(" ".join(text[start:pos].split())), pos
+        raw = text[start:pos]
+        if "\n" in raw:  # a plain value over several lines: line breaks fold to spaces
+            raw = " ".join(part.strip(" \t") for part in raw.split("\n") if part.strip(" \t"))
+        return plain_value(raw.strip(" \t")), pos
 
     def flow_seq(self, pos: int, path: Path_) -> tuple[list[Any], int]:
         opened = self.line_of(pos)

@@ -232,3 +232,54 @@ def test_a_bundle_compiled_without_the_schema_is_checked_all_the_same(tmp_path, 
     lines = capsys.readouterr().err.splitlines()[:-1]
     assert lines == _cli_lines(folder, capsys)
     assert "'type' is the text 'comercial'" in lines[0]
+
+
+def test_a_mangled_profile_reads_as_ruamel_reads_it_or_is_refused_with_a_line(tmp_path):
+    """Random small edits of a profile (characters YAML cares about added, removed, replaced):
+    the core reader never fails other than with ProfileTextError, and whenever both readers
+    accept the text they give the same data and lines."""
+    import random
+
+    rng = random.Random(7)
+    base = _WEB.profile(more=_WEB.LATER)
+    chars = list(" :-#'\"[]{},\n\tab1>|")
+    path = tmp_path / "f.yaml"
+    agreed = 0
+    for _ in range(400):
+        text = list(base)
+        for _ in range(rng.randint(1, 3)):
+            k = rng.randrange(len(text))
+            op = rng.random()
+            if op < 0.4:
+                del text[k]
+            elif op < 0.8:
+                text.insert(k, rng.choice(chars))
+            else:
+                text[k] = rng.choice(chars)
+        mangled = "".join(text)
+        path.write_text(mangled, encoding="utf-8")
+        doc, _ = load_file(path, "f.yaml", "payer-profile")
+        try:
+            data, lines = read_text(mangled)
+        except ProfileTextError as exc:
+            assert exc.line >= 1
+            continue
+        if doc is not None:
+            assert (data, lines) == (doc.data, doc.lines), mangled
+            agreed += 1
+    assert agreed > 100
+
+
+@pytest.mark.parametrize("text", [
+    "rules:\n  - id: a\n    families:\t [office-em]\n",  # a tab after the colon
+    "rules:\n  - # a comment\n    id: a\n",  # the item starts on the next line
+    "a: {b: c\td}\n",  # a tab inside a flow value
+    "a: >-\n  one\n\n  two\nb: |+\n  kept\n\nc: 1\n",
+    '{"profile": {"id": "x",\n  "rules": [1, 2]}}\n',  # JSON over lines
+])
+def test_the_core_reader_agrees_with_ruamel_on_edge_cases(tmp_path, text):
+    path = tmp_path / "f.yaml"
+    path.write_text(text, encoding="utf-8")
+    doc, problems = load_file(path, "f.yaml", "payer-profile")
+    assert doc is not None, problems
+    assert read_text(text) == (doc.data, doc.lines)
