@@ -201,3 +201,26 @@ def test_the_profile_panel_has_no_axe_violations(page: Any, base_url: str) -> No
         summary = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
                    for v in violations]
         assert violations == [], json.dumps(summary, indent=1)
+
+
+def test_instant_navigation_away_and_back_forgets_a_profile_not_remembered(
+    page: Any, site: Any
+) -> None:
+    """The worker lives as long as the tab: a profile that was not remembered must not still
+    answer when the checker page is shown again by instant navigation."""
+    if not site.instant_navigation:
+        pytest.skip("prebuilt site (TELECODE_WIDGET_SITE): its site_url is not this server")
+    _open(page, site.base_url, [])
+    _load(page, {"acme.yaml": GOOD}, "ok")
+    page.evaluate("window.__sameDocument = true")  # survives only instant navigation
+    page.click("a.md-logo")
+    page.wait_for_function("() => !document.querySelector('[data-testid=result]')")
+    page.click("nav a[href$='checker/']")
+    page.wait_for_selector(ANSWERED)
+    assert page.evaluate("window.__sameDocument === true"), "the page was reloaded"
+    assert page.locator("#tc-payer-local").count() == 0
+    page.evaluate("() => history.replaceState(null, '', location.pathname + '#payer=acme_health"
+                  "&date_of_service=2025-03-03&patient_status=established&modality=audio_video')")
+    page.evaluate("() => window.dispatchEvent(new PopStateEvent('popstate'))")
+    page.wait_for_selector("[data-testid=result][data-state=error]")
+    assert "payer" in page.locator("#tc-result-body").inner_text().lower()
