@@ -3,7 +3,7 @@ practice's payer profile in the browser in the same words: engine/core/profile_c
 
 from __future__ import annotations
 
-from engine.core.profile_check import list_refs, unknown
+from engine.core.profile_lint import list_refs, unknown
 from engine.tooling.records import Record
 
 Ref = tuple[Record, tuple[str | int, ...], str]  # (record, path inside it, referenced value)

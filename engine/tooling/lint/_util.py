@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from engine.core.profile_check import source_refs
+from engine.core.profile_lint import source_refs
 from engine.tooling.records import as_date, date_range
 
 __all__ = ["as_date", "date_range", "overlaps", "span", "strings", "source_refs", "first_day"]

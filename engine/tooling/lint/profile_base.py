@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.core.profile_check import base_problems
+from engine.core.profile_lint import base_problems
 from engine.tooling.lint import LintContext
 from engine.tooling.problems import Problem
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.core.profile_check import overlap_problems, state_and_ignore_problems
+from engine.core.profile_lint import overlap_problems, state_and_ignore_problems
 from engine.tooling.lint import LintContext
 from engine.tooling.problems import Problem
 

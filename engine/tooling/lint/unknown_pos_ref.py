@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.core.profile_check import pos_refs
+from engine.core.profile_lint import pos_refs
 from engine.tooling.lint import LintContext
 from engine.tooling.lint._refs import Ref, unknown
 from engine.tooling.problems import Problem

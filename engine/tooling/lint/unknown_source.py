@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.core.profile_check import unknown_sources
+from engine.core.profile_lint import unknown_sources
 from engine.tooling.lint import LintContext
 from engine.tooling.problems import Problem
 
