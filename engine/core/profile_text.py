@@ -28,6 +28,7 @@ __all__ = ["ProfileTextError", "read_text", "SYNTAX_FIX"]
 Path_ = tuple  # of str | int
 SYNTAX_FIX = ("fix the YAML syntax here (indentation, a missing ':', an unclosed quote or "
               "bracket)")
+MAX_DEPTH = 64  # levels of nesting (engine/tooling/load.py allows as many)
 _EMPTY_FIX = "write the payer-profile data in it (see codebook/README.md) or delete it"
 _UNSUPPORTED = "write the value out in full (a payer profile uses plain YAML: no &, *, ! or <<)"
 
@@ -114,6 +115,12 @@ class _Reader:
             i += 1
         return i
 
+    def depth_check(self, path: Path_, line: int) -> None:
+        if len(path) > MAX_DEPTH:
+            raise ProfileTextError(line, f"the data is nested too deeply (more than {MAX_DEPTH} "
+                                   "levels)", "a payer profile needs a few levels: remove the "
+                                   "extra brackets or indentation")
+
     def tab_check(self, i: int) -> None:
         if self.indent[i] == -2:
             raise ProfileTextError(i + 1, "YAML syntax error: a tab in the indentation",
@@ -143,6 +150,7 @@ class _Reader:
 
     def block(self, i: int, col: int, path: Path_) -> tuple[Any, int]:
         """The block value whose first line is i, its content starting at column col."""
+        self.depth_check(path, i + 1)
         text = self.content_at(i, col)
         self.lines.setdefault(path, i + 1)
         if text == "-" or text.startswith("- "):
@@ -364,6 +372,7 @@ class _Reader:
         pos = self.skip(pos)
         text = self.text
         line = self.line_of(pos)
+        self.depth_check(path, line)
         self.lines.setdefault(path, line)
         if pos >= len(text):
             raise ProfileTextError(line, "YAML syntax error: a value is missing at the end of "

@@ -187,6 +187,9 @@ def test_the_core_reader_reads_the_codebook_as_ruamel_does(path):
     ("a: 1\n---\nb: 2\n", 3, "the file holds more than one YAML document"),
     ('profile:\n  name: "open\n', 3, "YAML syntax error: while scanning a quoted scalar"),
     ("profile:\n  summary: a: b\n", 2, "YAML syntax error: mapping values are not allowed"),
+    ("profile: " + "[" * 5000 + "]" * 5000 + "\n", 1, "the data is nested too deeply"),
+    ("a:\n" + "".join(" " * n + "- \n" for n in range(1, 200)), 66,
+     "the data is nested too deeply"),
 ])
 def test_the_core_reader_says_where_the_text_is_not_yaml(text, line, what):
     with pytest.raises(ProfileTextError) as info:

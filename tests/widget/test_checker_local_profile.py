@@ -224,3 +224,11 @@ def test_instant_navigation_away_and_back_forgets_a_profile_not_remembered(
     page.evaluate("() => window.dispatchEvent(new PopStateEvent('popstate'))")
     page.wait_for_selector("[data-testid=result][data-state=error]")
     assert "payer" in page.locator("#tc-result-body").inner_text().lower()
+
+
+def test_a_file_far_too_large_is_refused_before_it_is_read(page: Any, base_url: str) -> None:
+    _open(page, base_url, [])
+    _load(page, {"huge.yaml": "# " + "x" * 1_100_000 + "\n"}, "error")
+    shown = page.locator("[data-testid=profile-errors] li").all_text_contents()
+    assert shown == ["huge.yaml: the file is larger than 1 MB — a payer profile is a few "
+                     "kilobytes: choose the profile file"]

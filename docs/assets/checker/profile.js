@@ -11,6 +11,8 @@
 //   items of [data-testid=profile-errors].
 
 const STORE_KEY = "telecode-payer-profiles";
+// A profile is a few kilobytes; a file far larger is not one (and would be slow to read).
+const MAX_BYTES = 1_000_000;
 const GROUP_ID = "tc-payer-local";
 // The worker lives as long as the tab (instant navigation keeps it): a profile used on an
 // earlier visit of the page and not remembered is forgotten when the page is shown again.
@@ -126,6 +128,12 @@ export function initProfiles(root, ask) {
   input.addEventListener("change", async () => {
     const chosen = Array.from(input.files || []);
     if (!chosen.length) return;
+    const large = chosen.filter((f) => f.size > MAX_BYTES);
+    if (large.length) {
+      input.value = "";
+      show("error", "The profile was not loaded:", large.map((f) => `${f.name}: the file is larger than 1 MB — a payer profile is a few kilobytes: choose the profile file`));
+      return;
+    }
     const files = await Promise.all(chosen.map(async (f) => ({ name: f.name, text: await f.text() })));
     input.value = "";
     await use(files);
