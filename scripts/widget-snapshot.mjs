@@ -90,6 +90,7 @@ const version = py.runPython(`
 import importlib
 importlib.invalidate_caches()
 import engine.core.web
+import engine.core.web_profiles  # "Use my payer profile": imported here, not in the browser
 engine.core.web.start()
 `);
 const snapshot = py.makeMemorySnapshot();

@@ -17,6 +17,7 @@ from typing import Any
 
 from engine.tooling.family_data import fill_family_messages
 from engine.tooling.records import Index
+from engine.tooling.schema import inlined
 
 FORMAT = 1
 
@@ -88,6 +89,9 @@ def build_bundle(index: Index) -> dict[str, Any]:
     optional: dict[str, Any] = {
         # payers/profiles/*.yaml (engine.core.profiles resolves them on load)
         "payer_profiles": profiles_of(docs.of_kind("payer-profile")),
+        # the payer profile schema, $refs written out: the browser checker checks a
+        # practice's own profile with it (engine/core/profile_schema.py)
+        "profile_schema": inlined("payer-profile"),
         # optional files payments/<payer>-<year>.yaml (import-rvu --write-payments)
         "payments": sorted(payments, key=lambda p: (p["payer"], _from_key(p))),
         # optional files localities/<payer>-<year>.yaml (import-rvu --write-gpci)

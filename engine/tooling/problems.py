@@ -1,33 +1,10 @@
-"""A problem found in the codebook: where it is, what is wrong, how to fix it."""
+"""A problem found in the codebook: where it is, what is wrong, how to fix it.
+
+The class lives in the core (engine/core/problems.py), so that the browser checker reports a
+practice's payer profile in the same words as `telecode payer-profile validate`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from engine.core.problems import Problem, sort_problems
 
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One problem, printed as ``file:line: entry-id: what — how to fix``.
-
-    ``file`` is relative to the codebook folder (``codes/office-em.yaml``); ``line`` is 1-based
-    (0 when the problem concerns a whole missing file or folder); ``entry`` is the id of the record
-    the problem is in ("" when there is none, e.g. a YAML syntax error).
-    """
-
-    file: str
-    line: int
-    entry: str
-    what: str
-    fix: str
-    rule: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        entry = self.entry or "-"
-        fix = f" — {self.fix}" if self.fix else ""
-        return f"{where}: {entry}: {self.what}{fix}"
-
-
-def sort_problems(problems: list[Problem]) -> list[Problem]:
-    """Sorted by file, then line, then text; duplicates removed."""
-    return sorted(set(problems), key=lambda p: (p.file, p.line, p.entry, p.what, p.fix, p.rule))
+__all__ = ["Problem", "sort_problems"]

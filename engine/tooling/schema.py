@@ -8,7 +8,6 @@ those in, so consumers of the bundle never guess a default.
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+from engine.core.profile_schema import words
 from engine.tooling.load import Document
 from engine.tooling.paths import SCHEMA_DIR
 from engine.tooling.problems import Problem
@@ -204,102 +204,40 @@ def _leaf_errors(error: ValidationError) -> list[ValidationError]:
 
 
 def error_to_problem(doc: Document, error: ValidationError) -> Problem:
-    path = tuple(error.absolute_path)
-    entry = entry_id(doc.data, path)
-    key = _key_name(path)
-    where = _where(path)
-    v = error.validator
-    inst = error.instance
-    what: str
-    fix: str
-    if v == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        what = f"missing required key '{missing}'"
-        if path and not isinstance(path[-1], int):
-            what += f" in '{_key_name(path)}'"
-        fix = f"add '{missing}:' (see codebook/README.md)"
-    elif v == "additionalProperties":
-        allowed = sorted(_resolve(error.schema, str(SCHEMA_DIR)).get("properties", {}))
-        extra = sorted(set(inst) - set(allowed)) if isinstance(inst, dict) else []
-        bad = extra[0] if extra else "?"
-        path = path + (bad,)
-        close = difflib.get_close_matches(bad, allowed, n=1)
-        what = f"unknown key '{bad}'"
-        if path[:-1] and not isinstance(path[-2], int):
-            what += f" in '{_key_name(path[:-1])}'"
-        fix = (f"did you mean '{close[0]}'?" if close else
-               "remove it or rename it; allowed keys: " + ", ".join(allowed))
-        if len(extra) > 1:
-            what += f" (also: {', '.join(extra[1:])})"
-    elif v == "type":
-        want = error.validator_value
-        wants = [want] if isinstance(want, str) else list(want)
-        words = " or ".join(_TYPE_WORDS.get(w, w) for w in wants)
-        what = f"'{key}' is {_describe(inst)}, expected {words}"
-        if "string" in wants and isinstance(inst, int | float) and not isinstance(inst, bool):
-            fix = f'quote it: {key}: "{inst}"'
-        else:
-            fix = f"write '{key}' as {words}"
-    elif v == "enum":
-        options = [o for o in error.validator_value if o is not None]
-        close = difflib.get_close_matches(str(inst), [str(o) for o in options], n=1)
-        what = f"'{key}' is {_describe(inst)}, which is not one of the allowed values"
-        fix = (f"did you mean '{close[0]}'? " if close else "") + "use one of: " + ", ".join(
-            str(o) for o in options
-        ) + (" or null" if None in error.validator_value else "")
-    elif v == "pattern" or v == "format":
-        what, fix = _pattern_words(key, inst, error)
-    elif v == "minItems":
-        what = f"'{key}' is an empty list"
-        fix = f"give at least {error.validator_value} item(s) or remove the key if it is optional"
-    elif v in ("minLength",):
-        what = f"'{key}' is empty"
-        fix = "write the text"
-    elif v in ("minimum", "maximum"):
-        what = f"'{key}' is {inst}, below the minimum {error.validator_value}" if v == "minimum" \
-            else f"'{key}' is {inst}, above the maximum {error.validator_value}"
-        fix = "correct the number"
-    elif v in ("minProperties", "maxProperties"):
-        what = f"condition in {where} must have 'field' and exactly one test"
-        fix = "write e.g. {field: patient_location, is: home} (see README, Conditions)"
-    elif v in ("anyOf", "oneOf"):
-        what = f"'{key}' ({_describe(inst)}) matches none of the allowed forms"
-        fix = "see codebook/README.md for the form of this key"
-    else:
-        what = f"{where}: {error.message}"
-        fix = "see codebook/README.md"
+    """The problem of one schema error, in the words the browser checker also uses for a
+    payer profile (engine/core/profile_schema.py `words`)."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "additionalProperties":
+        schema = _resolve(schema, str(SCHEMA_DIR))
+    path, entry, what, fix = words(doc.data, tuple(error.absolute_path), str(error.validator),
+                                   error.instance, error.validator_value, schema,
+                                   error.message)
     return Problem(doc.file, doc.line(path), entry, what, fix, "schema")
 
 
-def _pattern_words(key: str, inst: Any, error: ValidationError) -> tuple[str, str]:
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    pattern = str(schema.get("pattern", ""))
-    fmt = schema.get("format")
-    if fmt == "date" or "[0-9]{4}-[0-9]{2}-[0-9]{2}$" in pattern:
-        if error.validator == "format":
-            return (f"'{key}' is {inst!r}, which is not a real calendar date",
-                    "write a date that exists, as YYYY-MM-DD")
-        return (f"'{key}' is {_describe(inst)}, not a date YYYY-MM-DD",
-                "write the date as YYYY-MM-DD (e.g. 2025-01-01)")
-    if pattern == "^[a-z0-9]+(-[a-z0-9]+)*$":
-        return (f"'{key}' is {inst!r}, not a lowercase kebab-case id",
-                "use lowercase letters, digits and single hyphens (e.g. medicare-audio-only)")
-    if pattern == "^[0-9A-Z]{5}$":
-        return (f"'{key}' is {inst!r}, not a code of five characters (digits, capital letters)",
-                'write the code as five characters, quoted (e.g. "99213")')
-    if pattern.startswith("^[0-9A-Z]{5}(@"):
-        return (f"'{key}' is {inst!r}, not a code record id",
-                "use the code, or <code>@<from> for a later version (e.g. \"99454@2026-01-01\")")
-    if pattern == "^[0-9A-Z]{2}$":
-        return (f"'{key}' is {inst!r}, not a modifier of two characters",
-                'write the modifier quoted (e.g. "95")')
-    if pattern == "^[0-9]{2}$":
-        return (f"'{key}' is {inst!r}, not a place-of-service code of two digits",
-                'write the POS code quoted (e.g. "02")')
-    if pattern == "\\S":
-        return f"'{key}' is blank", "write the text"
-    return (f"'{key}' is {inst!r}, which does not have the expected form ({pattern})",
-            "see codebook/README.md")
+def inlined(kind: str, folder: str = str(SCHEMA_DIR)) -> dict:
+    """The schema of `kind` with every $ref written out and no descriptions: what the
+    compiled bundle carries for the browser's payer profile check (`profile_schema`)."""
+    drop = {"$schema", "$id", "$defs", "title", "description", "$comment"}
+    schemas, _ = load_schemas(folder)
+
+    def walk(node: Any, base: str, depth: int = 0) -> Any:
+        if depth > 60:
+            raise ValueError(f"schema {kind}: $refs nested too deeply (a recursive schema?)")
+        if isinstance(node, list):
+            return [walk(n, base, depth + 1) for n in node]
+        if not isinstance(node, dict):
+            return node
+        while isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            uri = ref.partition("#")[0] or base
+            base = uri
+            node = _resolve({**node, "$ref": uri + "#" + ref.partition("#")[2]}, folder)
+        return {k: ({name: walk(sub, base, depth + 1) for name, sub in v.items()}
+                    if k == "properties" and isinstance(v, dict) else walk(v, base, depth + 1))
+                for k, v in node.items() if k not in drop}
+
+    return walk(schemas[kind], schemas[kind]["$id"])
 
 
 def check_document(doc: Document, folder: str = str(SCHEMA_DIR)) -> list[Problem]:

@@ -37,6 +37,8 @@ def test_bundle_text_is_sorted_two_space_json(tmp_path: Path) -> None:
         "format", "meta", "sources", "families", "codes", "modifiers", "places_of_service",
         "payers", "statuses", "routes", "rules", "flexibilities", "conflicts", "messages",
         "phrases", "faqs",
+        # the payer profile schema, for the browser checker's "Use my payer profile"
+        "profile_schema",
     ])
 
 

@@ -17,6 +17,7 @@
 
 import { renderPayments } from "./payments.js";
 import { encounterText, hasEncounter, moveQueryToFragment, permalinkHref } from "./permalink.js";
+import { initProfiles } from "./profile.js";
 
 const SITE_ROOT = new URL("../../", import.meta.url);
 // Typing in a number or text field answers this long after the last keystroke.
@@ -89,7 +90,7 @@ function ensureWorker() {
     if (msg.type === "failed" && msg.id === undefined) {
       engineState = { phase: "failed", message: msg.message, details: msg.details };
     }
-    if ((msg.type === "result" || msg.type === "failed") && waiting.has(msg.id)) {
+    if ((msg.type === "result" || msg.type === "failed" || msg.type === "profiles") && waiting.has(msg.id)) {
       const resolve = waiting.get(msg.id);
       waiting.delete(msg.id);
       if (msg.type === "failed") engineState = { ...engineState, phase: "failed", message: msg.message };
@@ -124,6 +125,16 @@ function check(encounter) {
   return new Promise((resolve) => {
     waiting.set(id, resolve);
     ensureWorker().postMessage({ type: "check", id, form: encounter });
+  });
+}
+
+// Any other question for the worker ({type: "profiles", files} and the like, profile.js): the
+// promise resolves with its answer. Messages are answered in the order they are sent.
+function ask(message) {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    waiting.set(id, resolve);
+    ensureWorker().postMessage({ ...message, id });
   });
 }
 
@@ -455,6 +466,9 @@ function initChecker(root) {
   const copyButton = root.querySelector("#tc-copy");
   const copyStatus = root.querySelector("#tc-copy-status");
   const peek = root.querySelector("#tc-peek");
+  // the reader's own payer profiles (profile.js): before the link is read, so that a
+  // remembered profile's id is a payer choice
+  initProfiles(root, ask);
   const knownNames = new Set(fieldElements(form).map((el) => el.name));
 
   let extra = {};

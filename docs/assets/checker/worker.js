@@ -13,6 +13,9 @@
 // Messages in:  {type: "boot"}                         start loading now (idempotent)
 //               {type: "check", id, form}              the form's texts {key: text}:
 //                                                      engine.core.web.run_form
+//               {type: "profiles", id, files}          the reader's own payer profiles
+//                                                      [{name, text}] (engine.core.web_profiles)
+//               {type: "forget-profiles", id}          back to the shipped codebook
 // Messages out: {type: "progress", stage, message}     while loading
 //               {type: "ready", codebook, seconds, from: "snapshot"|"start", timeline}
 //               {type: "result", id, result, doubts, engineMs}  engine.check's result
@@ -20,6 +23,7 @@
 //               {type: "result", id, errors, doubts}   EncounterError.errors [{field, message}]
 //               {type: "failed", id?, message, details} anything else (never shown raw)
 //               {type: "warm", ms, encounters}      the warm-up after start-up is done (below)
+//               {type: "profiles", id, ok, payers, errors}  web_profiles' answer (profile.js)
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const HERE = new URL("./", import.meta.url);
@@ -33,6 +37,7 @@ function stage(name) {
 }
 
 let booting = null;
+let pyodide = null; // the interpreter, once started (for engine.core.web_profiles)
 
 function post(message) {
   self.postMessage(message);
@@ -68,6 +73,7 @@ async function startFromSnapshot(manifestReady) {
     return fetchOk(new URL(manifest.snapshot, HERE));
   }).then(gunzipped).then((b) => (stage("snapshot-read"), b));
   const py = await loadPyodide({ indexURL: PYODIDE_URL, _loadSnapshot: bytes });
+  pyodide = py;
   stage("pyodide-loaded");
   // The snapshot's `random` state was fixed when it was made (for identical builds): fresh
   // entropy for this page.
@@ -87,6 +93,7 @@ async function startFresh(manifest) {
   const wheel = fetchOk(new URL(manifest.wheel, HERE)).then(async (r) => new Uint8Array(await r.arrayBuffer()));
   wheel.catch(() => {}); // reported below, when awaited
   const py = await loadPyodide({ indexURL: PYODIDE_URL });
+  pyodide = py;
   stage("pyodide-loaded");
   post({ type: "progress", stage: "engine", message: "installing the coding engine…" });
   const sitePackages = py.runPython("import site; site.getsitepackages()[0]");
@@ -152,7 +159,8 @@ function warmUp(web, firstText) {
 
 self.onmessage = async (event) => {
   const message = event.data || {};
-  if (message.type !== "boot" && message.type !== "check") return;
+  const profiles = message.type === "profiles" || message.type === "forget-profiles";
+  if (message.type !== "boot" && message.type !== "check" && !profiles) return;
   booting ||= boot();
   let web;
   try {
@@ -164,6 +172,19 @@ self.onmessage = async (event) => {
       message: "The checker could not start Python in this browser.",
       details: String(err && err.stack ? err.stack : err),
     });
+    return;
+  }
+  if (profiles) {
+    // The files' text goes to Python here, in this worker: it is never sent anywhere.
+    try {
+      const mod = pyodide.pyimport("engine.core.web_profiles");
+      const text = message.type === "profiles"
+        ? mod.load_profiles(JSON.stringify(message.files || []))
+        : mod.forget_profiles();
+      post({ type: "profiles", id: message.id, ...JSON.parse(text) });
+    } catch (err) {
+      post({ type: "profiles", id: message.id, ok: [], payers: [], errors: [String(err && err.message ? err.message : err)] });
+    }
     return;
   }
   if (message.type !== "check") return;

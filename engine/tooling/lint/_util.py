@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
-from engine.tooling.records import Record, as_date, date_range
+from engine.core.profile_lint import source_refs
+from engine.tooling.records import as_date, date_range
 
 __all__ = ["as_date", "date_range", "overlaps", "span", "strings", "source_refs", "first_day"]
 
@@ -29,17 +29,3 @@ def strings(value: Any) -> list[tuple[int, str]]:
     if not isinstance(value, list):
         return []
     return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
-
-
-def source_refs(record: Record) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """(path inside the record, source id) of every source reference of a record."""
-    for i, ref in enumerate(record.get("sources") or []):
-        if isinstance(ref, dict) and isinstance(ref.get("id"), str):
-            yield ("sources", i, "id"), ref["id"]
-    if record.kind == "conflict":
-        for j, position in enumerate(record.get("positions") or []):
-            if not isinstance(position, dict):
-                continue
-            for i, ref in enumerate(position.get("sources") or []):
-                if isinstance(ref, dict) and isinstance(ref.get("id"), str):
-                    yield ("positions", j, "sources", i, "id"), ref["id"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from engine.core.profile_lint import pos_refs
 from engine.tooling.lint import LintContext
 from engine.tooling.lint._refs import Ref, unknown
 from engine.tooling.problems import Problem
@@ -14,11 +15,7 @@ DESCRIPTION = "a route names a place of service that places-of-service.yaml does
 
 def refs(ctx: LintContext) -> Iterator[Ref]:
     for r in ctx.index.of("route") + ctx.index.of("profile_rule"):
-        pos = r.get("pos")
-        if isinstance(pos, dict):
-            for key in sorted(pos):
-                if isinstance(pos[key], str):
-                    yield r, ("pos", key), pos[key]
+        yield from pos_refs(r)
 
 
 def check(ctx: LintContext) -> Iterator[Problem]:

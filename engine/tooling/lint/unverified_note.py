@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from engine.core.profile_lint import unverified_problems
 from engine.tooling.lint import LintContext
 from engine.tooling.problems import Problem
 from engine.tooling.records import PROVENANCE_KINDS
@@ -13,12 +14,4 @@ DESCRIPTION = "a record with evidence: unverified has no note"
 
 
 def check(ctx: LintContext) -> Iterator[Problem]:
-    for record in ctx.index:
-        if record.kind not in PROVENANCE_KINDS or record.get("evidence") != "unverified":
-            continue
-        note = record.get("note")
-        if not isinstance(note, str) or not note.strip():
-            yield record.problem(
-                RULE, "evidence is unverified but there is no note",
-                "add `note:` saying what is not verified and what source would settle it",
-                "evidence")
+    yield from unverified_problems(ctx.index, PROVENANCE_KINDS)
