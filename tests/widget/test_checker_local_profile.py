@@ -128,6 +128,27 @@ def test_a_good_profile_is_a_payer_answering_as_the_engine(page: Any, base_url: 
     _no_request_carries_the_profile(requests)
 
 
+def test_compare_payers_includes_the_readers_own_profile(page: Any, base_url: str) -> None:
+    requests: list[tuple[str, str]] = []
+    _open(page, base_url, requests)  # VISIT: 2025-03-03, when Acme's own rule holds
+    page.click("#tc-compare-toggle")
+    page.locator("[data-testid=compare-medicaid]").wait_for()
+    assert page.locator("[data-testid=compare-acme_health]").count() == 0
+    _load(page, {"acme.yaml": GOOD}, "ok")
+    column = page.locator("[data-testid=compare-acme_health]")
+    column.wait_for()
+    want = _cpython_answer({**VISIT, "payer": "acme_health"})
+    page.wait_for_function(
+        "want => document.querySelector('[data-testid=compare-acme_health]').dataset.codes"
+        " === want", arg=" ".join(ln["code"] for ln in want["lines"]))
+    assert column.locator("h3").first.inner_text() == "Acme Health (your profile)"
+    assert want["lines"][0]["modifiers"] == ["GT"]  # its own rule: not a default's answer
+    assert "GT" in column.inner_text()
+    page.click("#tc-profile-forget")  # removed: its column goes too
+    page.wait_for_function("() => !document.querySelector('[data-testid=compare-acme_health]')")
+    _no_request_carries_the_profile(requests)
+
+
 def test_remember_on_this_device_and_remove_it(page: Any, base_url: str) -> None:
     requests: list[tuple[str, str]] = []
     _open(page, base_url, requests)

@@ -17,7 +17,7 @@
 
 import { renderPayments } from "./payments.js";
 import { encounterText, hasEncounter, moveQueryToFragment, permalinkHref } from "./permalink.js";
-import { initProfiles } from "./profile.js";
+import { initProfiles, ownPayers } from "./profile.js";
 
 const SITE_ROOT = new URL("../../", import.meta.url);
 // Typing in a number or text field answers this long after the last keystroke.
@@ -566,7 +566,7 @@ function initChecker(root) {
 
   async function runCompare(encounter) {
     if (compareBox.hidden) return;
-    const payers = contract().compare;
+    const payers = [...contract().compare, ...ownPayers(root)]; // the defaults, then the reader's own
     const answers = await Promise.all(payers.map(([payer]) => check({ ...encounter, payer })));
     if (!root.isConnected) return;
     compareGrid.replaceChildren(

@@ -44,6 +44,16 @@ function text(tag, content, attrs = {}) {
   return el;
 }
 
+function compareClosed(root) {
+  const box = root.querySelector("#tc-compare");
+  return !box || box.hidden;
+}
+
+// The reader's own payers in the Payer select, as [id, name] (for "Compare payers").
+export function ownPayers(root) {
+  return Array.from(root.querySelectorAll(`#${GROUP_ID} option`)).map((o) => [o.value, o.textContent]);
+}
+
 export function initProfiles(root, ask) {
   const panel = root.querySelector("#tc-profile");
   const select = root.querySelector("#tc-payer");
@@ -113,7 +123,7 @@ export function initProfiles(root, ask) {
       const changed = setPayers([]);
       const count = answer.errors.length;
       show("error", `The profile was not loaded: ${count} problem${count === 1 ? "" : "s"} to fix (file:line: entry: what — fix).`, answer.errors);
-      if (changed) answerAgain();
+      if (changed || !compareClosed(root)) answerAgain();
       return;
     }
     current = { files, payers: answer.payers };
@@ -153,10 +163,10 @@ export function initProfiles(root, ask) {
     current = null;
     store(null);
     remember.checked = false;
-    const changed = setPayers([]);
+    setPayers([]);
     show("empty", "Your payer profile was removed from this page and this device.");
     await ask({ type: "forget-profiles" });
-    if (changed) answerAgain();
+    answerAgain(); // the answer, and "Compare payers" without the profile's column
   });
 
   const kept = stored();
