@@ -89,6 +89,10 @@ def test_broken_profiles_show_their_lines_and_are_not_used(page: Any, base_url: 
         assert shown == [line.replace(f"{case}/", "") for line in CASES.LINES[case]], case
         assert page.locator("#tc-payer-local").count() == 0
         page.wait_for_selector("#tc-profile[data-state=error]")  # status still shown
+        count = len(shown)
+        assert page.locator("#tc-profile-status").inner_text() == (
+            f"The profile was not loaded: {count} problem{'' if count == 1 else 's'} to fix. "
+            "Each line gives the file and line, the entry, what is wrong and how to fix it.")
     _no_request_carries_the_profile(requests)
 
 

@@ -122,7 +122,7 @@ export function initProfiles(root, ask) {
       if (fromStore) store(null); // a remembered profile that no longer passes is not kept
       const changed = setPayers([]);
       const count = answer.errors.length;
-      show("error", `The profile was not loaded: ${count} problem${count === 1 ? "" : "s"} to fix (file:line: entry: what — fix).`, answer.errors);
+      show("error", `The profile was not loaded: ${count} problem${count === 1 ? "" : "s"} to fix. Each line gives the file and line, the entry, what is wrong and how to fix it.`, answer.errors);
       if (changed || !compareClosed(root)) answerAgain();
       return;
     }
