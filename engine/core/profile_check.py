@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from engine.core.problems import Problem, sort_problems
 from engine.core.profile_lint import (
     base_problems,
+    code_strings,
     collision_problem,
     duplicate_problems,
     inverted_problems,
@@ -163,19 +164,6 @@ def _shipped_records(raw: dict) -> list[Record]:
     return out
 
 
-def _codes(records: list[Record], kind: str) -> set[str]:
-    out = set()
-    for r in records:
-        if r.kind != kind:
-            continue
-        code = r.get("code")
-        if isinstance(code, str):
-            out.add(code)
-        elif isinstance(code, int) and not isinstance(code, bool):
-            out.add(str(code).zfill(2 if kind == "pos" else 1))
-    return out
-
-
 @dataclass
 class LocalCheck:
     """What check_files found: the problems, or the profiles (filled in, as compiled) and the
@@ -224,12 +212,12 @@ def check_files(files: list[tuple[str, bytes | str]], cb: Codebook) -> LocalChec
     rules = by_kind.get("profile_rule", [])
     found += unknown("unknown-modifier-ref", "modifier",
                           (ref for r in rules for ref in list_refs(r, "modifiers")),
-                          _codes(records, "modifier"), "modifiers.yaml")
+                          code_strings(records, "modifier"), "modifiers.yaml")
     found += unknown("unknown-family-ref", "family",
                           (ref for r in rules for ref in list_refs(r, "families")),
                           {r.id for r in by_kind.get("family", [])}, "codes/<family>.yaml")
     found += unknown("unknown-pos-ref", "place of service",
-                          (ref for r in rules for ref in pos_refs(r)), _codes(records, "pos"),
+                          (ref for r in rules for ref in pos_refs(r)), code_strings(records, "pos"),
                           "places-of-service.yaml")
     found += unknown_sources(records, {r.id for r in by_kind.get("source", [])})
     profiles = {r.id: r for r in by_kind.get("profile", []) if r.id}

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
 __all__ = ["unknown", "list_refs", "pos_refs", "source_refs", "unknown_sources",
            "base_problems", "overlap_problems", "state_and_ignore_problems",
            "duplicate_problems", "inverted", "inverted_problems", "unverified_problems",
-           "collision_problem", "as_date", "date_range", "span"]
+           "collision_problem", "as_date", "date_range", "span", "code_strings"]
 
 
 # --------------------------------------------------------------------------- dates
@@ -62,6 +62,22 @@ def span(r: tuple[_dt.date, _dt.date]) -> str:
 
 # --------------------------------------------------------------------------- the checks
 # Each takes records (this module's or engine.tooling.records'); the lint rules call them.
+
+
+def code_strings(records: Iterable[Any], kind: str) -> set[str]:
+    """The code strings of the records of `kind` (code, modifier or pos). A code written as a
+    number (a schema error) still counts, so that one unquoted code does not also make every
+    reference to it "unknown"."""
+    out = set()
+    for r in records:
+        if r.kind != kind:
+            continue
+        code = r.get("code")
+        if isinstance(code, str):
+            out.add(code)
+        elif isinstance(code, int) and not isinstance(code, bool):
+            out.add(str(code).zfill(2 if kind == "pos" else 1))
+    return out
 
 
 def unknown(rule: str, noun: str, refs: Iterable[tuple[Any, tuple, str]], known: set[str],

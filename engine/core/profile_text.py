@@ -159,20 +159,28 @@ class _Reader:
             return self.mapping(i, col, path)
         return self.value_after(i, col, col - 1, path)
 
+    def next_entry(self, i: int, col: int, entries: str) -> tuple[int, bool]:
+        """(the next line holding something from i, whether it is an entry of the block at
+        `col`: False at the end of the text, a line less indented or a document marker)."""
+        i = self.next_line(i)
+        if i >= len(self.raw):
+            return i, False
+        self.tab_check(i)
+        if self.indent[i] < col or self.raw[i].startswith(("---", "...")):
+            return i, False
+        if self.indent[i] > col:
+            raise ProfileTextError(i + 1, "YAML syntax error: this line is indented more than "
+                                   f"{entries} before it")
+        return i, True
+
     def mapping(self, i: int, col: int, path: Path_) -> tuple[Any, int]:
         out: dict[str, Any] = {}
         first = True
         while i < len(self.raw):
             if not first:
-                i = self.next_line(i)
-                if i >= len(self.raw):
+                i, more = self.next_entry(i, col, "the keys")
+                if not more:
                     break
-                self.tab_check(i)
-                if self.indent[i] < col or self.raw[i].startswith(("---", "...")):
-                    break
-                if self.indent[i] > col:
-                    raise ProfileTextError(i + 1, "YAML syntax error: this line is indented "
-                                           "more than the keys before it")
             text = self.content_at(i, col)
             split = _key_split(text)
             if split is None:
@@ -200,14 +208,14 @@ class _Reader:
     def key_value(self, key_text: str, i: int) -> str:
         if key_text[:1] in "\"'":
             value, end = self.flow_scalar_quoted(self.starts[i] + self.raw[i].index(key_text))
-            return _key_text(value)
+            return json_key(value)
         if key_text[:1] in "&*!":
             raise ProfileTextError(i + 1, "anchors, aliases and tags (&, *, !) are not "
                                    "supported", _UNSUPPORTED)
         if key_text[:1] in "[{?":
             raise ProfileTextError(i + 1, "a key is a list or mapping, not plain text",
                                    "use plain text keys")
-        return _key_text(plain_value(key_text))
+        return json_key(plain_value(key_text))
 
     def value_after(self, i: int, col: int, owner: int, path: Path_) -> tuple[Any, int]:
         """The value that starts at column col of line i (after `key:` or `- `); `owner` is
@@ -262,15 +270,9 @@ class _Reader:
         first = True
         while i < len(self.raw):
             if not first:
-                i = self.next_line(i)
-                if i >= len(self.raw):
+                i, more = self.next_entry(i, col, "the list items")
+                if not more:
                     break
-                self.tab_check(i)
-                if self.indent[i] < col or self.raw[i].startswith(("---", "...")):
-                    break
-                if self.indent[i] > col:
-                    raise ProfileTextError(i + 1, "YAML syntax error: this line is indented "
-                                           "more than the list items before it")
             text = self.content_at(i, col)
             if not (text == "-" or text.startswith("- ")):
                 if first or self.indent[i] != col:
@@ -437,7 +439,7 @@ class _Reader:
                                        "use plain text keys")
             key_value, pos = self.flow_value(pos, path + ("\0key",))
             self.lines.pop(path + ("\0key",), None)
-            key = _key_text(key_value)
+            key = json_key(key_value)
             if key in out:
                 raise ProfileTextError(line, f"duplicate key '{key}' (first on line "
                                        f"{self.lines.get(path + (key,), '?')})",
@@ -597,7 +599,7 @@ def _key_split(text: str) -> tuple[str, int] | None:
     return None
 
 
-def _key_text(key: Any) -> str:
+def json_key(key: Any) -> str:
     """Mapping keys are text in JSON: ``0: 5`` gives the key ``"0"``."""
     if key is None:
         return "null"

@@ -22,6 +22,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from engine.core.profile_check import decode
+from engine.core.profile_text import json_key
 from engine.tooling.problems import Problem
 
 Path_ = tuple[str | int, ...]
@@ -179,7 +181,7 @@ class _Builder:
                         self.rel, line, "", "a key is a list or mapping, not plain text",
                         "use plain text keys", "load"))
                     continue
-                key = _key_text(self.scalar(key_node))
+                key = json_key(self.scalar(key_node))
                 if key in out:
                     self.problems.append(Problem(
                         self.rel, line, "", f"duplicate key '{key}' (first on line "
@@ -217,15 +219,6 @@ def _yaml() -> YAML:
     return YAML(typ="safe")
 
 
-def _key_text(key: Any) -> str:
-    """Mapping keys are text in JSON: ``0: 5`` gives the key ``"0"``."""
-    if key is None:
-        return "null"
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    return str(key)
-
-
 def load_file(path: Path, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
     """Read one YAML file. Returns (document or None, problems)."""
     try:
@@ -233,14 +226,9 @@ def load_file(path: Path, rel: str, kind: str) -> tuple[Document | None, list[Pr
     except OSError as exc:
         return None, [Problem(rel, 0, "", f"cannot read the file ({exc.strerror})",
                               "check that the file exists and is readable", "load")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(
-            rel, line, "",
-            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-            "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)", "load")]
+    text, problems = decode(raw, rel)
+    if text is None:
+        return None, problems
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():

@@ -8,11 +8,11 @@ the YAML file.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.core.profile_lint import code_strings
 from engine.tooling.load import Document, LoadedCodebook, kind_of
 from engine.tooling.problems import Problem
 from engine.tooling.schema import fill_document
@@ -69,32 +69,6 @@ class Record:
         return self.data.get(key, default)
 
 
-def as_date(value: Any) -> dt.date | None:
-    """A ``YYYY-MM-DD`` string as a date; None for null or anything invalid."""
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str) or len(value) != 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def date_range(record: Record) -> tuple[dt.date, dt.date] | None:
-    """(from, to) of a dated record, ``to`` = date.max when open; None when ``from`` is bad."""
-    start = as_date(record.get("from"))
-    if start is None:
-        return None
-    end_raw = record.get("to")
-    if end_raw is None:
-        return start, dt.date.max
-    end = as_date(end_raw)
-    if end is None:
-        return None
-    return start, end
-
-
 @dataclass
 class Index:
     loaded: LoadedCodebook
@@ -115,19 +89,8 @@ class Index:
         return {r.id for r in self.records if r.kind == kind}
 
     def codes(self, kind: str = "code") -> set[str]:
-        """The code strings of the records of ``kind`` (code, modifier or pos).
-
-        A code written as a number (a schema error) still counts, so that one unquoted code
-        does not also make every reference to it "unknown".
-        """
-        out = set()
-        for r in self.of(kind):
-            code = r.get("code")
-            if isinstance(code, str):
-                out.add(code)
-            elif isinstance(code, int) and not isinstance(code, bool):
-                out.add(str(code).zfill(2 if kind == "pos" else 1))
-        return out
+        """The code strings of the records of ``kind`` (profile_lint.code_strings)."""
+        return code_strings(self.of(kind), kind)
 
     def knows(self, record_kind: str) -> bool:
         """False when a file of that kind failed to load (lookups into it are unreliable)."""

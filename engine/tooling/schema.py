@@ -126,63 +126,6 @@ def fill_document(doc: Document, folder: str = str(SCHEMA_DIR)) -> Any:
 
 # --------------------------------------------------------------------------- errors -> problems
 
-_TYPE_WORDS = {
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "a mapping",
-    "null": "null",
-}
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def entry_id(data: Any, path: tuple) -> str:
-    """Id of the innermost record (a mapping with an ``id``) on ``path``."""
-    found = ""
-    node = data
-    if isinstance(node, dict) and isinstance(node.get("id"), str | int):
-        found = str(node["id"])
-    for part in path:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            break
-        if isinstance(node, dict) and isinstance(node.get("id"), str | int):
-            found = str(node["id"])
-    return found
-
-
-def _key_name(path: tuple) -> str:
-    for part in reversed(path):
-        if isinstance(part, str):
-            return part
-    return "value"
-
-
-def _where(path: tuple) -> str:
-    shown = ""
-    for part in path:
-        shown += f"[{part}]" if isinstance(part, int) else (f".{part}" if shown else part)
-    return shown or "the file"
-
-
 def _leaf_errors(error: ValidationError) -> list[ValidationError]:
     """For anyOf/oneOf errors, the most relevant sub-errors (jsonschema's best match)."""
     if error.validator in ("anyOf", "oneOf") and error.context:

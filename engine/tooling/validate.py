@@ -8,12 +8,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.core.profile_lint import as_date
 from engine.tooling.exceptions import apply_exceptions
 from engine.tooling.lint import LINT_FAILURE_FILE, LintContext, rule_modules, run_rules
 from engine.tooling.lint.provisional_periods import periods as provisional_periods
 from engine.tooling.load import load_codebook_files
 from engine.tooling.problems import Problem, sort_problems
-from engine.tooling.records import PROVENANCE_KINDS, Index, as_date, build_index
+from engine.tooling.records import PROVENANCE_KINDS, Index, build_index
 from engine.tooling.schema import check_document
 
 # Summary order and words: record kind -> plural noun

@@ -12,58 +12,14 @@ from pathlib import Path
 import pytest
 
 from engine.cli import main
-
-PROFILE = """\
-profile:
-  id: acme_health
-  name: Acme Health
-  type: commercial
-  base: {base}
-  summary: Our contract.
-  sources:
-    - {{id: acme-contract, locator: "section 4"}}
-  last_verified: 2026-12-01
-  evidence: verified
-rules:
-  - id: acme-video
-    service: audio_video
-    from: 2025-01-01
-    to: {to}
-    accepted: true
-    families: [office-em]
-    modifiers: [{mod}]
-    pos: {{home: "10", facility: "02"}}
-    summary: Office visit with GT.
-    sources:
-      - {{id: acme-contract, locator: "section 4.2"}}
-    last_verified: 2026-12-01
-    evidence: verified
-{more}sources:
-  - id: acme-contract
-    title: Our contract with Acme Health
-    publisher: Acme Health
-    kind: primary
-"""
-SECOND = """\
-  - id: acme-video-later
-    service: audio_video
-    from: 2025-06-01
-    accepted: unknown
-    summary: Not settled.
-    sources:
-      - {id: acme-contract, locator: "section 5"}
-    last_verified: 2026-12-01
-    evidence: verified
-"""
-VISIT = {"date_of_service": "2025-03-03", "payer": "acme_health",
-         "patient_status": "established", "modality": "audio_video", "mdm": "low"}
+from tests.engine.test_web_profiles import LATER, VISIT, profile  # the browser's cases too
 
 
-def _write(folder: Path, base="unitedhealthcare", mod='"GT"', to="null", more="",
-           name="acme.yaml") -> Path:
+def _write(folder: Path, base="unitedhealthcare", mod='"GT"', more="", name="acme.yaml",
+           **fields: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    path.write_text(PROFILE.format(base=base, mod=mod, to=to, more=more), encoding="utf-8")
+    path.write_text(profile(base=base, mod=mod, more=more, **fields), encoding="utf-8")
     return path
 
 
@@ -172,19 +128,14 @@ def _broken(tmp_path: Path, case: str) -> Path:
         _write(folder, base="unitedhealth")
     elif case == "cycle":
         _write(folder, base="acme_two")
-        (folder / "two.yaml").write_text(
-            PROFILE.format(base="acme_health", mod='"GT"', to="null", more="")
-            .replace("acme_health", "acme_two", 1).replace("acme-video", "two-video")
-            .replace("acme-contract", "two-contract"), encoding="utf-8")
+        _write(folder, base="acme_health", name="two.yaml", pid="acme_two", rid="two-video",
+               src="two-contract")
     elif case == "unknown-modifier":
         _write(folder, mod='"9S"')
     elif case == "overlapping-dates":
-        _write(folder, more=SECOND)
+        _write(folder, more=LATER)
     elif case == "collision":
-        _write(folder)
-        path = folder / "acme.yaml"
-        path.write_text(path.read_text(encoding="utf-8").replace("id: acme_health", "id: cigna"),
-                        encoding="utf-8")
+        _write(folder, pid="cigna")
     return folder
 
 

@@ -18,23 +18,14 @@ from engine.core.profile_schema import schema_problems
 from engine.core.profile_text import ProfileTextError, read_text
 from engine.tooling.load import load_file
 from engine.tooling.schema import check_document, inlined
+from tests.engine import test_cli_payer_profiles as _CLI
+from tests.engine import test_web_profiles as _WEB
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _cases():  # noqa: ANN202 - the broken profiles of the CLI's own test (one list of cases)
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "cli_payer_profile_cases", Path(__file__).with_name("test_cli_payer_profiles.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_CLI = _cases()
-EXPECTED, PROFILE, VISIT, _broken, _write = (_CLI.EXPECTED, _CLI.PROFILE, _CLI.VISIT,
-                                             _CLI._broken, _CLI._write)
+# one set of cases: the CLI test's broken folders, the core-only test's files and lines
+EXPECTED, VISIT, _broken, _write = (_CLI.EXPECTED, _CLI.VISIT, _CLI._broken, _CLI._write)
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +70,7 @@ SCHEMA_CASES = {
     "accepted": ("accepted: true", "accepted: maybe"),
     "inverted": ("to: {to}", "to: 2024-01-01"),
     "unverified": ("evidence: verified\nrules:", "evidence: unverified\nrules:"),
-    "long-id": ("id: acme_health", "id: " + "a" * 61),
+    "long-id": ("id: {pid}", "id: " + "a" * 61),
     "not-a-mapping": (None, "- just\n- a list\n"),
     "empty": (None, "# nothing here\n"),
 }
@@ -89,8 +80,7 @@ def _schema_case(tmp_path: Path, case: str) -> Path:
     folder = tmp_path / case
     folder.mkdir()
     old, new = SCHEMA_CASES[case]
-    text = new if old is None else PROFILE.replace(old, new, 1).format(
-        base="unitedhealthcare", mod='"GT"', to="null", more="")
+    text = new if old is None else _WEB.profile(template=_WEB.PROFILE.replace(old, new, 1))
     (folder / "acme.yaml").write_text(text, encoding="utf-8")
     return folder
 
@@ -195,19 +185,6 @@ def test_the_core_reader_says_where_the_text_is_not_yaml(text, line, what):
     with pytest.raises(ProfileTextError) as info:
         read_text(text)
     assert info.value.line == line and info.value.what.startswith(what), info.value.what
-
-
-def _web_cases():  # noqa: ANN202 - the core-only test's cases and lines (it runs in Pyodide too)
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "web_profile_cases", Path(__file__).with_name("test_web_profiles.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_WEB = _web_cases()
 
 
 @pytest.mark.parametrize("case", sorted(_WEB.CASES))

@@ -28,7 +28,7 @@ rules:
   - id: {rid}
     service: audio_video
     from: 2025-01-01
-    to: null
+    to: {to}
     accepted: true
     families: [office-em]
     modifiers: [{mod}]
@@ -61,8 +61,10 @@ VISIT = {"date_of_service": "2025-03-03", "payer": "acme_health",
 
 def profile(pid: str = "acme_health", base: str = "unitedhealthcare", mod: str = '"GT"',
             more: str = "", name: str = "Acme Health", rid: str = "acme-video",
-            src: str = "acme-contract") -> str:
-    return PROFILE.format(pid=pid, name=name, base=base, mod=mod, more=more, rid=rid, src=src)
+            src: str = "acme-contract", to: str = "null", template: str = PROFILE) -> str:
+    """A profile file from PROFILE (or an edit of it: `template`) with these values."""
+    return template.format(pid=pid, name=name, base=base, mod=mod, more=more, rid=rid, src=src,
+                           to=to)
 
 
 # case -> {file name: text}; the file names are as a folder `case` would give them

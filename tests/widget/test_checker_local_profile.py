@@ -6,7 +6,6 @@ and a name holding markup is shown as text."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -15,22 +14,13 @@ from urllib.parse import urlencode
 import pytest
 
 from engine.core import web, web_profiles
+from tests.engine import test_web_profiles as CASES  # the core test's broken and good profiles
 
 BOOT_TIMEOUT_MS = 180_000  # bounds waiting for Pyodide's first boot; asserts nothing
 ANSWERED = "[data-testid=result]:not([data-stale]):not([data-state=loading])"
 STORE_KEY = "telecode-payer-profiles"
 
 
-def _core_cases() -> Any:
-    """The broken and good profiles of tests/engine/test_web_profiles.py (one set of cases)."""
-    path = Path(__file__).resolve().parents[1] / "engine" / "test_web_profiles.py"
-    spec = importlib.util.spec_from_file_location("web_profile_cases_widget", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-CASES = _core_cases()
 MARK = "Zebra-4242 contract terms"  # in every file: no request may carry it
 GOOD = CASES.profile(base="commercial").replace("Our contract.", MARK)
 VISIT = {**CASES.VISIT, "payer": "medicare"}

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from engine.core.profile_lint import as_date
 from engine.tooling.lint import LintContext
 from engine.tooling.lint._util import overlaps, span
 from engine.tooling.problems import Problem
-from engine.tooling.records import as_date
 
 RULE = "overlapping-scopes"
 DESCRIPTION = "two scope entries of a modifier or POS cover the same payer on the same day"
