@@ -1,7 +1,8 @@
 """Entries that are valid for the engine but unlikely as typed: the checker shows them as
 "Check" notes beside the fields (docs/assets/checker/checker.js) and answers anyway.
 
-    doubts(encounter) -> [{"field", "message"}]   from the decoded encounter (contract.decode_text)
+    doubts(encounter, codebook) -> [{"field", "message"}]   from the decoded encounter
+                                                              (contract.decode_text)
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from engine.core.contract import MAX_WHOLE
 
 # Minutes beyond this in one field are implausible: a day has 1440.
 MAX_PLAUSIBLE_MINUTES = 24 * 60
-# Remote monitoring counts device days in a 30-day period (contract: device_days).
-MONITORING_PERIOD_DAYS = 30
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from engine.core.codebook import Codebook
 _MINUTE_FIELDS = ("minutes", "discussion_minutes", "management_minutes")
 
 
@@ -24,7 +26,22 @@ def _whole(value: Any) -> int | None:
     return None
 
 
-def doubts(encounter: dict[str, Any]) -> list[dict[str, str]]:
+_DEVICE_DAYS: dict[str, int | None] = {}  # codebook version -> its most device days
+
+
+def device_day_limit(cb: Codebook) -> int | None:
+    """The most days of readings a monitoring code counts (the codebook's device-day bands:
+    30, one period)."""
+    if cb.version not in _DEVICE_DAYS:
+        counted = {f["id"] for f in cb.bundle.get("families") or ()
+                   if f.get("time_basis") == "device_days"}
+        tops = [v["max_minutes"] for v in cb.bundle.get("codes") or ()
+                if v.get("family") in counted and isinstance(v.get("max_minutes"), int)]
+        _DEVICE_DAYS[cb.version] = max(tops) if tops else None
+    return _DEVICE_DAYS[cb.version]
+
+
+def doubts(encounter: dict[str, Any], cb: Codebook) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     for name in _MINUTE_FIELDS:
         v = _whole(encounter.get(name))
@@ -50,8 +67,9 @@ def doubts(encounter: dict[str, Any]) -> list[dict[str, str]]:
                                    "total minutes given. The code is chosen from the minutes by "
                                    "day: correct whichever is wrong."})
     days = _whole(encounter.get("device_days"))
-    if days is not None and days > MONITORING_PERIOD_DAYS:
+    limit = device_day_limit(cb)
+    if days is not None and limit is not None and days > limit:
         out.append({"field": "device_days",
-                    "message": f"{days} days is more than the {MONITORING_PERIOD_DAYS}-day "
-                               "period: check the number."})
+                    "message": f"{days} days is more than the {limit}-day period: check the "
+                               "number."})
     return out

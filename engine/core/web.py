@@ -91,7 +91,7 @@ def _answer(text: str, form: bool) -> str:
         encounter = json.loads(text)
         if form and isinstance(encounter, dict):
             encounter = _decoded(encounter)
-            notes = doubts(encounter)
+            notes = doubts(encounter, _codebook)
         result = check(encounter, _codebook)
         answer: dict[str, object] = {"result": result}
         if encounter.get("payer") == "medicare" and result["lines"]:
