@@ -121,8 +121,12 @@ def compare_payers(codebook: Any) -> list[list[str]]:
 
 
 def contract_element(codebook: Any) -> str:
-    """The contract as JSON in an attribute (engine.core.contract.describe, plus the compare
-    payers) for checker.js: not a script element, which instant navigation would run."""
-    data = {**contract.describe(), "compare": compare_payers(codebook)}
+    """What checker.js needs of the contract, as JSON in an attribute: the words for true and
+    false (a permalink's checkbox values; engine.core.contract.describe) and the compare
+    payers. The engine reads every other text itself (web.run_form). Not a script element,
+    which instant navigation would run."""
+    described = contract.describe()
+    data = {"true_words": described["true_words"], "false_words": described["false_words"],
+            "compare": compare_payers(codebook)}
     text = html.escape(json.dumps(data, sort_keys=True, ensure_ascii=True), quote=True)
     return f'<div id="tc-contract" hidden data-contract="{text}"></div>'

@@ -43,7 +43,7 @@ function contract() {
     } catch {
       contractData = null;
     }
-    contractData = contractData || { fields: {}, true_words: [], false_words: [], compare: [] };
+    contractData = contractData || { true_words: [], false_words: [], compare: [] };
     contractData.trueWords = new Set(contractData.true_words);
     contractData.falseWords = new Set(contractData.false_words);
   }
